@@ -1,0 +1,17 @@
+.PHONY: run test lint bench setup
+
+run:            ## set up and start web + worker on the embedded defaults (SQLite, local broker)
+	scripts/run.sh
+
+test:           ## the whole test suite (ruff + pytest) against real PostgreSQL/Redis/Celery/Chromium
+	scripts/test.sh
+
+lint:
+	.venv/bin/ruff check .
+
+setup:
+	scripts/setup.sh
+
+bench:          ## benchmarks that print tables (slow: minutes)
+	.venv/bin/python -m bench.bench_pipeline
+	.venv/bin/python -m bench.bench_memory

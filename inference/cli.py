@@ -1,0 +1,199 @@
+"""Command line: ``python -m inference analyze|models|probe``.
+
+Bad input ends with one line on stderr and a non-zero exit code, never a traceback
+(``--debug`` shows it): 3 = the video was rejected, 4 = model/weights/labels problem,
+5 = cancelled, 1 = anything unexpected.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+from inference.errors import Cancelled, ModelError, VideoRejected, VigilError
+from inference.types import EventRules, PipelineConfig, ProbeLimits
+
+EXIT_REJECTED = 3
+EXIT_MODEL = 4
+EXIT_CANCELLED = 5
+DEFAULT_LIMITS = ProbeLimits()
+
+
+class ProgressBar:
+    """Stage and percent on one redrawn terminal line; silent when not a terminal."""
+
+    def __init__(self, stream: TextIO, *, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.tty = stream.isatty()
+        self.stage = ""
+        self.last_draw = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if not self.tty:
+            return
+        now = time.monotonic()
+        changed = stage != self.stage
+        if not changed and fraction < 1.0 and now - self.last_draw < 0.1:
+            return
+        self.last_draw = now
+        if changed and self.stage:
+            self.stream.write("\n")
+        filled = round(self.width * fraction)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r{stage:<10} [{bar}] {fraction * 100:5.1f}%")
+        self.stage = stage
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self.stage:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _labels(value: str) -> tuple[str, ...]:
+    return tuple(label.strip() for label in value.split(",") if label.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m inference",
+                                     description="Vigil action recognition on video files.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    analyze = sub.add_parser("analyze", help="analyse a video: results.json + annotated.mp4")
+    analyze.add_argument("video")
+    analyze.add_argument("--model", default="r2plus1d_18", help="registry name (see `models`)")
+    analyze.add_argument("--weights", default="default",
+                         help="'default' (pretrained download), a weights file, or 'none' "
+                              "(random init, for tests only)")
+    analyze.add_argument("--model-dir", default=None, help="where downloaded weights live")
+    analyze.add_argument("--out", required=True, help="output folder")
+    analyze.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto")
+    analyze.add_argument("--segment-sec", type=float, default=2.0)
+    analyze.add_argument("--stride-sec", type=float, default=1.0)
+    analyze.add_argument("--clip-len", type=int, default=None, help="frames per window")
+    analyze.add_argument("--labels", type=_labels, default=(),
+                         help="comma-separated labels to watch (events, chart)")
+    analyze.add_argument("--threshold", type=float, default=0.5, help="event enter threshold")
+    analyze.add_argument("--exit-threshold", type=float, default=None)
+    analyze.add_argument("--min-event-sec", type=float, default=0.0)
+    analyze.add_argument("--merge-gap-sec", type=float, default=0.0)
+    analyze.add_argument("--batch-size", type=int, default=4)
+    analyze.add_argument("--threads", type=int, default=None, help="CPU threads for the model")
+    analyze.add_argument("--top-k", type=int, default=5)
+    analyze.add_argument("--no-render", action="store_true", help="skip annotated.mp4")
+    analyze.add_argument("--render-height", type=int, default=480,
+                         help="max height of annotated.mp4")
+    analyze.add_argument("--max-duration-sec", type=float, default=DEFAULT_LIMITS.max_duration_sec)
+    analyze.add_argument("--max-height", type=int, default=DEFAULT_LIMITS.max_height,
+                         help="largest accepted frame height (width limit scales with it)")
+
+    sub.add_parser("models", help="list the registered models")
+
+    probe_cmd = sub.add_parser("probe", help="check a file and print what it contains")
+    probe_cmd.add_argument("video")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> PipelineConfig:
+    for name in ("segment_sec", "stride_sec", "threshold"):
+        if getattr(args, name) <= 0:
+            raise VigilError(f"--{name.replace('_', '-')} must be positive", code="usage")
+    if not 0 < args.threshold <= 1:
+        raise VigilError("--threshold must be in (0, 1]", code="usage")
+    scale = args.max_height / DEFAULT_LIMITS.max_height
+    limits = ProbeLimits(max_duration_sec=args.max_duration_sec,
+                         max_height=args.max_height,
+                         max_width=int(DEFAULT_LIMITS.max_width * scale),
+                         max_pixels=int(DEFAULT_LIMITS.max_pixels * scale * scale))
+    return PipelineConfig(
+        model=args.model,
+        weights=args.weights,
+        device=args.device,
+        segment_sec=args.segment_sec,
+        stride_sec=args.stride_sec,
+        clip_len=args.clip_len,
+        labels=args.labels,
+        events=EventRules(enter_threshold=args.threshold, exit_threshold=args.exit_threshold,
+                          min_duration_sec=args.min_event_sec, merge_gap_sec=args.merge_gap_sec),
+        batch_size=max(1, args.batch_size),
+        num_threads=args.threads,
+        top_k=args.top_k,
+        render=not args.no_render,
+        render_max_height=args.render_height,
+        model_dir=args.model_dir,
+        limits=limits,
+    )
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from inference.pipeline import ANNOTATED_NAME, RESULTS_NAME, run  # noqa: PLC0415
+
+    config = _config(args)
+    bar = ProgressBar(sys.stderr)
+    try:
+        results = run(args.video, config=config, out_dir=args.out, on_progress=bar)
+    finally:
+        bar.close()
+    wall = results.timings_sec.get("total", 0.0)
+    print(f"{len(results.segments)} segments, {len(results.events)} events, "
+          f"{results.video.duration_sec:.1f} s of video in {wall:.1f} s "
+          f"({results.video.duration_sec / wall if wall else 0:.2f}x real time)")
+    for event in results.events:
+        print(f"  {event.label}: {event.start_sec:.1f}-{event.end_sec:.1f} s "
+              f"(peak {event.peak_score:.2f})")
+    print(os.path.join(args.out, RESULTS_NAME))
+    if config.render:
+        print(os.path.join(args.out, ANNOTATED_NAME))
+    return 0
+
+
+def _models() -> int:
+    from inference.models import list_models  # noqa: PLC0415
+
+    for entry in list_models():
+        spec = entry.input_spec
+        print(f"{entry.name:<20} {entry.family:<18} clip_len={spec.clip_len:<3} "
+              f"size={spec.crop_size:<4} weights={entry.default_weights or 'file only'}")
+    return 0
+
+
+def _probe(args: argparse.Namespace) -> int:
+    from dataclasses import asdict  # noqa: PLC0415
+
+    from inference.probe import probe  # noqa: PLC0415
+
+    print(json.dumps(asdict(probe(args.video)), indent=1))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _analyze(args)
+        if args.command == "models":
+            return _models()
+        return _probe(args)
+    except VideoRejected as exc:
+        print(f"error: {exc.message} [{exc.code}]", file=sys.stderr)
+        return EXIT_REJECTED
+    except ModelError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_MODEL
+    except Cancelled as exc:
+        print(f"cancelled: {exc.message}", file=sys.stderr)
+        return EXIT_CANCELLED
+    except (VigilError, OSError, RuntimeError, ValueError) as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, VigilError) and exc.code == "usage" else 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

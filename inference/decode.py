@@ -1,0 +1,107 @@
+"""Streaming decode with PyAV: frames at a requested size with presentation timestamps.
+
+Nothing here holds more than a frame or two: callers iterate. Frames are scaled by FFmpeg's
+swscale straight to the target size (no full-size RGB copy), and rotation from the display
+matrix is applied after scaling. Times are seconds from the first frame, taken from each
+frame's presentation timestamp, so variable-frame-rate files are timed correctly.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import av
+import numpy as np
+
+from inference.errors import VideoRejected
+from inference.probe import _corrupt, open_container
+from inference.types import VideoMeta
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One decoded frame: its time and the FFmpeg frame (convert with :func:`to_array`)."""
+
+    pts_sec: float
+    av_frame: av.VideoFrame
+
+
+def scaled_size(meta: VideoMeta, *, short_side: int | None = None, max_height: int | None = None,
+                ) -> tuple[int, int]:
+    """Display ``(width, height)`` after scaling, aspect kept, even numbers (for yuv420p).
+
+    ``short_side`` scales the shorter edge to that many pixels; ``max_height`` only shrinks.
+    """
+    width, height = meta.display_width, meta.display_height
+    if short_side is not None:
+        scale = short_side / min(width, height)
+    elif max_height is not None and height > max_height:
+        scale = max_height / height
+    else:
+        scale = 1.0
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
+    """Yield every frame of the first video stream in presentation order.
+
+    Frames without a timestamp get the previous one plus one nominal frame interval.
+    """
+    fallback_step = 1.0 / meta.fps if meta.fps > 0 else 0.0
+    with open_container(meta.path, demuxer=meta.container, timeout_sec=60.0) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        if threads:
+            stream.codec_context.thread_count = threads
+        last_sec = -fallback_step
+        try:
+            for av_frame in container.decode(stream):
+                if av_frame.pts is not None and av_frame.time_base is not None:
+                    pts_sec = float(av_frame.pts * av_frame.time_base) - meta.start_sec
+                else:
+                    pts_sec = last_sec + fallback_step
+                if pts_sec < last_sec:
+                    continue  # out-of-order or duplicated timestamp: keep time monotonic
+                last_sec = pts_sec
+                yield Frame(pts_sec=pts_sec, av_frame=av_frame)
+        except av.error.InvalidDataError as exc:
+            raise _corrupt(exc) from None
+        except av.error.FFmpegError as exc:
+            raise VideoRejected(f"decoding failed ({exc})", code="corrupt") from None
+
+
+def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0,
+             pix_fmt: str = "rgb24") -> np.ndarray:
+    """Scale a frame to display ``size`` = ``(width, height)`` and return ``(H, W, 3)`` uint8.
+
+    Rotation (clockwise degrees) is applied after scaling, so ``size`` is the displayed size.
+    """
+    width, height = size
+    if rotation in (90, 270):
+        width, height = height, width
+    image = frame.to_ndarray(width=width, height=height, format=pix_fmt,
+                             interpolation="BILINEAR")
+    if rotation:
+        image = np.ascontiguousarray(np.rot90(image, k=-(rotation // 90)))
+    return image
+
+
+def sample_at(frames: Iterable[Frame], times_sec: Iterable[float]) -> Iterator[tuple[float, Frame]]:
+    """Pair each requested time (ascending) with the frame on screen at that moment.
+
+    The frame on screen at ``t`` is the last one whose timestamp is ``<= t``; times before the
+    first frame get the first frame, times past the end get the last frame.
+    """
+    pending = iter(times_sec)
+    target = next(pending, None)
+    previous: Frame | None = None
+    for frame in frames:
+        while target is not None and frame.pts_sec > target:
+            yield target, previous if previous is not None else frame
+            target = next(pending, None)
+        if target is None:
+            return
+        previous = frame
+    while target is not None and previous is not None:
+        yield target, previous
+        target = next(pending, None)

@@ -1,0 +1,152 @@
+"""Model registry: names to architectures, input specs, label sets and weights sources.
+
+Every model takes ``(B, C, T, H, W)`` float clips normalised as its ``InputSpec`` says and
+returns ``(B, num_classes)`` logits.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from inference.errors import ModelError
+from inference.models.weights import (
+    fetch_default,
+    head_num_classes,
+    load_label_set,
+    load_weights,
+    read_checkpoint,
+    read_labels_file,
+    sha256_file,
+)
+from inference.types import InputSpec, ModelInfo
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One registered model."""
+
+    name: str
+    family: str
+    """``torchvision_video``, ``resnet3d_hara``, ..."""
+    build_module: Callable[[int], torch.nn.Module]
+    """``num_classes -> `` a randomly initialised module."""
+    input_spec: InputSpec
+    label_set: str
+    """Name of a bundled label file, e.g. ``kinetics400``."""
+    default_weights: str | None
+    """E.g. ``torchvision:R2Plus1D_18_Weights.KINETICS400_V1``; None if no public download."""
+    description: str
+
+
+@dataclass
+class LoadedModel:
+    """A module in ``eval()`` mode on the requested device, and what describes it."""
+
+    module: torch.nn.Module
+    info: ModelInfo
+
+
+_REGISTRY: dict[str, ModelEntry] = {}
+
+
+def register(entry: ModelEntry) -> ModelEntry:
+    """Add ``entry`` under ``entry.name``; a second, different entry of that name is an error."""
+    existing = _REGISTRY.get(entry.name)
+    if existing is not None and existing != entry:
+        raise ModelError(f"model {entry.name!r} is already registered")
+    _REGISTRY[entry.name] = entry
+    return entry
+
+
+def get(name: str) -> ModelEntry:
+    """The entry registered as ``name``."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise ModelError(f"unknown model {name!r}; known: {known}") from None
+
+
+def list_models() -> list[ModelEntry]:
+    """All entries, sorted by name."""
+    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+
+
+def build(
+    name: str,
+    *,
+    weights: str = "default",
+    model_dir: str | None = None,
+    device: str = "cpu",
+    seed: int = 0,
+) -> LoadedModel:
+    """Build model ``name`` with ``weights``: ``default``, ``none`` (random) or a file path.
+
+    ``default`` is the entry's public weights, looked up (and downloaded if missing) in
+    ``model_dir``; ``none`` seeds torch with ``seed`` so random weights are reproducible.
+    """
+    entry = get(name)
+    if weights == "none":
+        labels = load_label_set(entry.label_set)
+        torch.manual_seed(seed)
+        module = entry.build_module(len(labels))
+        source = "random"
+    else:
+        if weights == "default":
+            if entry.default_weights is None:
+                raise ModelError(
+                    f"model {name!r} has no public weights download: "
+                    f"pass a weights file with --weights PATH"
+                )
+            source = entry.default_weights
+            path = str(fetch_default(source, model_dir=model_dir))
+        else:
+            source = ""  # named by the file's hash once it has been read
+            path = weights
+        checkpoint = read_checkpoint(path)
+        if checkpoint.labels is not None and checkpoint.arch not in (None, name):
+            raise ModelError(
+                f"weights file {path} is a {checkpoint.arch!r} checkpoint, not {name!r}"
+            )
+        with torch.device("meta"):
+            num_classes = head_num_classes(entry.build_module(1), checkpoint.state_dict)
+        labels = _labels_for(entry, path, checkpoint.labels, num_classes)
+        module = entry.build_module(num_classes)
+        load_weights(module, checkpoint.state_dict)
+        source = source or f"file:{sha256_file(path)}"
+    try:
+        module = module.to(torch.device(device)).eval()
+    except (RuntimeError, AssertionError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ModelError(f"device {device!r} is not available: {reason}") from exc
+    info = ModelInfo(
+        name=name,
+        labels=labels,
+        modalities=entry.input_spec.modalities,
+        weights=source,
+        input_spec=entry.input_spec,
+    )
+    return LoadedModel(module=module, info=info)
+
+
+def _labels_for(
+    entry: ModelEntry, path: str, labels: tuple[str, ...] | None, num_classes: int
+) -> tuple[str, ...]:
+    """Checkpoint labels, else the bundled set if its size fits, else ``<path>.labels.txt``."""
+    if labels is None:
+        bundled = load_label_set(entry.label_set)
+        if len(bundled) == num_classes:
+            return bundled
+        sidecar = Path(f"{path}.labels.txt")
+        if not sidecar.is_file():
+            raise ModelError(
+                f"weights file {path} has {num_classes} classes, not the {len(bundled)} of "
+                f"{entry.label_set}: put one label per line in {sidecar}"
+            )
+        labels = read_labels_file(sidecar)
+    if len(labels) != num_classes:
+        raise ModelError(f"weights file {path} has {num_classes} classes but {len(labels)} labels")
+    return labels

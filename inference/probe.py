@@ -1,0 +1,301 @@
+"""Safe probing of an uploaded file: is it a video Vigil accepts, and what is in it.
+
+The container is recognised from its first bytes (never the extension); FFmpeg is then opened
+with that one demuxer forced, ``protocol_whitelist=file`` and a demuxer whitelist that nested
+demuxers inherit, so playlists, concat scripts and crafted AVI/GAB2 files cannot make FFmpeg
+read another file or a URL. Every rejection is a :class:`VideoRejected` with a specific code.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import av
+
+from inference.errors import VideoRejected
+from inference.types import ProbeLimits, VideoMeta
+
+SNIFF_BYTES = 4096
+
+#: Demuxers Vigil opens; nested demuxers (e.g. AVI's GAB2 subtitles) are held to this too.
+ALLOWED_DEMUXERS = ("mov", "matroska", "avi", "mpeg", "mpegts", "flv", "ogg", "mpegvideo")
+FFMPEG_OPTIONS = {
+    "protocol_whitelist": "file",
+    "format_whitelist": ",".join(ALLOWED_DEMUXERS),
+    "codec_whitelist": "",
+}
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+_AUDIO_MAGIC = ((b"ID3", "MP3"), (b"fLaC", "FLAC"), (b"#!AMR", "AMR"))
+_MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
+
+
+def sniff_container(head: bytes) -> str:
+    """Return the FFmpeg demuxer for a file's first bytes, or raise ``VideoRejected``."""
+    if not head:
+        raise VideoRejected("the file is empty", code="empty_file")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"#EXTM3U") or stripped.startswith(b"#EXT-X-"):
+        raise VideoRejected(
+            "playlists (HLS/M3U) are not accepted; upload the video file itself", code="playlist")
+    if stripped.lower().startswith(b"ffconcat"):
+        raise VideoRejected(
+            "FFmpeg concat scripts are not accepted; upload the video file itself", code="playlist")
+    for magic, name in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            raise VideoRejected(f"this is a {name} image, not a video", code="image")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        raise VideoRejected("this is a WebP image, not a video", code="image")
+    if head[4:8] in _MP4_BOXES:
+        brand = head[8:12]
+        if head[4:8] == b"ftyp" and brand in {b"avif", b"avis", b"heic", b"heix", b"mif1", b"msf1"}:
+            raise VideoRejected("this is a still image (HEIF/AVIF), not a video", code="image")
+        return "mov"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "matroska"
+    if head[:4] == b"RIFF":
+        if head[8:12] == b"AVI ":
+            return "avi"
+        if head[8:12] == b"WAVE":
+            raise VideoRejected("this is a WAV audio file, it has no video",
+                                code="no_video_stream")
+    if head.startswith(b"\x00\x00\x01\xba"):
+        return "mpeg"
+    if head.startswith(b"\x00\x00\x01\xb3"):
+        return "mpegvideo"
+    if len(head) > 376 and head[0] == head[188] == head[376] == 0x47:
+        return "mpegts"
+    if head.startswith(b"FLV\x01"):
+        return "flv"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    for magic, name in _AUDIO_MAGIC:
+        if head.startswith(magic):
+            raise VideoRejected(f"this is an {name} audio file, it has no video",
+                                code="no_video_stream")
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        raise VideoRejected("this is an MP3/AAC audio stream, it has no video",
+                            code="no_video_stream")
+    if head.startswith(b"\x7fELF") or head.startswith(b"MZ"):
+        raise VideoRejected("this is an executable, not a video", code="not_a_video")
+    if _looks_like_text(head):
+        raise VideoRejected("this is a text file, not a video", code="not_a_video")
+    raise VideoRejected("unrecognised file format: not a supported video container",
+                        code="not_a_video")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        # A multi-byte character may be cut at the end of the sniffed bytes.
+        try:
+            text = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return printable >= 0.95 * max(1, len(text))
+
+
+@contextmanager
+def open_container(path: str, *, demuxer: str, timeout_sec: float,
+                   ) -> Iterator[av.container.InputContainer]:
+    """Open ``path`` with one forced demuxer and FFmpeg restricted to local-file reads."""
+    try:
+        container = av.open(
+            path,
+            mode="r",
+            format=demuxer,
+            options=dict(FFMPEG_OPTIONS),
+            timeout=timeout_sec,
+            metadata_errors="ignore",
+        )
+    except av.error.InvalidDataError as exc:
+        raise _corrupt(exc) from None
+    except av.error.FFmpegError as exc:
+        raise VideoRejected(f"the file could not be opened as a video ({_reason(exc)})",
+                            code="corrupt") from None
+    try:
+        yield container
+    finally:
+        container.close()
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _corrupt(exc: BaseException) -> VideoRejected:
+    text = str(exc).lower()
+    if "moov atom not found" in text or "end of file" in text or "truncat" in text:
+        return VideoRejected("the file is truncated (its index or data ends early)",
+                             code="truncated")
+    return VideoRejected(f"the file is corrupt or not a video ({_reason(exc)})", code="corrupt")
+
+
+def display_rotation(frame: av.VideoFrame) -> int:
+    """Clockwise display rotation in degrees from a decoded frame's display matrix."""
+    counter_clockwise = round(getattr(frame, "rotation", 0) or 0)
+    return (-counter_clockwise) % 360 // 90 * 90
+
+
+def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
+    """Check that ``path`` is an acceptable video and describe its first video stream.
+
+    Demuxes every packet of the stream (no decoding) to count frames and find the true end, so
+    truncated files are caught here; decodes the first frame to prove the codec works.
+    """
+    limits = limits or ProbeLimits()
+    try:
+        size_bytes = os.path.getsize(path)
+    except OSError:
+        raise VideoRejected("the file does not exist or cannot be read", code="not_found") from None
+    if size_bytes == 0:
+        raise VideoRejected("the file is empty", code="empty_file")
+    if size_bytes > limits.max_size_bytes:
+        raise VideoRejected(f"the file is {size_bytes / 1e6:.0f} MB, over the limit of "
+                            f"{limits.max_size_bytes / 1e6:.0f} MB", code="file_too_large")
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    demuxer = sniff_container(head)
+    deadline = time.monotonic() + limits.timeout_sec
+
+    with open_container(path, demuxer=demuxer, timeout_sec=limits.timeout_sec) as container:
+        if not container.streams.video:
+            raise VideoRejected("the file has no video stream", code="no_video_stream")
+        stream = container.streams.video[0]
+        codec_ctx = stream.codec_context
+        width, height = int(codec_ctx.width or 0), int(codec_ctx.height or 0)
+        if width <= 0 or height <= 0:
+            raise VideoRejected("the video stream has no frame size", code="corrupt")
+        _check_frame_size(width, height, limits)
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        declared_fps = float(rate) if rate else 0.0
+        if declared_fps > limits.max_fps:
+            raise VideoRejected(f"the frame rate {declared_fps:.0f} fps is over the limit of "
+                                f"{limits.max_fps:.0f} fps", code="fps_too_high")
+        declared_sec = _declared_duration_sec(container, stream)
+        if declared_sec > limits.max_duration_sec:
+            raise VideoRejected(_too_long(declared_sec, limits), code="too_long")
+        has_audio = bool(container.streams.audio)
+
+        first_pts_sec, last_end_sec, frame_count, rotation = _scan_packets(
+            container, stream, deadline=deadline, limits=limits)
+
+    if frame_count == 0:
+        raise VideoRejected("the video stream contains no decodable frames", code="corrupt")
+    duration_sec = max(0.0, last_end_sec - first_pts_sec)
+    if duration_sec <= 0.0:
+        raise VideoRejected("the video has zero duration", code="zero_duration")
+    if duration_sec > limits.max_duration_sec:
+        raise VideoRejected(_too_long(duration_sec, limits), code="too_long")
+    if declared_sec > 0 and duration_sec < declared_sec - max(1.0, 0.1 * declared_sec):
+        raise VideoRejected(
+            f"the file is truncated: its header says {declared_sec:.1f} s but the data ends at "
+            f"{duration_sec:.1f} s", code="truncated")
+    fps = frame_count / duration_sec if frame_count > 1 else declared_fps
+    if fps > limits.max_fps * 1.05:
+        raise VideoRejected(f"the frame rate {fps:.0f} fps is over the limit of "
+                            f"{limits.max_fps:.0f} fps", code="fps_too_high")
+    return VideoMeta(
+        path=os.path.abspath(path),
+        container=demuxer,
+        codec=codec_ctx.name,
+        width=width,
+        height=height,
+        rotation=rotation,
+        fps=round(fps, 3),
+        frame_count=frame_count,
+        duration_sec=round(duration_sec, 6),
+        start_sec=first_pts_sec,
+        size_bytes=size_bytes,
+        has_audio=has_audio,
+    )
+
+
+def _check_frame_size(width: int, height: int, limits: ProbeLimits) -> None:
+    if (width > max(limits.max_width, limits.max_height)
+            or height > max(limits.max_width, limits.max_height)
+            or width * height > limits.max_pixels):
+        raise VideoRejected(
+            f"the frame size {width}x{height} is over the limit of "
+            f"{limits.max_width}x{limits.max_height}", code="frame_too_large")
+
+
+def _too_long(duration_sec: float, limits: ProbeLimits) -> str:
+    return (f"the video is {duration_sec / 60:.1f} minutes long, over the limit of "
+            f"{limits.max_duration_sec / 60:.0f} minutes")
+
+
+def _declared_duration_sec(container: av.container.InputContainer, stream: av.VideoStream,
+                           ) -> float:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def _scan_packets(
+    container: av.container.InputContainer,
+    stream: av.VideoStream,
+    *,
+    deadline: float,
+    limits: ProbeLimits,
+) -> tuple[float, float, int, int]:
+    """Demux the stream's packets: (first pts sec, end of last frame sec, frames, rotation)."""
+    time_base = stream.time_base
+    first_pts: float | None = None
+    last_end = 0.0
+    frame_count = 0
+    rotation: int | None = None
+    packets_since_check = 0
+    try:
+        for packet in container.demux(stream):
+            if packet.size == 0 and packet.pts is None:
+                continue  # flush packet at end of stream
+            if rotation is None:
+                for frame in stream.codec_context.decode(packet):
+                    rotation = display_rotation(frame)
+                    _check_frame_size(frame.width, frame.height, limits)
+                    break
+            ts = packet.pts if packet.pts is not None else packet.dts
+            if ts is not None:
+                start = float(ts * time_base)
+                end = start + float((packet.duration or 0) * time_base)
+                first_pts = start if first_pts is None else min(first_pts, start)
+                last_end = max(last_end, end, start)
+            frame_count += 1
+            packets_since_check += 1
+            if packets_since_check >= 256:
+                packets_since_check = 0
+                if time.monotonic() > deadline:
+                    raise VideoRejected("probing the file took too long", code="timeout")
+        if rotation is None:
+            for frame in stream.codec_context.decode(None):
+                rotation = display_rotation(frame)
+                break
+    except av.error.InvalidDataError as exc:
+        raise _corrupt(exc) from None
+    except av.error.FFmpegError as exc:
+        raise VideoRejected(f"the video data cannot be read ({_reason(exc)})",
+                            code="corrupt") from None
+    if rotation is None:
+        raise VideoRejected("no frame of the video stream could be decoded", code="corrupt")
+    if first_pts is None:
+        raise VideoRejected("the video stream has no timestamps", code="corrupt")
+    if frame_count and last_end <= first_pts:
+        # Single frame, or a container without packet durations: assume the nominal rate.
+        rate = stream.average_rate or stream.guessed_rate
+        last_end = first_pts + (frame_count / float(rate) if rate else 0.0)
+    return first_pts, last_end, frame_count, rotation

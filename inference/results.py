@@ -1,0 +1,139 @@
+"""The versioned results document (``vigil.results/1``): write it, read it, validate it."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from inference.types import Results
+
+SCHEMA_ID = "vigil.results/1"
+SCHEMA_PATH = Path(__file__).with_name("schemas") / "results.v1.json"
+
+
+class InvalidResults(ValueError):
+    """The document breaks the schema or one of its cross-field rules."""
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def to_document(results: Results) -> dict[str, Any]:
+    """The JSON-ready dict for ``results`` (see ``schemas/results.v1.json``)."""
+    meta, model, config = results.video, results.model, results.config
+    spec = model.input_spec
+    return {
+        "schema": SCHEMA_ID,
+        "video": {
+            "duration_sec": round(meta.duration_sec, 6),
+            "fps": meta.fps,
+            "width": meta.display_width,
+            "height": meta.display_height,
+            "rotation": meta.rotation,
+            "frame_count": meta.frame_count,
+            "codec": meta.codec,
+            "container": meta.container,
+        },
+        "model": {
+            "name": model.name,
+            "labels": list(model.labels),
+            "modalities": list(model.modalities),
+            "weights": model.weights,
+            "untrained": model.weights == "random",
+            "input": {
+                "clip_len": spec.clip_len,
+                "crop_size": spec.crop_size,
+                "resize_short": spec.resize_short,
+                "mean": list(spec.mean),
+                "std": list(spec.std),
+            },
+        },
+        "config": {
+            "clip_len": config.clip_len or spec.clip_len,
+            "segment_sec": config.segment_sec,
+            "stride_sec": config.stride_sec,
+            "threshold": config.events.enter_threshold,
+            "exit_threshold": config.events.resolved_exit_threshold,
+            "min_event_sec": config.events.min_duration_sec,
+            "merge_gap_sec": config.events.merge_gap_sec,
+            "watched_labels": list(results.watched_labels),
+            "top_k": config.top_k,
+            "device": config.device,
+        },
+        "segments": [
+            {
+                "index": s.index,
+                "start_sec": s.start_sec,
+                "end_sec": s.end_sec,
+                "top": [[label, round(p, 6)] for label, p in s.top],
+                "scores": {label: round(p, 6) for label, p in s.scores.items()},
+            }
+            for s in results.segments
+        ],
+        "events": [
+            {
+                "label": e.label,
+                "start_sec": e.start_sec,
+                "end_sec": e.end_sec,
+                "peak_score": e.peak_score,
+                "mean_score": e.mean_score,
+                "peak_sec": e.peak_sec,
+            }
+            for e in results.events
+        ],
+        "timings_sec": {k: round(v, 4) for k, v in results.timings_sec.items()},
+    }
+
+
+def validate_document(document: dict[str, Any]) -> None:
+    """Raise :class:`InvalidResults` unless ``document`` is a valid ``vigil.results/1``."""
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(root)"
+        raise InvalidResults(f"{where}: {first.message}")
+    duration = document["video"]["duration_sec"]
+    labels = set(document["model"]["labels"])
+    previous_index = -1
+    for segment in document["segments"]:
+        if segment["index"] <= previous_index:
+            raise InvalidResults(f"segments/{segment['index']}: indices must increase")
+        previous_index = segment["index"]
+        if not segment["start_sec"] < segment["end_sec"] <= duration + 1e-3:
+            raise InvalidResults(f"segments/{segment['index']}: bad time range")
+        unknown = {label for label, _ in segment["top"]} - labels
+        if unknown:
+            raise InvalidResults(f"segments/{segment['index']}: unknown labels {sorted(unknown)}")
+    for i, event in enumerate(document["events"]):
+        if not event["start_sec"] < event["end_sec"] <= duration + 1e-3:
+            raise InvalidResults(f"events/{i}: bad time range")
+
+
+def write_document(document: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    """Validate, then write atomically (temp file in the same folder, then rename)."""
+    validate_document(document)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(document, fh, indent=1)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load and validate a results file."""
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    validate_document(document)
+    return document

@@ -1,0 +1,176 @@
+"""Frozen dataclasses passed between the stages of the inference core.
+
+Units are in the names: ``_sec`` seconds, ``_fps`` frames per second. Times always come from
+presentation timestamps, never from frame index / nominal frame rate.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+#: ``on_progress(stage, fraction)``: stage name and 0..1 progress within that stage.
+ProgressCallback = Callable[[str, float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class VideoMeta:
+    """What ``probe`` learned about a file's container and first video stream."""
+
+    path: str
+    container: str
+    codec: str
+    width: int
+    """Coded frame width in pixels (before rotation)."""
+    height: int
+    rotation: int
+    """Clockwise degrees (0, 90, 180, 270) to apply for display."""
+    fps: float
+    """Average frame rate; informative only (timestamps drive all timing)."""
+    frame_count: int
+    duration_sec: float
+    start_sec: float
+    """Presentation time of the first frame; subtracted so the video starts at 0."""
+    size_bytes: int
+    has_audio: bool = False
+
+    @property
+    def display_width(self) -> int:
+        return self.height if self.rotation in (90, 270) else self.width
+
+    @property
+    def display_height(self) -> int:
+        return self.width if self.rotation in (90, 270) else self.height
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeLimits:
+    """Upper bounds a video must respect to be accepted."""
+
+    max_width: int = 3840
+    max_height: int = 2160
+    max_pixels: int = 3840 * 2160
+    max_duration_sec: float = 3 * 3600.0
+    max_fps: float = 240.0
+    max_size_bytes: int = 4 * 1024**3
+    timeout_sec: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """How a model wants its input: ``(B, C, T, H, W)`` float tensors, normalised.
+
+    Frames are resized so the short side is ``resize_short`` px, centre-cropped to
+    ``crop_size``, scaled to 0..1, then ``(x - mean) / std`` per channel (RGB order).
+    """
+
+    clip_len: int
+    crop_size: int
+    resize_short: int
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    modalities: tuple[str, ...] = ("rgb",)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One segment of the video: ``clip_len`` frame times spread over ``[start_sec, end_sec)``."""
+
+    index: int
+    start_sec: float
+    end_sec: float
+    sample_times_sec: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentScore:
+    """Classifier output for one window.
+
+    ``top`` holds the k best ``(label, probability)`` pairs; ``scores`` the probabilities of
+    the watched labels (or of every label when the model has few).
+    """
+
+    index: int
+    start_sec: float
+    end_sec: float
+    top: tuple[tuple[str, float], ...]
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A detected action: a run of windows whose score for ``label`` stayed high."""
+
+    label: str
+    start_sec: float
+    end_sec: float
+    peak_score: float
+    mean_score: float
+    peak_sec: float
+
+
+@dataclass(frozen=True, slots=True)
+class EventRules:
+    """Hysteresis thresholds and timing rules turning window scores into events."""
+
+    enter_threshold: float = 0.5
+    exit_threshold: float | None = None
+    """Score below which an open event closes; defaults to ``enter_threshold - 0.1``."""
+    min_duration_sec: float = 0.0
+    merge_gap_sec: float = 0.0
+
+    @property
+    def resolved_exit_threshold(self) -> float:
+        if self.exit_threshold is None:
+            return max(0.0, self.enter_threshold - 0.1)
+        return self.exit_threshold
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    """Everything ``pipeline.run`` needs besides the video path."""
+
+    model: str = "r2plus1d_18"
+    weights: str = "default"
+    """``default`` (the registry's pretrained source), a file path, or ``none`` (random, tests)."""
+    device: str = "cpu"
+    segment_sec: float = 2.0
+    stride_sec: float = 1.0
+    clip_len: int | None = None
+    """Frames per window; ``None`` takes the model's own."""
+    labels: tuple[str, ...] = ()
+    """Labels to watch for events and the chart; empty means the top-1 label."""
+    events: EventRules = field(default_factory=EventRules)
+    batch_size: int = 4
+    num_threads: int | None = None
+    top_k: int = 5
+    render: bool = True
+    render_max_height: int = 480
+    model_dir: str | None = None
+    limits: ProbeLimits = field(default_factory=ProbeLimits)
+    seed: int = 0
+    """Seed for random initialisation when ``weights == 'none'``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """What the results document says about the model that produced it."""
+
+    name: str
+    labels: tuple[str, ...]
+    modalities: tuple[str, ...]
+    weights: str
+    """``torchvision:<name>``, ``file:<sha256>``, or ``random`` (untrained, tests only)."""
+    input_spec: InputSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """The outcome of one analysis; ``results.to_document`` turns it into JSON."""
+
+    video: VideoMeta
+    model: ModelInfo
+    config: PipelineConfig
+    segments: tuple[SegmentScore, ...]
+    events: tuple[Event, ...]
+    watched_labels: tuple[str, ...]
+    timings_sec: dict[str, float] = field(default_factory=dict)

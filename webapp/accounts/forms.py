@@ -1,0 +1,52 @@
+"""Account forms; the throttling itself lives in services/selectors."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils import timezone
+
+from webapp.accounts import selectors, services
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses to even try a password while (username, IP) is locked out."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": "Too many failed sign-ins. Try again in %(minutes)d minute(s).",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ip_address = selectors.client_ip(self.request.META) if self.request else ""
+        locked_until = selectors.login_locked_until(username=username, ip_address=ip_address)
+        if locked_until is not None:
+            minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
+            raise forms.ValidationError(self.error_messages["locked"], code="locked",
+                                        params={"minutes": minutes})
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                services.login_failure_record(username=username, ip_address=ip_address)
+            raise
+        services.login_success(username=username, ip_address=ip_address)
+        return cleaned
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(required=False)
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def save(self, commit: bool = True):
+        return services.user_create(username=self.cleaned_data["username"],
+                                    email=self.cleaned_data.get("email") or "",
+                                    password=self.cleaned_data["password1"])
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(max_length=100, initial="API token")

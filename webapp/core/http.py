@@ -1,0 +1,113 @@
+"""File responses for permission-checked media: HTTP Range (206), or nginx X-Accel-Redirect."""
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header, http_date, quote_etag
+
+_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK_BYTES = 256 * 1024
+
+
+def _iter_range(path: Path, start: int, length: int) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = fh.read(min(CHUNK_BYTES, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """``(start, end)`` inclusive for a single ``bytes=`` range; ``None`` when unsatisfiable.
+
+    Raises ``ValueError`` for a header that is not a single byte range (then the whole file is
+    sent, as RFC 9110 allows).
+    """
+    match = _RANGE_RE.match(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        raise ValueError(header)
+    first, last = match.groups()
+    if first == "":  # suffix range: the last N bytes
+        suffix = int(last)
+        if suffix == 0:
+            return None
+        return max(0, size - suffix), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if start >= size or end < start:
+        return None
+    return start, min(end, size - 1)
+
+
+def file_response(
+    request: HttpRequest,
+    path: str | os.PathLike[str],
+    *,
+    content_type: str | None = None,
+    download_name: str | None = None,
+) -> HttpResponse:
+    """Serve ``path`` (inside MEDIA_ROOT) with Range support, ETag and Last-Modified."""
+    path = Path(path)
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    try:
+        resolved = path.resolve(strict=True)
+        stat = resolved.stat()
+    except (FileNotFoundError, OSError):
+        raise Http404("file not found") from None
+    if not resolved.is_relative_to(media_root):
+        raise Http404("file not found")
+    content_type = content_type or mimetypes.guess_type(resolved.name)[0] \
+        or "application/octet-stream"
+    etag = quote_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
+
+    if settings.VIGIL_MEDIA_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        relative = resolved.relative_to(media_root).as_posix()
+        response["X-Accel-Redirect"] = settings.VIGIL_MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" \
+            + relative
+    else:
+        response = _ranged(request, resolved, stat.st_size, content_type, etag)
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    if download_name:
+        response["Content-Disposition"] = content_disposition_header(True, download_name)
+    return response
+
+
+def _ranged(request: HttpRequest, path: Path, size: int, content_type: str, etag: str,
+            ) -> HttpResponse:
+    range_header = request.headers.get("Range", "")
+    if_range = request.headers.get("If-Range")
+    if range_header and request.method in ("GET", "HEAD") and (not if_range or if_range == etag):
+        try:
+            byte_range = parse_range(range_header, size)
+        except ValueError:
+            byte_range = (0, size - 1) if size else None
+            range_header = ""
+        if range_header:
+            if byte_range is None:
+                response = HttpResponse(status=416, content_type=content_type)
+                response["Content-Range"] = f"bytes */{size}"
+                return response
+            start, end = byte_range
+            length = end - start + 1
+            response = StreamingHttpResponse(
+                _iter_range(path, start, length), status=206, content_type=content_type)
+            response["Content-Length"] = str(length)
+            response["Content-Range"] = f"bytes {start}-{end}/{size}"
+            return response
+    response = FileResponse(open(path, "rb"), content_type=content_type)
+    response["Content-Length"] = str(size)
+    return response

@@ -1,0 +1,56 @@
+"""Content-Security-Policy header, and the early 413 for oversize multipart uploads."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+from webapp.core.uploads import content_length_too_large, too_large_message
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds ``VIGIL_CSP`` to every response that has none (strict: no inline scripts)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.VIGIL_CSP and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settings.VIGIL_CSP
+        return response
+
+
+class UploadSizeLimitMiddleware:
+    """Answers 413 to a multipart request whose ``Content-Length`` is over the upload limit.
+
+    Runs before anything reads ``request.POST``/``FILES``, so the body is never parsed or stored.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (request.method in ("POST", "PUT", "PATCH")
+                and request.content_type == "multipart/form-data"
+                and content_length_too_large(request)):
+            return too_large_response(request)
+        return self.get_response(request)
+
+
+def too_large_response(request: HttpRequest) -> HttpResponse:
+    """413 as JSON for the API (or XHR), as a page otherwise."""
+    message = too_large_message()
+    wants_json = (request.path.startswith("/api/")
+                  or "application/json" in request.headers.get("Accept", ""))
+    if wants_json:
+        response: HttpResponse = JsonResponse(
+            {"code": "file_too_large", "detail": message}, status=413)
+    else:
+        response = HttpResponse(
+            render_to_string("core/error.html", {"title": "File too large", "message": message},
+                             request=request),
+            status=413)
+    return response

@@ -1,0 +1,55 @@
+"""Upload size limits: refuse oversize bodies early and stop streaming ones past the limit.
+
+The middleware in :mod:`webapp.core.middleware` answers 413 from ``Content-Length`` before the
+body is read; :class:`SizeLimitUploadHandler` counts the bytes of each file as they stream in
+and raises ``StopUpload`` past the limit, so nothing oversize is ever stored.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
+
+#: Set on the Django request when the handler stopped an upload for its size.
+TOO_LARGE_FLAG = "_vigil_upload_too_large"
+#: Room for multipart boundaries and the form's other fields on top of the file itself.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Counts a file's bytes; past ``VIGIL_MAX_UPLOAD_BYTES`` it halts the upload."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > settings.VIGIL_MAX_UPLOAD_BYTES:
+            if self.request is not None:
+                setattr(self.request, TOO_LARGE_FLAG, True)
+            # Discard the rest of the body (not stored) so the 413 reaches the client.
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def upload_too_large(request: HttpRequest) -> bool:
+    """True when this request's upload was stopped for its size (Django or DRF request)."""
+    django_request = getattr(request, "_request", request)
+    return bool(getattr(django_request, TOO_LARGE_FLAG, False))
+
+
+def content_length_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.VIGIL_MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES
+
+
+def too_large_message() -> str:
+    limit_mb = settings.VIGIL_MAX_UPLOAD_BYTES / 1024**2
+    return f"the file is larger than the upload limit of {limit_mb:.0f} MB"

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from webapp.models_registry.models import ModelVersion
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ("name", "arch", "weights", "is_default", "is_active", "updated_at")
+    list_filter = ("is_default", "is_active", "arch")
+    search_fields = ("name", "arch", "description")

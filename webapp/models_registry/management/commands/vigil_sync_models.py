@@ -1,0 +1,25 @@
+"""``manage.py vigil_sync_models``: one model version per registry entry."""
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from webapp.models_registry.services import model_versions_sync
+
+
+class Command(BaseCommand):
+    help = "Create or update one model version per inference registry entry."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--weights", default=None,
+                            help="'default', 'none' (random, dev/tests) or a file path; "
+                                 "default: VIGIL_DEFAULT_WEIGHTS")
+        parser.add_argument("--default-model", default=None,
+                            help="registry name of the default version (VIGIL_DEFAULT_MODEL)")
+
+    def handle(self, *args, **options) -> None:
+        versions = model_versions_sync(weights=options["weights"],
+                                       default_arch=options["default_model"])
+        for version in versions:
+            flag = " (default)" if version.is_default else ""
+            self.stdout.write(f"{version.name}: {version.arch} weights={version.weights}{flag}")
+        self.stdout.write(self.style.SUCCESS(f"{len(versions)} model version(s) in sync"))

@@ -1,0 +1,36 @@
+"""Model versions users pick for an analysis: a registry architecture plus its weights."""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class ModelVersion(models.Model):
+    name = models.SlugField(max_length=120, unique=True,
+                            help_text="Shown to users, e.g. r2plus1d_18 or r2plus1d_18.untrained.")
+    arch = models.CharField(max_length=100, help_text="Registry name in inference.models.")
+    weights = models.CharField(
+        max_length=500, default="default",
+        help_text="'default' (the registry's pretrained file in VIGIL_MODEL_DIR), a file path, "
+                  "or 'none' (random initialisation: development and tests only).")
+    labels = models.JSONField(default=list, blank=True)
+    input_spec = models.JSONField(default=dict, blank=True)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="model_version_single_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def untrained(self) -> bool:
+        return self.weights == "none"

@@ -1,0 +1,272 @@
+"""Django settings for Vigil, all read from the environment (see ``.env.example``).
+
+The defaults need no server: SQLite in ``var/db.sqlite3``, media in ``var/media`` and a Celery
+broker in ``var/celery-broker.sqlite3``. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL
+and Redis. ``DJANGO_ENV=production`` turns on the hardened settings ``check --deploy`` wants.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+PRODUCTION = DJANGO_ENV == "production"
+DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise environ.ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production")
+
+if DEBUG:
+    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+else:
+    SECRET_KEY = env.str("SECRET_KEY")  # required: no default outside DEBUG
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+VAR_DIR = Path(env.str("VIGIL_VAR_DIR", default=str(BASE_DIR / "var")))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "webapp.core",
+    "webapp.accounts",
+    "webapp.models_registry",
+    "webapp.videos",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "webapp.core.middleware.ContentSecurityPolicyMiddleware",
+    "webapp.core.middleware.UploadSizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "webapp.urls"
+WSGI_APPLICATION = "webapp.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "webapp.core.context_processors.vigil",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + IMMEDIATE transactions let the web process and a worker share the file safely.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "videos:list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+VIGIL_SIGNUP_ENABLED = env.bool("VIGIL_SIGNUP_ENABLED", default=True)
+VIGIL_LOGIN_MAX_FAILURES = env.int("VIGIL_LOGIN_MAX_FAILURES", default=5)
+VIGIL_LOGIN_LOCKOUT_MINUTES = env.int("VIGIL_LOGIN_LOCKOUT_MINUTES", default=15)
+
+# --- I18N, static, media ----------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+# Media is never served as static files: every file goes through a permission-checked view.
+MEDIA_ROOT = Path(env.str("VIGIL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+#: nginx ``internal`` location mapped to MEDIA_ROOT; when set, file views answer with
+#: ``X-Accel-Redirect`` instead of streaming the bytes from Python.
+VIGIL_MEDIA_ACCEL_REDIRECT = env.str("VIGIL_MEDIA_ACCEL_REDIRECT", default="")
+
+# --- Uploads ----------------------------------------------------------------------------------
+VIGIL_MAX_UPLOAD_BYTES = env.int("VIGIL_MAX_UPLOAD_BYTES", default=1024**3)
+VIGIL_MAX_DURATION_SEC = env.float("VIGIL_MAX_DURATION_SEC", default=3 * 3600.0)
+VIGIL_MAX_FRAME_SIDE = env.int("VIGIL_MAX_FRAME_SIDE", default=3840)
+VIGIL_PROBE_TIMEOUT_SEC = env.float("VIGIL_PROBE_TIMEOUT_SEC", default=30.0)
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+# Always spool uploads to disk (the probe needs a path); the first handler enforces the size.
+FILE_UPLOAD_HANDLERS = [
+    "webapp.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o640
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Analyses ---------------------------------------------------------------------------------
+VIGIL_DEFAULT_MODEL = env.str("VIGIL_DEFAULT_MODEL", default="r2plus1d_18")
+#: ``default`` (the registry's pretrained weights, from VIGIL_MODEL_DIR), a file path, or
+#: ``none`` (random initialisation: development and tests only; results say so).
+VIGIL_DEFAULT_WEIGHTS = env.str("VIGIL_DEFAULT_WEIGHTS", default="default")
+VIGIL_MODEL_DIR = env.str("VIGIL_MODEL_DIR", default=str(BASE_DIR / "models"))
+VIGIL_DEFAULT_DEVICE = env.str("VIGIL_DEFAULT_DEVICE", default="cpu")
+VIGIL_DEFAULT_SEGMENT_SEC = env.float("VIGIL_DEFAULT_SEGMENT_SEC", default=2.0)
+VIGIL_DEFAULT_STRIDE_SEC = env.float("VIGIL_DEFAULT_STRIDE_SEC", default=1.0)
+VIGIL_DEFAULT_THRESHOLD = env.float("VIGIL_DEFAULT_THRESHOLD", default=0.5)
+VIGIL_BATCH_SIZE = env.int("VIGIL_BATCH_SIZE", default=4)
+VIGIL_NUM_THREADS = env.int("VIGIL_NUM_THREADS", default=0) or None
+VIGIL_TOP_K = env.int("VIGIL_TOP_K", default=5)
+VIGIL_RENDER_MAX_HEIGHT = env.int("VIGIL_RENDER_MAX_HEIGHT", default=480)
+#: Seconds between a running analysis' heartbeats, and after which it counts as stale.
+VIGIL_HEARTBEAT_SEC = env.float("VIGIL_HEARTBEAT_SEC", default=10.0)
+VIGIL_STALE_AFTER_SEC = env.float("VIGIL_STALE_AFTER_SEC", default=120.0)
+VIGIL_WATCHDOG_INTERVAL_SEC = env.float("VIGIL_WATCHDOG_INTERVAL_SEC", default=60.0)
+#: Runs an analysis may start (the watchdog re-queues a stale one until this many were made).
+VIGIL_MAX_ATTEMPTS = env.int("VIGIL_MAX_ATTEMPTS", default=2)
+VIGIL_TASK_SOFT_TIME_LIMIT = env.int("VIGIL_TASK_SOFT_TIME_LIMIT", default=6 * 3600)
+VIGIL_TASK_TIME_LIMIT = env.int("VIGIL_TASK_TIME_LIMIT", default=6 * 3600 + 300)
+
+# --- Celery -----------------------------------------------------------------------------------
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+)
+CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = VIGIL_TASK_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = VIGIL_TASK_TIME_LIMIT
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+#: Redis re-delivers an unacknowledged message after this many seconds: it must exceed the
+#: longest task, or a slow analysis would be started twice (the second start sees a fresh
+#: heartbeat and steps aside, but it is wasted work).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("VIGIL_BROKER_VISIBILITY_TIMEOUT",
+                                  default=VIGIL_TASK_TIME_LIMIT + 3600),
+}
+CELERY_BEAT_SCHEDULE = {
+    "vigil-watchdog": {
+        "task": "videos.watchdog",
+        "schedule": VIGIL_WATCHDOG_INTERVAL_SEC,
+        "options": {"queue": "cpu", "expires": VIGIL_WATCHDOG_INTERVAL_SEC},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- REST API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "webapp.accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "webapp.core.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vigil API",
+    "DESCRIPTION": "Upload videos, run action-recognition analyses, read their results.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AnalysisStatusEnum": "webapp.videos.models.AnalysisStatus",
+    },
+}
+
+# --- Security ---------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+#: Strict policy: no inline scripts or styles anywhere (the pages load their JS from static/).
+VIGIL_CSP = env.str(
+    "VIGIL_CSP",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if env.bool("VIGIL_BEHIND_TLS_PROXY", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

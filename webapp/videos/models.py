@@ -1,0 +1,146 @@
+"""Uploaded videos, their analyses, and what an analysis found (segments, events)."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Video(models.Model):
+    """An accepted upload, stored under a random name; ``original_name`` is display text only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="videos")
+    original_name = models.CharField(max_length=255)
+    file = models.CharField(max_length=255, help_text="Path relative to MEDIA_ROOT.")
+    thumbnail = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.BigIntegerField()
+    container = models.CharField(max_length=32)
+    codec = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    rotation = models.PositiveSmallIntegerField(default=0)
+    fps = models.FloatField()
+    frame_count = models.PositiveIntegerField()
+    duration_sec = models.FloatField()
+    has_audio = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AnalysisStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINISHED_STATUSES = (AnalysisStatus.SUCCEEDED, AnalysisStatus.FAILED, AnalysisStatus.CANCELLED)
+
+
+class Analysis(models.Model):
+    """One run of a model version over a video, with its live progress and outcome."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="analyses")
+    model_version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.PROTECT,
+                                      related_name="analyses")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    # Options
+    device = models.CharField(max_length=32, default="cpu")
+    queue = models.CharField(max_length=16, default="cpu")
+    segment_sec = models.FloatField()
+    stride_sec = models.FloatField()
+    labels = models.JSONField(default=list, blank=True, help_text="Labels to watch.")
+    threshold = models.FloatField()
+    # State
+    status = models.CharField(max_length=16, choices=AnalysisStatus.choices,
+                              default=AnalysisStatus.QUEUED, db_index=True)
+    cancel_requested = models.BooleanField(default=False)
+    stage = models.CharField(max_length=32, blank=True)
+    percent = models.FloatField(default=0.0)
+    error = models.TextField(blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    run_token = models.CharField(max_length=32, blank=True,
+                                 help_text="Identifies the execution that owns the row.")
+    worker = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Outputs (paths relative to MEDIA_ROOT)
+    results_file = models.CharField(max_length=255, blank=True)
+    annotated_file = models.CharField(max_length=255, blank=True)
+    model_weights = models.CharField(max_length=200, blank=True,
+                                     help_text="What the results say the weights were.")
+    untrained = models.BooleanField(default=False)
+    watched_labels = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "analyses"
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.model_version_id}@{self.video_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+
+class Segment(models.Model):
+    """Scores of one window: top-k labels and the watched labels' probabilities."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField()
+    start_sec = models.FloatField()
+    end_sec = models.FloatField()
+    top = models.JSONField(default=list, help_text="[[label, probability], ...] best first.")
+    scores = models.JSONField(default=dict, help_text="{label: probability} of watched labels.")
+    label_scores = models.JSONField(default=dict,
+                                    help_text="top and scores merged, for filtering by label.")
+    top_label = models.CharField(max_length=200, blank=True)
+    top_score = models.FloatField(default=0.0)
+    max_score = models.FloatField(default=0.0, help_text="Best watched-label score.")
+
+    class Meta:
+        ordering = ["analysis", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "index"],
+                                    name="segment_unique_analysis_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.start_sec:.1f}-{self.end_sec:.1f}s"
+
+
+class Event(models.Model):
+    """A detected action: a run of segments whose score for ``label`` stayed high."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="events")
+    label = models.CharField(max_length=200)
+    start_sec = models.FloatField()
+    end_sec = models.FloatField()
+    peak_score = models.FloatField()
+    mean_score = models.FloatField()
+    peak_sec = models.FloatField()
+
+    class Meta:
+        ordering = ["analysis", "start_sec"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.start_sec:.1f}-{self.end_sec:.1f}s"
