@@ -12,7 +12,9 @@ def make_clip(path: Path, *, seconds: float, width: int = 1280, height: int = 72
               fps: int = 30, source: str = "vtest.avi") -> Path:
     """Loop a real sample to ``seconds`` at ``width``x``height``, H.264 (x264 veryfast, CRF 23).
 
-    Made once and reused; ``vtest.avi`` is a real street CCTV recording (people walking).
+    Made once and reused. ``vtest.avi`` is a real street CCTV recording (people walking) at
+    10 fps; it is played ``fps / 10`` times faster so that every output frame is a distinct
+    real frame (duplicated frames would make decoding and encoding unrealistically cheap).
     """
     if path.exists():
         return path
@@ -20,7 +22,8 @@ def make_clip(path: Path, *, seconds: float, width: int = 1280, height: int = 72
     part = path.with_suffix(".part.mp4")
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(SAMPLES / source),
-         "-t", str(seconds), "-vf", f"scale={width}:{height},fps={fps}", "-an",
+         "-vf", f"setpts=N/({fps}*TB),scale={width}:{height}", "-r", str(fps),
+         "-t", str(seconds), "-an",
          "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
          str(part)], check=True)
     part.rename(path)

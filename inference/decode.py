@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from inference.errors import VideoRejected
 from inference.probe import _corrupt, open_container
@@ -20,7 +21,7 @@ from inference.types import VideoMeta
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """One decoded frame: its time and the FFmpeg frame (convert with :func:`to_array`)."""
+    """One decoded frame: its time and the FFmpeg frame (convert with :class:`FrameScaler`)."""
 
     pts_sec: float
     av_frame: av.VideoFrame
@@ -45,7 +46,10 @@ def scaled_size(meta: VideoMeta, *, short_side: int | None = None, max_height: i
 def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
     """Yield every frame of the first video stream in presentation order.
 
-    Frames without a timestamp get the previous one plus one nominal frame interval.
+    Timestamps follow libavcodec's best-effort rule: the frame's pts unless pts has gone
+    backwards more often than the packet dts; frames without either get the previous time plus
+    one nominal frame. AVI stores no presentation times (B-frames there carry decode-order
+    stamps) and is constant-rate by design, so its frames are timed by their output order.
     """
     fallback_step = 1.0 / meta.fps if meta.fps > 0 else 0.0
     with open_container(meta.path, demuxer=meta.container, timeout_sec=60.0) as container:
@@ -53,15 +57,20 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
         stream.thread_type = "AUTO"
         if threads:
             stream.codec_context.thread_count = threads
+        clock = _BestEffortClock()
+        by_order = meta.container == "avi"
         last_sec = -fallback_step
         try:
-            for av_frame in container.decode(stream):
-                if av_frame.pts is not None and av_frame.time_base is not None:
-                    pts_sec = float(av_frame.pts * av_frame.time_base) - meta.start_sec
+            for index, av_frame in enumerate(container.decode(stream)):
+                stamp = clock.timestamp(av_frame.pts, av_frame.dts)
+                if by_order:
+                    pts_sec = index * fallback_step
+                elif stamp is not None and av_frame.time_base is not None:
+                    pts_sec = float(stamp * av_frame.time_base) - meta.start_sec
                 else:
                     pts_sec = last_sec + fallback_step
                 if pts_sec < last_sec:
-                    continue  # out-of-order or duplicated timestamp: keep time monotonic
+                    continue  # duplicated or out-of-order stamp: keep time monotonic
                 last_sec = pts_sec
                 yield Frame(pts_sec=pts_sec, av_frame=av_frame)
         except av.error.InvalidDataError as exc:
@@ -70,20 +79,52 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
             raise VideoRejected(f"decoding failed ({exc})", code="corrupt") from None
 
 
-def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0,
-             pix_fmt: str = "rgb24") -> np.ndarray:
-    """Scale a frame to display ``size`` = ``(width, height)`` and return ``(H, W, 3)`` uint8.
+class _BestEffortClock:
+    """libavcodec's ``guess_correct_pts``: trust pts or dts, whichever misbehaves less."""
 
-    Rotation (clockwise degrees) is applied after scaling, so ``size`` is the displayed size.
+    def __init__(self) -> None:
+        self.faulty_pts = self.faulty_dts = 0
+        self.last_pts: int | None = None
+        self.last_dts: int | None = None
+
+    def timestamp(self, pts: int | None, dts: int | None) -> int | None:
+        if dts is not None:
+            self.faulty_dts += self.last_dts is not None and dts <= self.last_dts
+            self.last_dts = dts
+        if pts is not None:
+            self.faulty_pts += self.last_pts is not None and pts <= self.last_pts
+            self.last_pts = pts
+        if pts is not None and (self.faulty_pts <= self.faulty_dts or dts is None):
+            return pts
+        return dts
+
+
+class FrameScaler:
+    """Scale frames to one display ``size`` = ``(width, height)`` as ``(H, W, 3)`` uint8 RGB.
+
+    Keeps one swscale context for the whole clip (``frame.to_ndarray(width=...)`` builds a new
+    one per frame, about 3x slower). Rotation (clockwise degrees) is applied after scaling.
     """
-    width, height = size
-    if rotation in (90, 270):
-        width, height = height, width
-    image = frame.to_ndarray(width=width, height=height, format=pix_fmt,
-                             interpolation="BILINEAR")
-    if rotation:
-        image = np.ascontiguousarray(np.rot90(image, k=-(rotation // 90)))
-    return image
+
+    def __init__(self, *, size: tuple[int, int], rotation: int = 0) -> None:
+        width, height = size
+        self.rotation = rotation % 360
+        self.coded_size = (height, width) if self.rotation in (90, 270) else (width, height)
+        self._reformatter = VideoReformatter()
+
+    def to_rgb(self, frame: av.VideoFrame) -> np.ndarray:
+        width, height = self.coded_size
+        scaled = self._reformatter.reformat(frame, width=width, height=height, format="rgb24",
+                                            interpolation="BILINEAR")
+        image = scaled.to_ndarray()
+        if self.rotation:
+            image = np.ascontiguousarray(np.rot90(image, k=-(self.rotation // 90)))
+        return image
+
+
+def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0) -> np.ndarray:
+    """One frame scaled to display ``size`` as ``(H, W, 3)`` RGB (see :class:`FrameScaler`)."""
+    return FrameScaler(size=size, rotation=rotation).to_rgb(frame)
 
 
 def sample_at(frames: Iterable[Frame], times_sec: Iterable[float]) -> Iterator[tuple[float, Frame]]:

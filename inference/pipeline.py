@@ -18,7 +18,7 @@ import numpy as np
 
 from inference import models
 from inference.classify import Classifier, top_k
-from inference.decode import iter_frames, sample_at, scaled_size, to_array
+from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
 from inference.errors import Cancelled, ModelError
 from inference.events import detect_events
 from inference.probe import probe
@@ -203,7 +203,7 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
     """
     if not plan:
         return
-    resize = crop_size_for(meta, spec)
+    scaler = FrameScaler(size=crop_size_for(meta, spec), rotation=meta.rotation)
     times = sorted({t for window in plan for t in window.sample_times_sec})
     crops: dict[float, np.ndarray] = {}
     last_frame = None
@@ -212,8 +212,7 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
     for t, frame in sample_at(iter_frames(meta), times):
         if frame is not last_frame:
             last_frame = frame
-            last_crop = center_crop(to_array(frame.av_frame, size=resize, rotation=meta.rotation),
-                                    size=spec.crop_size)
+            last_crop = center_crop(scaler.to_rgb(frame.av_frame), size=spec.crop_size)
         crops[t] = last_crop
         while next_window < len(plan) and plan[next_window].sample_times_sec[-1] <= t:
             window = plan[next_window]

@@ -24,7 +24,6 @@ ALLOWED_DEMUXERS = ("mov", "matroska", "avi", "mpeg", "mpegts", "flv", "ogg", "m
 FFMPEG_OPTIONS = {
     "protocol_whitelist": "file",
     "format_whitelist": ",".join(ALLOWED_DEMUXERS),
-    "codec_whitelist": "",
 }
 
 _IMAGE_MAGIC = (

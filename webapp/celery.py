@@ -4,13 +4,17 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 
 app = Celery("webapp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue("cpu"), Queue("gpu"))
+# One direct exchange per queue, so a message for ``gpu`` can never land in ``cpu`` too.
+app.conf.task_queues = tuple(Queue(name, Exchange(name, type="direct"), routing_key=name)
+                             for name in ("cpu", "gpu"))
+app.conf.task_default_exchange = "cpu"
+app.conf.task_default_routing_key = "cpu"
 app.autodiscover_tasks()
 
 

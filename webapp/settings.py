@@ -31,7 +31,7 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-VAR_DIR = Path(env.str("VIGIL_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = (BASE_DIR / env.str("VIGIL_VAR_DIR", default="var")).resolve()  # relative: to the repo
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,6 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not memory, so a test's Celery worker process can open the test database too.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -135,8 +137,13 @@ STORAGES = {
         if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Media is never served as static files: every file goes through a permission-checked view.
 MEDIA_ROOT = Path(env.str("VIGIL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+#: Nothing is ever served from MEDIA_URL. A host under the reserved ``.invalid`` TLD keeps
+#: Django's live test server from serving MEDIA_ROOT itself (with an empty or path-only
+#: MEDIA_URL it answers matching paths straight from disk, bypassing the checked views).
+MEDIA_URL = "https://media.invalid/"
 #: nginx ``internal`` location mapped to MEDIA_ROOT; when set, file views answer with
 #: ``X-Accel-Redirect`` instead of streaming the bytes from Python.
 VIGIL_MEDIA_ACCEL_REDIRECT = env.str("VIGIL_MEDIA_ACCEL_REDIRECT", default="")
@@ -199,12 +206,23 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("VIGIL_BROKER_VISIBILITY_TIMEOUT",
                                   default=VIGIL_TASK_TIME_LIMIT + 3600),
-}
+    # How often a Redis worker looks for expired unacknowledged messages (every
+    # interval * throttle seconds); only matters with a short visibility timeout.
+    "unacked_restore_interval": env.int("VIGIL_BROKER_RESTORE_INTERVAL_SEC", default=10),
+    "unacked_restore_throttle": env.int("VIGIL_BROKER_RESTORE_THROTTLE", default=10),
+} if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else {}
+# (The SQLAlchemy transport hands its options to create_engine and has no visibility timeout:
+# there the watchdog re-queues the work of a worker that died.)
 CELERY_BEAT_SCHEDULE = {
     "vigil-watchdog": {
         "task": "videos.watchdog",
         "schedule": VIGIL_WATCHDOG_INTERVAL_SEC,
         "options": {"queue": "cpu", "expires": VIGIL_WATCHDOG_INTERVAL_SEC},
+    },
+    "vigil-login-failures-purge": {
+        "task": "accounts.login_failures_purge",
+        "schedule": 3600.0,
+        "options": {"queue": "cpu", "expires": 3600},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from inference import cli
 from inference.decode import iter_frames, sample_at, to_array
@@ -18,7 +19,7 @@ from inference.probe import probe
 from inference.results import read_document
 from inference.sampling import windows
 from inference.types import EventRules, PipelineConfig
-from tests.inference.media import REPO, code_frame, read_code, write_video
+from tests.inference.media import REPO, code_frame, read_code, write_audio_only, write_video
 
 # 0-4 s at 30 fps, then 4-8 s at 10 fps: frame index / average fps is wrong by up to 2 s.
 VFR_PTS = [i / 30 for i in range(120)] + [4 + i / 10 for i in range(40)]
@@ -132,23 +133,52 @@ def test_cancel_stops_the_run(coded_video: Path, tmp_path: Path):
     assert not (tmp_path / "results.json").exists()
 
 
+def make_bad_input(kind: str, folder: Path, samples: Path) -> Path:
+    """One bad upload of each kind the CLI must refuse, named like a video."""
+    path = folder / f"{kind}.mp4"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "text":
+        path.write_text("hello, this is text\n" * 10)
+    elif kind == "truncated":
+        path.write_bytes((samples / "chaplin.mp4").read_bytes()[:300_000])
+    elif kind == "audio_only":
+        write_audio_only(path)
+    elif kind == "image":
+        Image.fromarray(code_frame(3)).save(path, format="PNG")
+    elif kind == "hls_local_file":
+        path.write_text(f"#EXTM3U\n#EXTINF:9,\nfile://{samples / 'chaplin.mp4'}\n#EXT-X-ENDLIST\n")
+    elif kind == "hls_localhost":
+        path.write_text("#EXTM3U\n#EXTINF:1,\nhttp://127.0.0.1:9/x.ts\n#EXT-X-ENDLIST\n")
+    elif kind == "ffconcat":
+        path.write_text(f"ffconcat version 1.0\nfile '{samples / 'chaplin.mp4'}'\n")
+    elif kind == "too_large_frame":
+        big = np.zeros((4320, 7680, 3), dtype=np.uint8)
+        write_video(path, [big], pts_sec=[0.0])
+    return path
+
+
 BAD_INPUTS = {
-    "empty": (b"", "empty_file"),
-    "text": (b"hello, this is text\n" * 10, "not_a_video"),
-    "hls": (b"#EXTM3U\n#EXTINF:1,\nhttp://127.0.0.1:9/x.ts\n", "playlist"),
-    "concat": (b"ffconcat version 1.0\nfile /etc/passwd\n", "playlist"),
+    "empty": "empty_file",
+    "text": "not_a_video",
+    "truncated": "truncated",
+    "audio_only": "no_video_stream",
+    "image": "image",
+    "hls_local_file": "playlist",
+    "hls_localhost": "playlist",
+    "ffconcat": "playlist",
+    "too_large_frame": "frame_too_large",
 }
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
-def test_cli_bad_input_one_line_nonzero(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture):
-    data, code = BAD_INPUTS[kind]
-    path = tmp_path / "upload.mp4"
-    path.write_bytes(data)
+def test_cli_bad_input_one_line_nonzero(kind: str, tmp_path: Path, samples_dir: Path,
+                                        capsys: pytest.CaptureFixture):
+    path = make_bad_input(kind, tmp_path, samples_dir)
     status = cli.main(["analyze", str(path), "--weights", "none", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert status == cli.EXIT_REJECTED
-    assert err.count("\n") == 1 and err.startswith("error: ") and f"[{code}]" in err
+    assert err.count("\n") == 1 and err.startswith("error: ") and f"[{BAD_INPUTS[kind]}]" in err
     assert "Traceback" not in err
     assert not (tmp_path / "o" / "results.json").exists()
 

@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from webapp.accounts import schema  # noqa: F401  (OpenAPI extension for token auth)
+        from webapp.accounts import schema  # noqa: F401, PLC0415  (OpenAPI extension)

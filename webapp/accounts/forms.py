@@ -1,6 +1,8 @@
 """Account forms; the throttling itself lives in services/selectors."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -12,7 +14,7 @@ from webapp.accounts import selectors, services
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Refuses to even try a password while (username, IP) is locked out."""
 
-    error_messages = {
+    error_messages: ClassVar[dict[str, str]] = {
         **AuthenticationForm.error_messages,
         "locked": "Too many failed sign-ins. Try again in %(minutes)d minute(s).",
     }

@@ -17,7 +17,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ("-created_at",)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -33,10 +33,10 @@ class LoginFailure(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.UniqueConstraint(fields=["username", "ip_address"],
                                     name="login_failure_unique_username_ip"),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip_address}: {self.failures}"

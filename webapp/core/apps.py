@@ -12,5 +12,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Vigil core"
 
     def ready(self) -> None:
-        for folder in (settings.MEDIA_ROOT, settings.FILE_UPLOAD_TEMP_DIR):
+        for folder in (settings.MEDIA_ROOT, settings.FILE_UPLOAD_TEMP_DIR, settings.STATIC_ROOT):
             Path(folder).mkdir(parents=True, exist_ok=True)

@@ -22,11 +22,11 @@ class ModelVersion(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-is_default", "name"]
-        constraints = [
+        ordering = ("-is_default", "name")
+        constraints = (
             models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
                                     name="model_version_single_default"),
-        ]
+        )
 
     def __str__(self) -> str:
         return self.name

@@ -30,8 +30,8 @@ class Video(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["owner", "-created_at"])]
+        ordering = ("-created_at",)
+        indexes = (models.Index(fields=["owner", "-created_at"]),)
 
     def __str__(self) -> str:
         return self.original_name
@@ -90,9 +90,9 @@ class Analysis(models.Model):
     watched_labels = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ("-created_at",)
         verbose_name_plural = "analyses"
-        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+        indexes = (models.Index(fields=["status", "heartbeat_at"]),)
 
     def __str__(self) -> str:
         return f"{self.model_version_id}@{self.video_id} ({self.status})"
@@ -118,11 +118,11 @@ class Segment(models.Model):
     max_score = models.FloatField(default=0.0, help_text="Best watched-label score.")
 
     class Meta:
-        ordering = ["analysis", "index"]
-        constraints = [
+        ordering = ("analysis", "index")
+        constraints = (
             models.UniqueConstraint(fields=["analysis", "index"],
                                     name="segment_unique_analysis_index"),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"#{self.index} {self.start_sec:.1f}-{self.end_sec:.1f}s"
@@ -140,7 +140,7 @@ class Event(models.Model):
     peak_sec = models.FloatField()
 
     class Meta:
-        ordering = ["analysis", "start_sec"]
+        ordering = ("analysis", "start_sec")
 
     def __str__(self) -> str:
         return f"{self.label} {self.start_sec:.1f}-{self.end_sec:.1f}s"

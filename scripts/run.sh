@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One machine, embedded defaults: set up, migrate, create the admin, start a Celery worker
+# (local SQLite broker unless REDIS_URL is set) and the web server; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+PY=.venv/bin/python
+HOST=${VIGIL_HOST:-127.0.0.1}
+PORT=${VIGIL_PORT:-8000}
+mkdir -p var
+
+$PY manage.py migrate --noinput
+
+# Pretrained Kinetics-400 weights: downloaded once into the model dir when online. Offline,
+# the app still runs, on an untrained model, and every result says "untrained".
+if [ -z "${VIGIL_DEFAULT_WEIGHTS:-}" ]; then
+  if $PY - <<'PYEOF' 2>/dev/null
+from inference.models import get
+from inference.models.weights import fetch_default
+fetch_default(get("r2plus1d_18").default_weights)
+PYEOF
+  then
+    export VIGIL_DEFAULT_WEIGHTS=default
+  else
+    export VIGIL_DEFAULT_WEIGHTS=none
+    echo "!! Pretrained weights could not be downloaded (offline?): analyses use an UNTRAINED"
+    echo "!! model until you place r2plus1d_18-91a641e6.pth in \$VIGIL_MODEL_DIR (~/.cache/vigil/models)."
+  fi
+fi
+$PY manage.py vigil_sync_models --weights "$VIGIL_DEFAULT_WEIGHTS"
+
+password_file=var/admin-password.txt
+if [ ! -f "$password_file" ]; then
+  ( umask 077; $PY -c "import secrets; print(secrets.token_urlsafe(12))" > "$password_file" )
+fi
+if ! $PY manage.py shell -c "from django.contrib.auth import get_user_model as g; import sys; sys.exit(0 if g().objects.filter(username='admin').exists() else 1)"; then
+  DJANGO_SUPERUSER_PASSWORD=$(cat "$password_file") $PY manage.py createsuperuser --noinput \
+    --username admin --email admin@example.com
+fi
+
+.venv/bin/celery -A webapp worker -Q cpu,gpu -c 1 -B -l INFO --logfile var/worker.log &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+
+echo
+echo "Vigil is starting at http://$HOST:$PORT/"
+echo "Sign in as: admin / $(cat "$password_file")   (password kept in $password_file)"
+echo "Worker log: var/worker.log. Ctrl-C stops the web server and the worker."
+echo
+$PY manage.py runserver "$HOST:$PORT" --noreload

@@ -1,0 +1,121 @@
+"""A real browser (headless Debian Chromium) against the live server and a real worker."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.webapp.conftest import REPO_ROOT, SHORT_CLIP, wait_for
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CLIP_DURATION_SEC = 5.33
+
+
+@pytest.fixture
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("Debian chromium and chromium-driver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="vigil-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     "--window-size=1280,1000", "--autoplay-policy=no-user-gesture-required",
+                     f"--user-data-dir={profile}"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worker_logs, user,
+                                       password, model_version):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    worker = start_worker()
+    worker_logs.append(worker)
+    driver = browser
+
+    # Sign in through the form.
+    driver.get(f"{live_server.url}/accounts/login/")
+    driver.find_element(By.NAME, "username").send_keys(user.username)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    wait_for(lambda: driver.current_url.endswith("/videos/"), timeout=30,
+             message="the video list after sign-in")
+
+    # Upload with the page's file input; the script posts it with a progress bar.
+    driver.get(f"{live_server.url}/videos/upload/")
+    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(SHORT_CLIP))
+    for name, value in (("segment_sec", "2"), ("stride_sec", "2"), ("threshold", "0.001"),
+                        ("labels", "abseiling, archery")):
+        field = driver.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+    driver.find_element(By.ID, "upload-button").click()
+    wait_for(lambda: "/analyses/" in driver.current_url, timeout=60,
+             message="the analysis page after the upload")
+
+    # Live progress until the page itself says the analysis is done.
+    wait_for(lambda: driver.find_element(By.ID, "results").get_attribute("data-live") == "done",
+             timeout=180, interval=0.5, message="the page to show the finished analysis")
+    assert driver.find_element(By.ID, "analysis-status").text == "succeeded"
+    rows = driver.find_elements(By.CSS_SELECTOR, "#segments-body tr")
+    assert len(rows) == 3
+    assert "abseiling" in rows[0].text
+    assert driver.find_elements(By.CSS_SELECTOR, "#events li a")  # threshold 0.001: events
+
+    # The annotated video is served with Range support and can play.
+    def player_state():
+        return driver.execute_script(
+            "const v = document.getElementById('player');"
+            "return {ready: v.readyState, duration: v.duration, src: v.currentSrc,"
+            "        error: v.error && v.error.code, time: v.currentTime};")
+
+    def loaded():
+        state = player_state()
+        return state if state["ready"] >= 2 else None
+
+    def seeked():
+        state = player_state()
+        return state if state["time"] > 0.5 else None
+
+    state = wait_for(loaded, timeout=30, message="the video to load")
+    assert state["src"].endswith("/annotated.mp4"), state
+    assert state["error"] is None
+    assert abs(state["duration"] - CLIP_DURATION_SEC) < 0.3, state
+    assert state["time"] == pytest.approx(0.0, abs=0.05)
+
+    # Clicking the chart seeks the player.
+    canvas = driver.find_element(By.ID, "chart")
+    width = canvas.size["width"]
+    ActionChains(driver).move_to_element_with_offset(canvas, int(width * 0.25), 0).click() \
+        .perform()
+    pad_left, pad_right = 36, 10
+    expected = (width * 0.75 - pad_left) / (width - pad_left - pad_right) * state["duration"]
+    moved = wait_for(seeked, timeout=10, message="the player to seek")
+    assert moved["time"] == pytest.approx(expected, abs=0.35)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "results-page.png"))
+
+    # No Content-Security-Policy violations or script errors on the way.
+    problems = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
+    assert problems == []

@@ -1,0 +1,108 @@
+"""Settings modes (no-server defaults, production hardening), Celery config, model sync."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.webapp.conftest import REPO_ROOT
+from webapp.celery import app, queue_for_device
+
+SERVER_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "DEBUG",
+                    "SECRET_KEY", "ALLOWED_HOSTS", "VIGIL_VAR_DIR", "VIGIL_MEDIA_ROOT")
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SERVER_VARIABLES}
+    env.update({"DJANGO_SETTINGS_MODULE": "webapp.settings", "VIGIL_VAR_DIR": str(tmp_path)})
+    env.update(extra)
+    return env
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_defaults_need_no_server(tmp_path):
+    script = ("import json; from django.conf import settings as s; import django; "
+              "django.setup(); print(json.dumps({'db': s.DATABASES['default']['ENGINE'], "
+              "'name': str(s.DATABASES['default']['NAME']), 'broker': s.CELERY_BROKER_URL, "
+              "'media': str(s.MEDIA_ROOT), 'static': str(s.STATIC_ROOT), 'debug': s.DEBUG}))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT,
+                            env=clean_env(tmp_path), capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["db"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(tmp_path / "db.sqlite3")
+    assert values["broker"] == f"sqla+sqlite:///{tmp_path / 'celery-broker.sqlite3'}"
+    assert values["media"] == str(tmp_path / "media")
+    assert not values["media"].startswith(values["static"])
+    assert values["debug"] is True
+
+
+def test_secret_key_is_required_outside_debug(tmp_path):
+    result = run_manage("check", env=clean_env(tmp_path, DEBUG="false"))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    env = clean_env(tmp_path, DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(50),
+                    ALLOWED_HOSTS="vigil.example.com")
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout + result.stderr
+
+
+def test_production_refuses_debug(tmp_path):
+    env = clean_env(tmp_path, DJANGO_ENV="production", DEBUG="true",
+                    SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="x.example")
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_celery_is_configured_for_reliable_delivery():
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert 0 < conf.task_soft_time_limit < conf.task_time_limit
+    if str(conf.broker_url).startswith("redis") and not os.environ.get(
+            "VIGIL_BROKER_VISIBILITY_TIMEOUT"):
+        assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+    assert {queue.name for queue in conf.task_queues} == {"cpu", "gpu"}
+    for queue in conf.task_queues:  # each queue its own routing: gpu work never lands in cpu
+        assert queue.routing_key == queue.name == queue.exchange.name
+    assert conf.beat_schedule["vigil-watchdog"]["task"] == "videos.watchdog"
+    assert "videos.analyze_video" in app.tasks
+    assert queue_for_device("cpu") == "cpu"
+    assert queue_for_device("cuda:1") == "gpu"
+
+
+@pytest.mark.django_db
+def test_sync_models_creates_one_version_per_registry_entry(settings):
+    from inference.models import list_models
+    from webapp.models_registry.models import ModelVersion
+
+    settings.VIGIL_DEFAULT_WEIGHTS = "none"
+    out = StringIO()
+    call_command("vigil_sync_models", stdout=out)
+    call_command("vigil_sync_models", stdout=out)  # idempotent
+    names = {entry.name for entry in list_models()}
+    assert set(ModelVersion.objects.values_list("arch", flat=True)) == names
+    assert ModelVersion.objects.count() == len(names)
+    default = ModelVersion.objects.get(is_default=True)
+    assert default.arch == "r2plus1d_18"
+    assert default.weights == "none"
+    assert len(default.labels) == 400
+    assert default.input_spec["clip_len"] > 0

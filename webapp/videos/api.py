@@ -1,0 +1,363 @@
+"""REST API for videos and analyses (``/api/v1/videos/``, ``/api/v1/analyses/``)."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from inference.errors import VideoRejected
+from webapp.core.uploads import too_large_message, upload_too_large
+from webapp.models_registry.models import ModelVersion
+from webapp.models_registry.selectors import model_version_default
+from webapp.videos import selectors, services
+from webapp.videos.models import Analysis, Event, Segment, Video
+
+MAX_PROGRESS_SEGMENTS = 500
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+def error_response(code: str, detail: str, *, status_code: int) -> Response:
+    return Response({"code": code, "detail": detail}, status=status_code)
+
+
+def _drf_validation_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"detail": exc.messages})
+
+
+def split_labels(values: list[str]) -> list[str]:
+    """Labels from repeated fields and/or comma-separated values."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+# --- Serializers -------------------------------------------------------------------------------
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ("label", "start_sec", "end_sec", "peak_score", "mean_score", "peak_sec")
+        read_only_fields = fields
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    top = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField(), min_length=2, max_length=2),
+        help_text="[[label, probability], ...], best first.")
+    scores = serializers.DictField(child=serializers.FloatField(),
+                                   help_text="Probabilities of the watched labels.")
+
+    class Meta:
+        model = Segment
+        fields = ("index", "start_sec", "end_sec", "top", "scores")
+        read_only_fields = fields
+
+
+class AnalysisOptionsSerializer(serializers.Serializer):
+    model_version = serializers.PrimaryKeyRelatedField(
+        queryset=ModelVersion.objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="Model version id; the default version when left out.")
+    segment_sec = serializers.FloatField(required=False, min_value=0.1, max_value=60)
+    stride_sec = serializers.FloatField(required=False, min_value=0.1, max_value=60)
+    labels = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
+                                   help_text="Labels to watch (repeat the field, or "
+                                             "comma-separate them).")
+    threshold = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
+    device = serializers.CharField(required=False, max_length=32, help_text="cpu or cuda[:N]")
+
+    def service_options(self) -> dict:
+        """Validated options as keyword arguments for ``services.analysis_start``."""
+        data = self.validated_data
+        model_version = data.get("model_version") or model_version_default()
+        if model_version is None:
+            raise ValidationError({"model_version": "no model version is available"})
+        options = {
+            "model_version": model_version,
+            "segment_sec": data.get("segment_sec"),
+            "stride_sec": data.get("stride_sec"),
+            "labels": split_labels(data.get("labels") or []),
+            "threshold": data.get("threshold"),
+            "device": data.get("device"),
+        }
+        return options
+
+
+class AnalysisCreateSerializer(AnalysisOptionsSerializer):
+    video = serializers.UUIDField()
+
+
+class VideoCreateSerializer(AnalysisOptionsSerializer):
+    file = serializers.FileField(
+        allow_empty_file=True,  # so an empty file gets the probe's own reason
+        help_text="The video file (its content is checked, not its name).")
+    analyze = serializers.BooleanField(default=True,
+                                       help_text="Start an analysis right away.")
+
+
+class AnalysisSerializer(serializers.ModelSerializer):
+    model_version_name = serializers.CharField(source="model_version.name", read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    page_url = serializers.SerializerMethodField()
+    results_url = serializers.SerializerMethodField()
+    annotated_url = serializers.SerializerMethodField()
+    segments_csv_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Analysis
+        fields = ("id", "video", "model_version", "model_version_name", "device", "queue",
+                  "segment_sec", "stride_sec", "labels", "threshold", "status",
+                  "cancel_requested", "stage", "percent", "error", "error_code", "attempts",
+                  "created_at", "started_at", "finished_at", "heartbeat_at", "untrained",
+                  "model_weights", "watched_labels", "events", "page_url", "results_url",
+                  "annotated_url", "segments_csv_url")
+        read_only_fields = fields
+
+    def _url(self, name: str, obj: Analysis) -> str:
+        request = self.context.get("request")
+        path = reverse(name, args=[obj.pk])
+        return request.build_absolute_uri(path) if request else path
+
+    def get_page_url(self, obj: Analysis) -> str:
+        return self._url("videos:analysis_detail", obj)
+
+    def get_results_url(self, obj: Analysis) -> str | None:
+        return self._url("videos:analysis_results", obj) if obj.results_file else None
+
+    def get_annotated_url(self, obj: Analysis) -> str | None:
+        return self._url("videos:analysis_annotated", obj) if obj.annotated_file else None
+
+    def get_segments_csv_url(self, obj: Analysis) -> str:
+        return self._url("videos:analysis_segments_csv", obj)
+
+
+class VideoSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    page_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    source_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Video
+        fields = ("id", "owner", "original_name", "size_bytes", "sha256", "container", "codec",
+                  "width", "height", "rotation", "fps", "frame_count", "duration_sec",
+                  "has_audio", "created_at", "page_url", "thumbnail_url", "source_url")
+        read_only_fields = fields
+
+    def _url(self, name: str, obj: Video) -> str:
+        request = self.context.get("request")
+        path = reverse(name, args=[obj.pk])
+        return request.build_absolute_uri(path) if request else path
+
+    def get_page_url(self, obj: Video) -> str:
+        return self._url("videos:detail", obj)
+
+    def get_thumbnail_url(self, obj: Video) -> str | None:
+        return self._url("videos:thumbnail", obj) if obj.thumbnail else None
+
+    def get_source_url(self, obj: Video) -> str:
+        return self._url("videos:source", obj)
+
+
+class VideoCreatedSerializer(serializers.Serializer):
+    video = VideoSerializer()
+    analysis = AnalysisSerializer(allow_null=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    stage = serializers.CharField()
+    percent = serializers.FloatField()
+    error = serializers.CharField()
+    error_code = serializers.CharField()
+    cancel_requested = serializers.BooleanField()
+    finished = serializers.BooleanField()
+    watched_labels = serializers.ListField(child=serializers.CharField())
+    segments = SegmentSerializer(many=True)
+    events = EventSerializer(many=True)
+    annotated_url = serializers.CharField(allow_null=True)
+
+
+# --- Views -------------------------------------------------------------------------------------
+
+class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                   viewsets.GenericViewSet):
+    """Your videos. Upload with multipart ``file``; an analysis starts unless ``analyze=false``."""
+
+    serializer_class = VideoSerializer
+    queryset = Video.objects.none()
+    parser_classes = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
+
+    def get_queryset(self):
+        return selectors.video_list(user=self.request.user,
+                                    search=self.request.query_params.get("search", ""))
+
+    def get_object(self) -> Video:
+        try:
+            return selectors.video_get(user=self.request.user, pk=self.kwargs["pk"])
+        except (Video.DoesNotExist, DjangoValidationError):
+            raise Http404 from None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Part of the file name.")])
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=VideoCreateSerializer,
+                   responses={201: VideoCreatedSerializer, 400: OpenApiTypes.OBJECT,
+                              413: ErrorSerializer, 422: ErrorSerializer})
+    def create(self, request: Request) -> Response:
+        if upload_too_large(request):
+            return error_response("file_too_large", too_large_message(), status_code=413)
+        serializer = VideoCreateSerializer(data=request.data)
+        if upload_too_large(request):  # the parser ran while reading request.data
+            return error_response("file_too_large", too_large_message(), status_code=413)
+        serializer.is_valid(raise_exception=True)
+        analyze = serializer.validated_data["analyze"]
+        try:
+            video, analysis = services.video_upload(
+                owner=request.user, upload=serializer.validated_data["file"],
+                analysis_options=serializer.service_options() if analyze else None)
+        except services.UploadTooLarge:
+            return error_response("file_too_large", too_large_message(), status_code=413)
+        except VideoRejected as exc:
+            return error_response(exc.code, exc.message,
+                                  status_code=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        except DjangoValidationError as exc:
+            raise _drf_validation_error(exc) from None
+        context = self.get_serializer_context()
+        body = {"video": VideoSerializer(video, context=context).data,
+                "analysis": AnalysisSerializer(analysis, context=context).data
+                if analysis else None}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Video) -> None:
+        services.video_delete(video=instance)
+
+
+class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Analyses of your videos: start one (or a re-run), follow it, cancel it, read results."""
+
+    serializer_class = AnalysisSerializer
+    queryset = Analysis.objects.none()
+
+    def get_queryset(self):
+        analyses = selectors.analysis_list(user=self.request.user).prefetch_related("events")
+        video_id = self.request.query_params.get("video")
+        if video_id:
+            try:
+                analyses = analyses.filter(video_id=video_id)
+            except DjangoValidationError:
+                return analyses.none()
+        return analyses
+
+    def get_object(self) -> Analysis:
+        try:
+            return selectors.analysis_get(user=self.request.user, pk=self.kwargs["pk"])
+        except (Analysis.DoesNotExist, DjangoValidationError):
+            raise Http404 from None
+
+    @extend_schema(parameters=[OpenApiParameter("video", OpenApiTypes.UUID,
+                                                description="Only this video's analyses.")])
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().list(request, *args, **kwargs)
+        except DjangoValidationError:
+            raise ValidationError({"video": "not a valid UUID"}) from None
+
+    @extend_schema(request=AnalysisCreateSerializer, responses={202: AnalysisSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = AnalysisCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            video = selectors.video_get(user=request.user,
+                                        pk=serializer.validated_data["video"])
+        except Video.DoesNotExist:
+            raise ValidationError({"video": "no such video"}) from None
+        try:
+            analysis = services.analysis_start(video=video, created_by=request.user,
+                                               **serializer.service_options())
+        except DjangoValidationError as exc:
+            raise _drf_validation_error(exc) from None
+        data = AnalysisSerializer(analysis, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: AnalysisSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk=None) -> Response:
+        analysis = services.analysis_cancel(analysis=self.get_object())
+        return Response(AnalysisSerializer(analysis, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 409: ErrorSerializer},
+                   description="The vigil.results/1 document of a finished analysis.")
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk=None) -> Response:
+        analysis = self.get_object()
+        document = selectors.analysis_results_document(analysis=analysis)
+        if document is None:
+            return error_response("not_ready", f"the analysis is {analysis.status}",
+                                  status_code=status.HTTP_409_CONFLICT)
+        return Response(document)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("label", str, description="Only segments scoring this label."),
+            OpenApiParameter("min_score", float,
+                             description="Score for `label` (or best watched score) at least "
+                                         "this."),
+        ],
+        responses={200: SegmentSerializer(many=True)})
+    @action(detail=True, methods=["get"], serializer_class=SegmentSerializer)
+    def segments(self, request: Request, pk=None) -> Response:
+        analysis = self.get_object()
+        min_score = request.query_params.get("min_score")
+        try:
+            min_score_value = float(min_score) if min_score not in (None, "") else None
+        except ValueError:
+            raise ValidationError({"min_score": "must be a number"}) from None
+        segments = selectors.segment_list(analysis=analysis,
+                                          label=request.query_params.get("label", ""),
+                                          min_score=min_score_value)
+        page = self.paginate_queryset(segments)
+        return self.get_paginated_response(SegmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int,
+                                     description="Only segments with a higher index.")],
+        responses={200: ProgressSerializer})
+    @action(detail=True, methods=["get"], serializer_class=ProgressSerializer,
+            pagination_class=None)
+    def progress(self, request: Request, pk=None) -> Response:
+        """Small, frequent poll for the live page: state plus the segments not seen yet."""
+        analysis = self.get_object()
+        try:
+            after = int(request.query_params.get("after", "-1"))
+        except ValueError:
+            raise ValidationError({"after": "must be an integer"}) from None
+        segments = selectors.segment_list(analysis=analysis, after_index=after)
+        annotated_url = (reverse("videos:analysis_annotated", args=[analysis.pk])
+                         if analysis.annotated_file else None)
+        body = {
+            "id": analysis.pk, "status": analysis.status, "stage": analysis.stage,
+            "percent": analysis.percent, "error": analysis.error,
+            "error_code": analysis.error_code, "cancel_requested": analysis.cancel_requested,
+            "finished": analysis.is_finished,
+            "watched_labels": analysis.watched_labels or analysis.labels,
+            "segments": SegmentSerializer(segments[:MAX_PROGRESS_SEGMENTS], many=True).data,
+            "events": EventSerializer(selectors.event_list(analysis=analysis), many=True).data
+            if analysis.is_finished else [],
+            "annotated_url": annotated_url,
+        }
+        return Response(body)
+

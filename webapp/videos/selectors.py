@@ -1,0 +1,134 @@
+"""Reads for videos and analyses, always filtered by the requesting user (staff see all)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+
+from webapp.videos.models import Analysis, AnalysisStatus, Event, Segment, Video
+
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _visible_videos(user: AbstractBaseUser) -> QuerySet[Video]:
+    if not getattr(user, "is_authenticated", False):
+        return Video.objects.none()
+    if user.is_staff:
+        return Video.objects.all()
+    return Video.objects.filter(owner=user)
+
+
+def video_list(*, user: AbstractBaseUser, search: str = "") -> QuerySet[Video]:
+    """The user's videos, newest first, each with its latest analysis' status and top event."""
+    latest = Analysis.objects.filter(video=OuterRef("pk")).order_by("-created_at")
+    videos = _visible_videos(user).select_related("owner").annotate(
+        latest_analysis_id=Subquery(latest.values("pk")[:1]),
+        latest_status=Subquery(latest.values("status")[:1]),
+        latest_percent=Subquery(latest.values("percent")[:1]),
+    ).annotate(
+        top_event_label=Subquery(
+            Event.objects.filter(analysis_id=OuterRef("latest_analysis_id"))
+            .order_by("-peak_score").values("label")[:1]),
+        top_event_score=Subquery(
+            Event.objects.filter(analysis_id=OuterRef("latest_analysis_id"))
+            .order_by("-peak_score").values("peak_score")[:1]),
+    )
+    search = (search or "").strip()
+    if search:
+        videos = videos.filter(original_name__icontains=search)
+    return videos.order_by("-created_at")
+
+
+def video_get(*, user: AbstractBaseUser, pk) -> Video:
+    """Raises ``Video.DoesNotExist`` for an unknown video or another user's (→ 404)."""
+    return _visible_videos(user).select_related("owner").get(pk=pk)
+
+
+def analysis_list(*, user: AbstractBaseUser, video: Video | None = None) -> QuerySet[Analysis]:
+    analyses = Analysis.objects.filter(video__in=_visible_videos(user))
+    if video is not None:
+        analyses = analyses.filter(video=video)
+    return analyses.select_related("video", "model_version").order_by("-created_at")
+
+
+def analysis_get(*, user: AbstractBaseUser, pk) -> Analysis:
+    """Raises ``Analysis.DoesNotExist`` for an unknown analysis or another user's (→ 404)."""
+    return analysis_list(user=user).get(pk=pk)
+
+
+def analysis_latest(*, video: Video) -> Analysis | None:
+    return (Analysis.objects.filter(video=video).select_related("model_version")
+            .order_by("-created_at").first())
+
+
+def segment_list(*, analysis: Analysis, label: str = "", min_score: float | None = None,
+                 after_index: int | None = None) -> QuerySet[Segment]:
+    """Segments in order; ``label`` keeps those scoring it (watched or top-k), ``min_score``
+    those whose score for ``label`` (or, without one, best watched score) reaches it."""
+    segments = Segment.objects.filter(analysis=analysis)
+    if after_index is not None:
+        segments = segments.filter(index__gt=after_index)
+    if label:
+        segments = segments.filter(label_scores__has_key=label)
+        if min_score is not None:
+            segments = segments.annotate(
+                label_score=Cast(KeyTextTransform(label, "label_scores"), FloatField()),
+            ).filter(label_score__gte=min_score)
+    elif min_score is not None:
+        segments = segments.filter(max_score__gte=min_score)
+    return segments.order_by("index")
+
+
+def analysis_results_document(*, analysis: Analysis) -> dict | None:
+    """The results document of a succeeded analysis, or ``None`` when there is none yet."""
+    if analysis.status != AnalysisStatus.SUCCEEDED or not analysis.results_file:
+        return None
+    path = Path(settings.MEDIA_ROOT) / analysis.results_file
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def event_list(*, analysis: Analysis) -> QuerySet[Event]:
+    return Event.objects.filter(analysis=analysis).order_by("start_sec")
+
+
+def _csv_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def segments_csv_rows(*, analysis: Analysis) -> Iterator[str]:
+    """CSV lines: index, times, top-1, each watched label's score, and the top-k list."""
+    watched = list(analysis.watched_labels or analysis.labels)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(["index", "start_sec", "end_sec", "top_label", "top_score",
+                     *[_csv_cell(f"score:{label}") for label in watched], "top_k"])
+    yield flush()
+    for segment in segment_list(analysis=analysis).iterator(chunk_size=500):
+        writer.writerow([
+            segment.index, f"{segment.start_sec:.3f}", f"{segment.end_sec:.3f}",
+            _csv_cell(segment.top_label), f"{segment.top_score:.6f}",
+            *[("" if label not in segment.scores else f"{segment.scores[label]:.6f}")
+              for label in watched],
+            _csv_cell("; ".join(f"{label}={score:.4f}" for label, score in segment.top)),
+        ])
+        yield flush()

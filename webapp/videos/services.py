@@ -1,0 +1,710 @@
+"""Writes for videos and analyses: accept an upload, start/cancel/run an analysis, reap stale ones.
+
+The worker side (:func:`analysis_run`) is safe to run twice for the same analysis: a message
+whose task id was superseded, or whose analysis another live worker owns (fresh heartbeat),
+steps aside; a re-delivered message of a dead worker takes over, deleting its partial rows.
+Every write of a run is conditional on the run token, so an execution that lost ownership
+(re-queued by the watchdog, row deleted) stops at its next check without touching the row.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from inference.errors import Cancelled, VideoRejected, VigilError
+from inference.probe import probe
+from inference.types import EventRules, PipelineConfig, ProbeLimits, SegmentScore, VideoMeta
+from webapp.celery import queue_for_device
+from webapp.models_registry.models import ModelVersion
+from webapp.models_registry.selectors import model_version_default
+from webapp.videos.models import (
+    FINISHED_STATUSES,
+    Analysis,
+    AnalysisStatus,
+    Event,
+    Segment,
+    Video,
+)
+
+logger = logging.getLogger(__name__)
+
+ANALYZE_TASK = "videos.analyze_video"
+CONTAINER_EXTENSIONS = {"mov": "mp4", "matroska": "mkv", "avi": "avi", "mpeg": "mpg",
+                        "mpegts": "ts", "flv": "flv", "ogg": "ogv", "mpegvideo": "m1v"}
+THUMBNAIL_MAX_HEIGHT = 180
+#: Overall percent at the start and end of each pipeline stage.
+STAGE_SPANS = {
+    "starting": (0.0, 0.0),
+    "probe": (0.0, 2.0),
+    "load_model": (2.0, 5.0),
+    "analyze": (5.0, 85.0),
+    "events": (85.0, 87.0),
+    "render": (87.0, 99.0),
+    "done": (100.0, 100.0),
+}
+PROGRESS_MIN_INTERVAL_SEC = 0.5
+CANCEL_POLL_INTERVAL_SEC = 0.5
+
+
+class UploadTooLarge(Exception):
+    """The upload is over ``VIGIL_MAX_UPLOAD_BYTES`` (answered 413)."""
+
+
+class AnalysisBusy(Exception):
+    """Another execution owns the analysis and its heartbeat is fresh: look again later.
+
+    A message re-delivered soon after its worker died arrives before the dead worker's
+    heartbeat goes stale; retrying after ``retry_in_sec`` tells a dead owner from a live one.
+    """
+
+    def __init__(self, retry_in_sec: float) -> None:
+        super().__init__(f"analysis busy; retry in {retry_in_sec:.1f} s")
+        self.retry_in_sec = retry_in_sec
+
+
+# --- Uploads -----------------------------------------------------------------------------------
+
+def probe_limits() -> ProbeLimits:
+    side = settings.VIGIL_MAX_FRAME_SIDE
+    return ProbeLimits(max_width=side, max_height=side, max_pixels=side * side * 9 // 16,
+                       max_duration_sec=settings.VIGIL_MAX_DURATION_SEC,
+                       max_size_bytes=settings.VIGIL_MAX_UPLOAD_BYTES,
+                       timeout_sec=settings.VIGIL_PROBE_TIMEOUT_SEC)
+
+
+def clean_original_name(name: str | None) -> str:
+    """Display text for an uploaded file's name: no folders, no control characters."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(" " if ch.isspace() else ch for ch in name
+                   if ch.isspace() or not unicodedata.category(ch).startswith("C"))
+    name = " ".join(name.split()).strip(" .")
+    return name[:200] or "video"
+
+
+def media_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+@contextmanager
+def _upload_on_disk(upload: UploadedFile) -> Iterator[str]:
+    """A filesystem path holding the upload's bytes (Django's temp file when there is one)."""
+    temporary_path = getattr(upload, "temporary_file_path", None)
+    if temporary_path is not None:
+        yield temporary_path()
+        return
+    fd, path = tempfile.mkstemp(prefix="upload-", dir=settings.FILE_UPLOAD_TEMP_DIR)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        yield path
+    finally:
+        Path(path).unlink(missing_ok=True)
+
+
+def _copy_with_sha256(source: str, dest: Path) -> str:
+    """Copy to ``dest`` via a temp name + rename; return the hex SHA-256 of the bytes."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    try:
+        with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
+            for block in iter(lambda: src.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+        os.chmod(tmp, 0o640)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest.hexdigest()
+
+
+def thumbnail_create(meta: VideoMeta, dest: Path, *, at_sec: float = 1.0) -> None:
+    """JPEG of the first frame at or after ``at_sec`` (capped to a third of the video)."""
+    from PIL import Image  # noqa: PLC0415  (only needed here)
+
+    from inference.decode import iter_frames, scaled_size, to_array  # noqa: PLC0415
+
+    target = min(at_sec, meta.duration_sec / 3)
+    frame = None
+    for frame in iter_frames(meta):
+        if frame.pts_sec >= target:
+            break
+    if frame is None:
+        raise VideoRejected("no frame could be decoded for the thumbnail", code="corrupt")
+    image = to_array(frame.av_frame, size=scaled_size(meta, max_height=THUMBNAIL_MAX_HEIGHT),
+                     rotation=meta.rotation)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.part")
+    Image.fromarray(image).save(tmp, format="JPEG", quality=82)
+    os.replace(tmp, dest)
+
+
+def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
+                 original_name: str | None = None) -> Video:
+    """Accept an upload: size limit, content probe, random storage name, SHA-256, thumbnail.
+
+    Raises :class:`UploadTooLarge` or ``VideoRejected`` (with the probe's code); then nothing
+    is stored: no file in media, no row.
+    """
+    if upload.size is not None and upload.size > settings.VIGIL_MAX_UPLOAD_BYTES:
+        raise UploadTooLarge
+    video_id = uuid.uuid4()
+    with _upload_on_disk(upload) as source:
+        meta = probe(source, limits=probe_limits())
+        relative = f"videos/{video_id.hex[:2]}/{video_id}.{CONTAINER_EXTENSIONS[meta.container]}"
+        dest = media_path(relative)
+        sha256 = _copy_with_sha256(source, dest)
+    thumbnail = f"thumbnails/{video_id.hex[:2]}/{video_id}.jpg"
+    try:
+        try:
+            thumbnail_create(dataclasses.replace(meta, path=str(dest)), media_path(thumbnail))
+        except (VigilError, OSError, ValueError) as exc:
+            logger.warning("no thumbnail for video %s: %s", video_id, exc)
+            thumbnail = ""
+        return Video.objects.create(
+            id=video_id, owner=owner, original_name=clean_original_name(
+                original_name if original_name is not None else upload.name),
+            file=relative, thumbnail=thumbnail, sha256=sha256, size_bytes=meta.size_bytes,
+            container=meta.container, codec=meta.codec, width=meta.display_width,
+            height=meta.display_height, rotation=meta.rotation, fps=meta.fps,
+            frame_count=meta.frame_count, duration_sec=meta.duration_sec,
+            has_audio=meta.has_audio,
+        )
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        if thumbnail:
+            media_path(thumbnail).unlink(missing_ok=True)
+        raise
+
+
+def _remove_media(paths: Iterable[str], folders: Iterable[str]) -> None:
+    for relative in paths:
+        if relative:
+            media_path(relative).unlink(missing_ok=True)
+    for relative in folders:
+        shutil.rmtree(media_path(relative), ignore_errors=True)
+
+
+def video_delete(*, video: Video) -> None:
+    """Delete a video, its analyses and every file; running analyses stop at their next check."""
+    analysis_ids = list(video.analyses.values_list("pk", flat=True))
+    paths = [video.file, video.thumbnail]
+    folders = [f"analyses/{pk}" for pk in analysis_ids]
+    with transaction.atomic():
+        video.analyses.exclude(status__in=FINISHED_STATUSES).update(cancel_requested=True)
+        video.delete()
+        transaction.on_commit(partial(_remove_media, paths, folders))
+
+
+# --- Starting and cancelling ---------------------------------------------------------------------
+
+def analysis_options_validate(*, model_version: ModelVersion, segment_sec: float,
+                              stride_sec: float, labels: Iterable[str], threshold: float,
+                              device: str) -> list[str]:
+    """Clean options or raise ``ValidationError`` keyed by field; returns the labels list."""
+    errors: dict[str, str] = {}
+    if not model_version.is_active:
+        errors["model_version"] = f"model version {model_version.name} is not active"
+    if not 0.1 <= segment_sec <= 60:
+        errors["segment_sec"] = "segment_sec must be between 0.1 and 60 seconds"
+    if not 0.1 <= stride_sec <= 60:
+        errors["stride_sec"] = "stride_sec must be between 0.1 and 60 seconds"
+    if not 0.0 <= threshold <= 1.0:
+        errors["threshold"] = "threshold must be between 0 and 1"
+    if not (device in {"cpu", "cuda"} or device.startswith("cuda:")):
+        errors["device"] = "device must be cpu, cuda or cuda:N"
+    cleaned = list(dict.fromkeys(label.strip() for label in labels if label and label.strip()))
+    known = set(model_version.labels)
+    unknown = [label for label in cleaned if known and label not in known]
+    if unknown:
+        errors["labels"] = (f"unknown label(s) for {model_version.name}: "
+                            + ", ".join(repr(label) for label in unknown[:5]))
+    if len(cleaned) > 20:
+        errors["labels"] = "watch at most 20 labels"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
+                   model_version: ModelVersion | None = None,
+                   segment_sec: float | None = None, stride_sec: float | None = None,
+                   labels: Iterable[str] = (), threshold: float | None = None,
+                   device: str | None = None) -> Analysis:
+    """Create a queued analysis and send its task once the transaction commits."""
+    model_version = model_version or model_version_default()
+    if model_version is None:
+        raise ValidationError({"model_version": "no model version is available: run "
+                                                "`python manage.py vigil_sync_models`"})
+    segment_sec = settings.VIGIL_DEFAULT_SEGMENT_SEC if segment_sec is None else segment_sec
+    stride_sec = settings.VIGIL_DEFAULT_STRIDE_SEC if stride_sec is None else stride_sec
+    threshold = settings.VIGIL_DEFAULT_THRESHOLD if threshold is None else threshold
+    device = device or settings.VIGIL_DEFAULT_DEVICE
+    cleaned_labels = analysis_options_validate(
+        model_version=model_version, segment_sec=segment_sec, stride_sec=stride_sec,
+        labels=labels, threshold=threshold, device=device)
+    with transaction.atomic():
+        analysis = Analysis.objects.create(
+            video=video, model_version=model_version, created_by=created_by, device=device,
+            queue=queue_for_device(device), segment_sec=segment_sec, stride_sec=stride_sec,
+            labels=cleaned_labels, threshold=threshold, celery_task_id=uuid.uuid4().hex,
+        )
+        transaction.on_commit(partial(_enqueue, analysis.pk, analysis.celery_task_id,
+                                      analysis.queue))
+    return analysis
+
+
+def _enqueue(analysis_id: uuid.UUID, task_id: str, queue: str) -> None:
+    try:
+        current_app.send_task(ANALYZE_TASK, args=[str(analysis_id)], task_id=task_id,
+                              queue=queue)
+    except Exception as exc:
+        logger.exception("could not queue analysis %s", analysis_id)
+        Analysis.objects.filter(pk=analysis_id, status=AnalysisStatus.QUEUED).update(
+            status=AnalysisStatus.FAILED, error=f"could not queue the analysis: {exc}",
+            error_code="broker", finished_at=timezone.now())
+
+
+def analysis_cancel(*, analysis: Analysis) -> Analysis:
+    """Queued: cancelled now. Running: flagged; the worker stops within about a second."""
+    with transaction.atomic():
+        row = Analysis.objects.select_for_update().get(pk=analysis.pk)
+        if row.status == AnalysisStatus.QUEUED:
+            row.status = AnalysisStatus.CANCELLED
+            row.cancel_requested = True
+            row.finished_at = timezone.now()
+            row.error = "cancelled before it started"
+            row.save(update_fields=["status", "cancel_requested", "finished_at", "error"])
+        elif row.status == AnalysisStatus.RUNNING:
+            row.cancel_requested = True
+            row.save(update_fields=["cancel_requested"])
+    return row
+
+
+def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
+                 analysis_options: dict | None = None) -> tuple[Video, Analysis | None]:
+    """Accept an upload and, given options, start its analysis: all or nothing.
+
+    The options are checked before the file is touched; if anything fails after the video was
+    stored, its files and rows go again.
+    """
+    if analysis_options is not None:
+        version = analysis_options.get("model_version") or model_version_default()
+        if version is None:
+            raise ValidationError({"model_version": "no model version is available: run "
+                                                    "`python manage.py vigil_sync_models`"})
+        analysis_options = {**analysis_options, "model_version": version}
+        _options_with_defaults(analysis_options)
+    video = None
+    try:
+        with transaction.atomic():
+            video = video_create(owner=owner, upload=upload)
+            analysis = (analysis_start(video=video, created_by=owner, **analysis_options)
+                        if analysis_options is not None else None)
+    except BaseException:
+        if video is not None:
+            _remove_media([video.file, video.thumbnail], [])
+        raise
+    return video, analysis
+
+
+def _options_with_defaults(options: dict) -> list[str]:
+    return analysis_options_validate(
+        model_version=options["model_version"],
+        segment_sec=_default(options.get("segment_sec"), settings.VIGIL_DEFAULT_SEGMENT_SEC),
+        stride_sec=_default(options.get("stride_sec"), settings.VIGIL_DEFAULT_STRIDE_SEC),
+        labels=options.get("labels") or (),
+        threshold=_default(options.get("threshold"), settings.VIGIL_DEFAULT_THRESHOLD),
+        device=options.get("device") or settings.VIGIL_DEFAULT_DEVICE)
+
+
+def _default(value, fallback):
+    return fallback if value is None else value
+
+
+# --- Running (worker side) ---------------------------------------------------------------
+
+def _stale_cutoff(now: datetime, stale_after_sec: float | None = None) -> datetime:
+    return now - timedelta(seconds=stale_after_sec or settings.VIGIL_STALE_AFTER_SEC)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()} pid {os.getpid()}"[:255]
+
+
+def _analysis_claim(*, analysis_id: str, task_id: str) -> tuple[Analysis, str] | None:
+    """Make this execution the owner of the analysis, or say why not (returns ``None``)."""
+    now = timezone.now()
+    with transaction.atomic():
+        analysis = (Analysis.objects.select_for_update().select_related("video", "model_version")
+                    .filter(pk=analysis_id).first())
+        if analysis is None:
+            logger.info("analysis %s no longer exists; message dropped", analysis_id)
+            return None
+        if analysis.status in FINISHED_STATUSES:
+            return None
+        if task_id and analysis.celery_task_id and task_id != analysis.celery_task_id:
+            logger.info("analysis %s: message %s was superseded", analysis_id, task_id)
+            return None
+        if analysis.cancel_requested:
+            _finish_row(analysis, AnalysisStatus.CANCELLED, error="cancelled")
+            return None
+        if analysis.status == AnalysisStatus.RUNNING:
+            since = analysis.heartbeat_at or analysis.started_at
+            if since is not None and since > _stale_cutoff(now):
+                retry_in = (since - _stale_cutoff(now)).total_seconds() + 1.0
+                logger.info("analysis %s is running elsewhere (fresh heartbeat); checking "
+                            "again in %.1f s", analysis_id, retry_in)
+                raise AnalysisBusy(retry_in)
+            if analysis.attempts >= settings.VIGIL_MAX_ATTEMPTS:
+                _finish_row(analysis, AnalysisStatus.FAILED, code="worker_lost",
+                            error=f"worker stopped responding (heartbeat stale since "
+                                  f"{_when(since)}); gave up after {analysis.attempts} attempts")
+                return None
+            logger.warning("analysis %s: taking over from a dead worker (%s)", analysis_id,
+                           analysis.worker)
+        token = uuid.uuid4().hex
+        analysis.status = AnalysisStatus.RUNNING
+        analysis.run_token = token
+        analysis.attempts += 1
+        analysis.stage = "starting"
+        analysis.percent = 0.0
+        analysis.error = ""
+        analysis.error_code = ""
+        analysis.started_at = now
+        analysis.heartbeat_at = now
+        analysis.finished_at = None
+        analysis.worker = _worker_name()
+        analysis.results_file = ""
+        analysis.annotated_file = ""
+        analysis.save()
+        # A clean start: partial rows of a killed run go (upserts would also cope).
+        Segment.objects.filter(analysis=analysis).delete()
+        Event.objects.filter(analysis=analysis).delete()
+    return analysis, token
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "unknown"
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _finish_row(analysis: Analysis, status: str, *, error: str = "", code: str = "") -> None:
+    analysis.status = status
+    analysis.error = error
+    analysis.error_code = code
+    analysis.finished_at = timezone.now()
+    analysis.save(update_fields=["status", "error", "error_code", "finished_at"])
+
+
+def _segment_row(analysis_id: uuid.UUID, segment: SegmentScore) -> Segment:
+    top = [[label, float(score)] for label, score in segment.top]
+    scores = {label: float(score) for label, score in segment.scores.items()}
+    return Segment(
+        analysis_id=analysis_id, index=segment.index, start_sec=segment.start_sec,
+        end_sec=segment.end_sec, top=top, scores=scores,
+        label_scores={**dict(top), **scores},
+        top_label=top[0][0] if top else "", top_score=top[0][1] if top else 0.0,
+        max_score=max(scores.values(), default=top[0][1] if top else 0.0),
+    )
+
+
+def segments_upsert(*, analysis_id: uuid.UUID, segments: Iterable[SegmentScore]) -> None:
+    """Insert or update segments by ``(analysis, index)``: idempotent on re-delivery."""
+    rows = [_segment_row(analysis_id, segment) for segment in segments]
+    if rows:
+        Segment.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["analysis", "index"],
+            update_fields=["start_sec", "end_sec", "top", "scores", "label_scores",
+                           "top_label", "top_score", "max_score"])
+
+
+class _RunReporter:
+    """The pipeline's callbacks for one execution; every write is conditional on its token."""
+
+    def __init__(self, analysis: Analysis, token: str, *, render: bool) -> None:
+        self.analysis_id = analysis.pk
+        self.token = token
+        self.render = render
+        self.lost = False
+        self.timed_out = False
+        self.deadline = time.monotonic() + settings.VIGIL_TASK_SOFT_TIME_LIMIT
+        self._stage = ""
+        self._last_progress = 0.0
+        self._last_poll = 0.0
+        self._cancel = False
+        self._lock = threading.Lock()
+
+    def _update(self, **fields) -> bool:
+        with self._lock:
+            if self.lost:
+                return False
+            updated = Analysis.objects.filter(
+                pk=self.analysis_id, run_token=self.token, status=AnalysisStatus.RUNNING,
+            ).update(**fields)
+            if not updated:
+                self.lost = True
+            return bool(updated)
+
+    def percent(self, stage: str, fraction: float) -> float:
+        start, end = STAGE_SPANS.get(stage, (0.0, 0.0))
+        if stage == "analyze" and not self.render:
+            end = 97.0
+        return round(start + (end - start) * min(max(fraction, 0.0), 1.0), 1)
+
+    def on_progress(self, stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if (stage == self._stage and fraction < 1.0
+                and now - self._last_progress < PROGRESS_MIN_INTERVAL_SEC):
+            return
+        self._stage, self._last_progress = stage, now
+        self._update(stage=stage, percent=self.percent(stage, fraction),
+                     heartbeat_at=timezone.now())
+
+    def on_segment(self, segment: SegmentScore) -> None:
+        if self.lost:
+            return
+        try:
+            segments_upsert(analysis_id=self.analysis_id, segments=[segment])
+        except IntegrityError:  # the analysis was deleted under us
+            self.lost = True
+
+    def heartbeat(self) -> None:
+        self._update(heartbeat_at=timezone.now())
+
+    def should_cancel(self) -> bool:
+        if self.lost or self._cancel:
+            return True
+        if time.monotonic() > self.deadline:
+            self.timed_out = True
+            return True
+        now = time.monotonic()
+        if now - self._last_poll < CANCEL_POLL_INTERVAL_SEC:
+            return False
+        self._last_poll = now
+        row = (Analysis.objects.filter(pk=self.analysis_id)
+               .values("run_token", "status", "cancel_requested").first())
+        if row is None or row["run_token"] != self.token or row["status"] != "running":
+            self.lost = True
+            return True
+        self._cancel = bool(row["cancel_requested"])
+        return self._cancel
+
+
+class _Heartbeat(threading.Thread):
+    """Beats every ``VIGIL_HEARTBEAT_SEC`` while the pipeline runs (even in silent stages)."""
+
+    def __init__(self, reporter: _RunReporter) -> None:
+        super().__init__(name="vigil-heartbeat", daemon=True)
+        self.reporter = reporter
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.VIGIL_HEARTBEAT_SEC):
+                try:
+                    self.reporter.heartbeat()
+                except Exception:
+                    logger.warning("heartbeat failed", exc_info=True)
+                    close_old_connections()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+def pipeline_config(analysis: Analysis) -> PipelineConfig:
+    version = analysis.model_version
+    weights = version.weights
+    if weights not in ("default", "none") and not os.path.isabs(weights):
+        weights = str(Path(settings.VIGIL_MODEL_DIR) / weights)
+    return PipelineConfig(
+        model=version.arch, weights=weights, device=analysis.device,
+        segment_sec=analysis.segment_sec, stride_sec=analysis.stride_sec,
+        labels=tuple(analysis.labels),
+        events=EventRules(enter_threshold=analysis.threshold),
+        batch_size=settings.VIGIL_BATCH_SIZE, num_threads=settings.VIGIL_NUM_THREADS,
+        top_k=settings.VIGIL_TOP_K, render=True,
+        render_max_height=settings.VIGIL_RENDER_MAX_HEIGHT,
+        model_dir=settings.VIGIL_MODEL_DIR, limits=probe_limits(), seed=0,
+    )
+
+
+def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
+    """Run the pipeline for one analysis and record everything; returns the final status.
+
+    Raises :class:`AnalysisBusy` when another live execution owns the analysis.
+    """
+    claim = _analysis_claim(analysis_id=analysis_id, task_id=task_id)
+    if claim is None:
+        return "skipped"
+    from inference import pipeline  # noqa: PLC0415  (torch: only workers import it)
+
+    analysis, token = claim
+    out_relative = f"analyses/{analysis.pk}"
+    out_dir = media_path(out_relative)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    config = pipeline_config(analysis)
+    reporter = _RunReporter(analysis, token, render=config.render)
+    heartbeat = _Heartbeat(reporter)
+    heartbeat.start()
+    status, error, code = AnalysisStatus.FAILED, "", ""
+    try:
+        results = pipeline.run(
+            str(media_path(analysis.video.file)), config=config, out_dir=str(out_dir),
+            on_progress=reporter.on_progress, on_segment=reporter.on_segment,
+            should_cancel=reporter.should_cancel)
+    except Cancelled:
+        if reporter.timed_out:
+            error, code = _time_limit_message(), "time_limit"
+        elif reporter.lost:
+            logger.info("analysis %s: this execution lost ownership; stopping", analysis_id)
+            if not Analysis.objects.filter(pk=analysis.pk).exists():
+                shutil.rmtree(out_dir, ignore_errors=True)  # deleted meanwhile: leave nothing
+            return "lost"
+        else:
+            status, error, code = AnalysisStatus.CANCELLED, "cancelled", ""
+    except SoftTimeLimitExceeded:
+        error, code = _time_limit_message(), "time_limit"
+    except VigilError as exc:
+        error, code = exc.message, exc.code
+    except Exception as exc:
+        logger.exception("analysis %s failed", analysis_id)
+        error, code = f"internal error: {type(exc).__name__}: {exc}", "internal"
+    else:
+        return _analysis_complete(analysis_id=analysis.pk, token=token, results=results,
+                                  out_relative=out_relative)
+    finally:
+        heartbeat.stop()
+    updated = Analysis.objects.filter(pk=analysis.pk, run_token=token).update(
+        status=status, error=error[:4000], error_code=code[:64], finished_at=timezone.now())
+    return status if updated else "lost"
+
+
+def _time_limit_message() -> str:
+    return f"the analysis ran past its time limit of {settings.VIGIL_TASK_SOFT_TIME_LIMIT} s"
+
+
+def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relative: str) -> str:
+    from inference.pipeline import ANNOTATED_NAME, RESULTS_NAME  # noqa: PLC0415
+
+    annotated = f"{out_relative}/{ANNOTATED_NAME}"
+    with transaction.atomic():
+        analysis = Analysis.objects.select_for_update().filter(pk=analysis_id).first()
+        if analysis is None or analysis.run_token != token:
+            return "lost"
+        segments_upsert(analysis_id=analysis_id, segments=results.segments)
+        Segment.objects.filter(analysis_id=analysis_id).exclude(
+            index__in=[segment.index for segment in results.segments]).delete()
+        Event.objects.filter(analysis_id=analysis_id).delete()
+        Event.objects.bulk_create([
+            Event(analysis_id=analysis_id, label=event.label, start_sec=event.start_sec,
+                  end_sec=event.end_sec, peak_score=event.peak_score,
+                  mean_score=event.mean_score, peak_sec=event.peak_sec)
+            for event in results.events
+        ])
+        now = timezone.now()
+        if analysis.cancel_requested:
+            analysis.status = AnalysisStatus.CANCELLED
+            analysis.error = "cancelled (after the results were written)"
+        else:
+            analysis.status = AnalysisStatus.SUCCEEDED
+        analysis.stage = "done"
+        analysis.percent = 100.0
+        analysis.finished_at = now
+        analysis.heartbeat_at = now
+        analysis.results_file = f"{out_relative}/{RESULTS_NAME}"
+        analysis.annotated_file = annotated if media_path(annotated).is_file() else ""
+        analysis.model_weights = results.model.weights[:200]
+        analysis.untrained = results.model.weights == "random"
+        analysis.watched_labels = list(results.watched_labels)
+        analysis.save()
+    return analysis.status
+
+
+# --- Watchdog ----------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class ReapedAnalysis:
+    analysis_id: uuid.UUID
+    action: str
+    """``failed``, ``requeued`` or ``cancelled``."""
+    message: str
+
+
+def analyses_reap_stale(*, stale_after_sec: float | None = None, now: datetime | None = None,
+                        requeue: bool = True) -> list[ReapedAnalysis]:
+    """Running analyses whose heartbeat is stale: re-queue (once) or mark failed.
+
+    Nothing stays ``running`` forever: a worker killed without a trace (OOM, SIGKILL, lost
+    machine) is noticed here. With ``requeue`` an analysis that has had fewer than
+    ``VIGIL_MAX_ATTEMPTS`` runs is queued again under a new task id (a late re-delivery of the
+    old message then steps aside); otherwise it fails with the time of its last heartbeat.
+    """
+    now = now or timezone.now()
+    cutoff = _stale_cutoff(now, stale_after_sec)
+    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff) \
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+    reaped: list[ReapedAnalysis] = []
+    candidate_ids = list(Analysis.objects.filter(status=AnalysisStatus.RUNNING)
+                         .filter(stale).values_list("pk", flat=True))
+    for analysis_id in candidate_ids:
+        with transaction.atomic():
+            analysis = (Analysis.objects.select_for_update(skip_locked=True)
+                        .filter(pk=analysis_id, status=AnalysisStatus.RUNNING).filter(stale)
+                        .first())
+            if analysis is None:
+                continue
+            since = analysis.heartbeat_at or analysis.started_at or analysis.created_at
+            reason = f"worker stopped responding (heartbeat stale since {_when(since)})"
+            if analysis.cancel_requested:
+                _finish_row(analysis, AnalysisStatus.CANCELLED, error=f"cancelled; {reason}")
+                action = "cancelled"
+            elif requeue and analysis.attempts < settings.VIGIL_MAX_ATTEMPTS:
+                analysis.status = AnalysisStatus.QUEUED
+                analysis.run_token = ""
+                analysis.stage = ""
+                analysis.percent = 0.0
+                analysis.celery_task_id = uuid.uuid4().hex
+                analysis.save(update_fields=["status", "run_token", "stage", "percent",
+                                             "celery_task_id"])
+                transaction.on_commit(partial(_enqueue, analysis.pk, analysis.celery_task_id,
+                                              analysis.queue))
+                action = "requeued"
+            else:
+                _finish_row(analysis, AnalysisStatus.FAILED, error=reason, code="worker_lost")
+                action = "failed"
+            logger.warning("watchdog: analysis %s %s: %s", analysis.pk, action, reason)
+            reaped.append(ReapedAnalysis(analysis.pk, action, reason))
+    return reaped
+

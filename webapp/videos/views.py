@@ -1,0 +1,226 @@
+"""Pages: list, upload, video/analysis results with live progress; permission-checked files."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from inference.errors import VideoRejected
+from webapp.accounts.decorators import login_or_token_required
+from webapp.core.http import file_response
+from webapp.core.uploads import too_large_message, upload_too_large
+from webapp.videos import selectors, services
+from webapp.videos.forms import AnalysisOptionsForm, UploadForm
+from webapp.videos.models import Analysis, AnalysisStatus, Video
+
+PAGE_SIZE = 12
+INITIAL_SEGMENTS = 1000
+
+
+def _video_or_404(request: HttpRequest, pk) -> Video:
+    try:
+        return selectors.video_get(user=request.user, pk=pk)
+    except (Video.DoesNotExist, ValidationError):
+        raise Http404("no such video") from None
+
+
+def _analysis_or_404(request: HttpRequest, pk) -> Analysis:
+    try:
+        return selectors.analysis_get(user=request.user, pk=pk)
+    except (Analysis.DoesNotExist, ValidationError):
+        raise Http404("no such analysis") from None
+
+
+@login_required
+@require_GET
+def video_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:200]
+    page = Paginator(selectors.video_list(user=request.user, search=search), PAGE_SIZE) \
+        .get_page(request.GET.get("page"))
+    return render(request, "videos/list.html", {"page": page, "search": search})
+
+
+@login_required
+def video_upload(request: HttpRequest) -> HttpResponse:
+    """The upload page; its script posts to the API with a progress bar, this POST is the
+    no-script fallback."""
+    status = 200
+    error = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if upload_too_large(request):
+            error, status = {"code": "file_too_large", "detail": too_large_message()}, 413
+        elif form.is_valid():
+            options = form.service_options() if form.cleaned_data["analyze"] else None
+            try:
+                video, analysis = services.video_upload(
+                    owner=request.user, upload=form.cleaned_data["file"],
+                    analysis_options=options)
+            except services.UploadTooLarge:
+                error, status = {"code": "file_too_large", "detail": too_large_message()}, 413
+            except VideoRejected as exc:
+                error, status = {"code": exc.code, "detail": exc.message}, 422
+            except ValidationError as exc:
+                for field, problems in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+                status = 400
+            else:
+                if analysis is not None:
+                    return redirect("videos:analysis_detail", pk=analysis.pk)
+                return redirect("videos:detail", pk=video.pk)
+        else:
+            status = 400
+    else:
+        form = UploadForm()
+    return render(request, "videos/upload.html", {
+        "form": form, "error": error,
+        "labels": _default_labels(),
+    }, status=status)
+
+
+def _default_labels() -> list[str]:
+    from webapp.models_registry.selectors import model_version_default  # noqa: PLC0415
+
+    version = model_version_default()
+    return list(version.labels) if version else []
+
+
+@login_required
+@require_GET
+def video_detail(request: HttpRequest, pk) -> HttpResponse:
+    video = _video_or_404(request, pk)
+    return _results_page(request, video, selectors.analysis_latest(video=video))
+
+
+@login_required
+@require_GET
+def analysis_detail(request: HttpRequest, pk) -> HttpResponse:
+    analysis = _analysis_or_404(request, pk)
+    return _results_page(request, analysis.video, analysis)
+
+
+def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
+                  *, form: AnalysisOptionsForm | None = None, status: int = 200,
+                  ) -> HttpResponse:
+    segments = (list(selectors.segment_list(analysis=analysis)[:INITIAL_SEGMENTS])
+                if analysis else [])
+    events = list(selectors.event_list(analysis=analysis)) if analysis else []
+    watched = (analysis.watched_labels or analysis.labels) if analysis else []
+    if form is None:
+        initial = {}
+        if analysis is not None:
+            initial = {"labels": ", ".join(analysis.labels),
+                       "segment_sec": analysis.segment_sec, "stride_sec": analysis.stride_sec,
+                       "threshold": analysis.threshold, "device": analysis.device}
+        form = AnalysisOptionsForm(initial=initial)
+    show_annotated = bool(analysis and analysis.status == AnalysisStatus.SUCCEEDED
+                          and analysis.annotated_file)
+    return render(request, "videos/detail.html", {
+        "video": video,
+        "analysis": analysis,
+        "analyses": selectors.analysis_list(user=request.user, video=video)[:50],
+        "segments": segments,
+        "events": events,
+        "watched": watched,
+        "form": form,
+        "player_src": reverse("videos:analysis_annotated", args=[analysis.pk])
+        if show_annotated else reverse("videos:source", args=[video.pk]),
+        "progress_url": reverse("api:analysis-progress", args=[analysis.pk])
+        if analysis else "",
+        "labels": list(analysis.model_version.labels) if analysis else _default_labels(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def analysis_create(request: HttpRequest, pk) -> HttpResponse:
+    """Re-run: a new analysis of the same video, with another model version or options."""
+    video = _video_or_404(request, pk)
+    form = AnalysisOptionsForm(request.POST)
+    if form.is_valid():
+        try:
+            analysis = services.analysis_start(video=video, created_by=request.user,
+                                               **form.service_options())
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "The analysis was queued.")
+            return redirect("videos:analysis_detail", pk=analysis.pk)
+    return _results_page(request, video, selectors.analysis_latest(video=video), form=form,
+                         status=400)
+
+
+@login_required
+@require_POST
+def analysis_cancel(request: HttpRequest, pk) -> HttpResponse:
+    analysis = services.analysis_cancel(analysis=_analysis_or_404(request, pk))
+    messages.info(request, "Cancelled." if analysis.status == AnalysisStatus.CANCELLED
+                  else "Cancelling…")
+    return redirect("videos:analysis_detail", pk=analysis.pk)
+
+
+@login_required
+@require_POST
+def video_delete(request: HttpRequest, pk) -> HttpResponse:
+    video = _video_or_404(request, pk)
+    services.video_delete(video=video)
+    messages.success(request, "The video was deleted.")
+    return redirect("videos:list")
+
+
+# --- Files (session or API token; another user's file is a 404) ---------------------------------
+
+@login_or_token_required
+@require_GET
+def video_source(request: HttpRequest, pk) -> HttpResponse:
+    video = _video_or_404(request, pk)
+    return file_response(request, services.media_path(video.file))
+
+
+@login_or_token_required
+@require_GET
+def video_thumbnail(request: HttpRequest, pk) -> HttpResponse:
+    video = _video_or_404(request, pk)
+    if not video.thumbnail:
+        raise Http404("no thumbnail")
+    return file_response(request, services.media_path(video.thumbnail),
+                         content_type="image/jpeg")
+
+
+@login_or_token_required
+@require_GET
+def analysis_annotated(request: HttpRequest, pk) -> HttpResponse:
+    analysis = _analysis_or_404(request, pk)
+    if not analysis.annotated_file:
+        raise Http404("no annotated video")
+    download = request.GET.get("download") == "1"
+    return file_response(request, services.media_path(analysis.annotated_file),
+                         content_type="video/mp4",
+                         download_name=f"vigil-{analysis.pk}-annotated.mp4" if download else None)
+
+
+@login_or_token_required
+@require_GET
+def analysis_results(request: HttpRequest, pk) -> HttpResponse:
+    analysis = _analysis_or_404(request, pk)
+    if not analysis.results_file:
+        raise Http404("no results yet")
+    return file_response(request, services.media_path(analysis.results_file),
+                         content_type="application/json",
+                         download_name=f"vigil-{analysis.pk}-results.json")
+
+
+@login_or_token_required
+@require_GET
+def analysis_segments_csv(request: HttpRequest, pk) -> HttpResponse:
+    analysis = _analysis_or_404(request, pk)
+    response = StreamingHttpResponse(selectors.segments_csv_rows(analysis=analysis),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vigil-{analysis.pk}-segments.csv"'
+    return response
