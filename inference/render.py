@@ -130,7 +130,7 @@ def _rgb_to_yuv(rgb: np.ndarray, *, bt709: bool) -> np.ndarray:
 
 def _solid_yuv(rgb: tuple[int, int, int], *, bt709: bool) -> tuple[int, int, int]:
     y, u, v = _rgb_to_yuv(np.array(rgb, np.uint8), bt709=bt709)
-    return int(round(y)), int(round(u)), int(round(v))
+    return round(y), round(u), round(v)
 
 
 class _Sprite:
@@ -141,7 +141,7 @@ class _Sprite:
     premultiplied colour. ``x``, ``y`` (pixels, top-left in the frame) are even.
     """
 
-    __slots__ = ("x", "y", "h", "w", "luma", "chroma")
+    __slots__ = ("chroma", "h", "luma", "w", "x", "y")
 
     def __init__(self, rgba: np.ndarray, *, x: int, y: int, bt709: bool) -> None:
         """``rgba``: ``(H, W, 4)`` uint8 with even H and W."""
@@ -177,7 +177,7 @@ def _blend(region: np.ndarray, inv: np.ndarray, pre: np.ndarray) -> None:
 
 
 def _even(value: float) -> int:
-    return max(2, int(round(value / 2.0)) * 2)
+    return max(2, round(value / 2.0) * 2)
 
 
 def _font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -206,7 +206,7 @@ class _Overlay:
         self.red = _solid_yuv(_RED, bt709=bt709)
         self.white = _solid_yuv(_WHITE, bt709=bt709)
         self.strip = _Sprite(self._strip_rgba(), x=0, y=self.strip_y, bt709=bt709)
-        self.font_px = max(12, int(round(height * 0.045)))
+        self.font_px = max(12, round(height * 0.045))
         self.font = _font(self.font_px)
         self._labels: dict[str, _Sprite | None] = {}
 
@@ -488,8 +488,8 @@ def render_annotated(
                                            bt709=image.colorspace == _AVCOL_SPC_BT709)
                     overlay.draw(_planes(image), frame.pts_sec)
 
-                    pts = max(last_pts + 1, int(round(frame.pts_sec / OUT_TIME_BASE)))
-                    duration = max(1, int(round(duration_sec / OUT_TIME_BASE)))
+                    pts = max(last_pts + 1, round(frame.pts_sec / OUT_TIME_BASE))
+                    duration = max(1, round(duration_sec / OUT_TIME_BASE))
                     last_pts = pts
                     durations[pts] = duration
                     image.pts = pts
