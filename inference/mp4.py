@@ -11,7 +11,10 @@ from pathlib import Path
 
 
 def top_level_boxes(path: Path) -> list[tuple[str, int]]:
-    """``(type, offset)`` of each top-level ISO-BMFF box, walking the headers."""
+    """``(type, offset)`` of each top-level ISO-BMFF box, walking the box headers.
+
+    Raises ``ValueError`` when a box header is corrupt or the boxes do not tile the file.
+    """
     boxes = []
     data = path.read_bytes()
     offset = 0
@@ -21,10 +24,12 @@ def top_level_boxes(path: Path) -> list[tuple[str, int]]:
             size = struct.unpack(">Q", data[offset + 8:offset + 16])[0]
         elif size == 0:
             size = len(data) - offset
-        boxes.append((kind.decode("latin-1"), offset))
         if size < 8:
-            break
+            raise ValueError(f"corrupt box {kind!r} of size {size} at offset {offset}")
+        boxes.append((kind.decode("latin-1"), offset))
         offset += size
+    if offset != len(data):
+        raise ValueError("the boxes do not tile the file")
     return boxes
 
 

@@ -2,21 +2,22 @@
 
 Memory is flat in video length: frames stream from the decoder, each sampled frame is scaled
 by FFmpeg straight to the model's size, and only the crops still needed by pending windows are
-kept. Decoding runs in a background thread (PyAV and PyTorch both release the GIL), so the
-model never waits for frames.
+kept. Decoding runs in a background thread (``inference.background.prefetch``), so the model
+never waits for frames.
 """
 from __future__ import annotations
 
 import os
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 
 from inference import models
+from inference.background import prefetch
 from inference.classify import Classifier, top_k
 from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
 from inference.errors import Cancelled, ModelError
@@ -228,49 +229,19 @@ def iter_clip_batches(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpe
                       batch_size: int, should_cancel: Callable[[], bool] = lambda: False,
                       ) -> Iterator[tuple[list[Window], np.ndarray]]:
     """Batches ``(windows, (B, T, H, W, C) uint8)``, produced by a decoding thread."""
-    handoff: queue.Queue[tuple[list[Window], np.ndarray] | BaseException | None] = queue.Queue(2)
-    stop = threading.Event()
 
-    def put(item: tuple[list[Window], np.ndarray] | BaseException | None) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def batches() -> Iterator[tuple[list[Window], np.ndarray]]:
+        batch: list[tuple[Window, np.ndarray]] = []
+        for item in iter_clips(meta, plan, spec=spec):
+            batch.append(item)
+            if len(batch) == batch_size:
+                yield [w for w, _ in batch], np.stack([clip for _, clip in batch])
+                batch = []
+        if batch:
+            yield [w for w, _ in batch], np.stack([clip for _, clip in batch])
 
-    def produce() -> None:
-        try:
-            batch_windows: list[Window] = []
-            batch_clips: list[np.ndarray] = []
-            for window, clip in iter_clips(meta, plan, spec=spec):
-                batch_windows.append(window)
-                batch_clips.append(clip)
-                if len(batch_windows) == batch_size:
-                    if not put((batch_windows, np.stack(batch_clips))):
-                        return
-                    batch_windows, batch_clips = [], []
-                if stop.is_set():
-                    return
-            if batch_windows:
-                put((batch_windows, np.stack(batch_clips)))
-            put(None)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread
-            put(exc)
-
-    producer = threading.Thread(target=produce, name="vigil-decode", daemon=True)
-    producer.start()
-    try:
-        while True:
+    with closing(prefetch(batches, depth=2, name="vigil-decode")) as produced:
+        for item in produced:
             if should_cancel():
                 raise Cancelled("the analysis was cancelled")
-            item = handoff.get()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
             yield item
-    finally:
-        stop.set()
-        producer.join(timeout=10)

@@ -13,19 +13,17 @@ first, each frame keeping its input timestamp (variable frame rate is preserved)
 from __future__ import annotations
 
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeVar
 
 import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageDraw, ImageFont
 
+from inference.background import prefetch
 from inference.decode import Frame, iter_frames, scaled_size
 from inference.types import Event, SegmentScore, VideoMeta
 
@@ -34,8 +32,6 @@ OUT_TIME_BASE = Fraction(1, 90000)
 PROGRESS_EVERY_FRAMES = 30
 #: Decoded and scaled frames buffered between the decode thread and the encoder.
 PREFETCH_FRAMES = 8
-
-T = TypeVar("T")
 
 _AVCOL_SPC_BT709 = 1
 _AVCOL_RANGE_JPEG = 2
@@ -359,60 +355,6 @@ def _scaled_frames(meta: VideoMeta, *, size: tuple[int, int], rotation: int,
             yield frame, duration_sec, image
 
 
-class _Failure:
-    __slots__ = ("exc",)
-
-    def __init__(self, exc: BaseException) -> None:
-        self.exc = exc
-
-
-_DONE = object()
-
-
-def _prefetch(make_items: Callable[[], Iterator[T]], *, depth: int) -> Iterator[T]:
-    """Run ``make_items()`` in a background thread, yielding its items through a queue.
-
-    FFmpeg releases the GIL while decoding, scaling and encoding, so decoding the next frames
-    overlaps annotating and encoding this one. Exceptions are re-raised here; closing this
-    generator stops and joins the thread.
-    """
-    items: queue.Queue[object] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                items.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            with closing(make_items()) as source:
-                for item in source:
-                    if not put(item):
-                        return
-            put(_DONE)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread
-            put(_Failure(exc))
-
-    thread = threading.Thread(target=work, name="render-decode", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = items.get()
-            if item is _DONE:
-                return
-            if isinstance(item, _Failure):
-                raise item.exc
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        thread.join()
-
-
 # --------------------------------------------------------------------------------------------
 # Public API
 
@@ -471,7 +413,7 @@ def render_annotated(
                         packet.duration = duration
                     container.mux(packet)
 
-            frames = _prefetch(lambda: _scaled_frames(meta, size=(out_w, out_h),
+            frames = prefetch(lambda: _scaled_frames(meta, size=(out_w, out_h),
                                                       rotation=rotation,
                                                       fallback_sec=fallback_sec),
                                depth=PREFETCH_FRAMES)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 from inference.decode import scaled_size, to_array
+from inference.mp4 import top_level_boxes
 from inference.probe import probe
 from inference.render import _planes, _scaled_frames, _Timeline, render_annotated
 from inference.types import Event, SegmentScore, VideoMeta
@@ -86,23 +86,6 @@ def _ffprobe(path: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def _top_level_boxes(path: Path) -> list[bytes]:
-    """Types of the top-level MP4 boxes, in file order, walking the box headers."""
-    data = path.read_bytes()
-    boxes, offset = [], 0
-    while offset + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[offset:offset + 8])
-        if size == 1:
-            size = struct.unpack(">Q", data[offset + 8:offset + 16])[0]
-        elif size == 0:
-            size = len(data) - offset
-        assert size >= 8, f"corrupt box {kind!r} of size {size} at offset {offset}"
-        boxes.append(kind)
-        offset += size
-    assert offset == len(data), "boxes do not tile the file"
-    return boxes
-
-
 def _decoded(path: Path) -> list[tuple[float, np.ndarray]]:
     """Every frame of ``path`` as ``(time_sec, (H, W, 3) uint8 RGB)``."""
     with av.open(str(path)) as container:
@@ -144,9 +127,9 @@ def test_output_is_h264_yuv420p_sized_and_timed_like_input(name: str,
 @pytest.mark.parametrize("name", ["chaplin", "pancake"])
 def test_moov_atom_comes_before_mdat(name: str, request: pytest.FixtureRequest):
     rendered: Rendered = request.getfixturevalue(name)
-    boxes = _top_level_boxes(rendered.out)
-    assert boxes[0] == b"ftyp"
-    assert boxes.index(b"moov") < boxes.index(b"mdat")
+    boxes = [kind for kind, _ in top_level_boxes(rendered.out)]
+    assert boxes[0] == "ftyp"
+    assert boxes.index("moov") < boxes.index("mdat")
 
 
 @pytest.mark.parametrize("name", ["chaplin", "pancake"])
