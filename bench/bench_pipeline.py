@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -90,8 +91,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--model", default="r2plus1d_18")
-    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds; each round runs every pipeline once (interleaved)")
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
     threads = args.threads or os.cpu_count() or 1
@@ -101,36 +104,47 @@ def main() -> None:
     config = PipelineConfig(model=args.model, weights="none", segment_sec=2.0, stride_sec=1.0,
                             batch_size=args.batch_size, num_threads=threads)
     load_model(config)  # build once, outside every measurement
+    duration = probe(str(clip)).duration_sec
 
-    floor_sec, n_windows = model_floor(config, clip)
-    with tempfile.TemporaryDirectory() as tmp:
-        analysis = run(str(clip), config=replace(config, render=False), out_dir=tmp)
-        analyze_sec = analysis.timings_sec["total"]
-    with tempfile.TemporaryDirectory() as tmp:
-        full = run(str(clip), config=config, out_dir=tmp)
-        full_sec = full.timings_sec["total"]
-        render_sec = full.timings_sec.get("render", 0.0)
-    naive_sec = float("nan")
-    if not args.skip_naive:
+    def vigil(*, render: bool) -> float:
         with tempfile.TemporaryDirectory() as tmp:
-            naive_sec = naive(config, clip, Path(tmp))
-            shutil.rmtree(tmp, ignore_errors=True)
+            result = run(str(clip), config=replace(config, render=render), out_dir=tmp)
+            return result.timings_sec["total"]
 
-    duration = analysis.video.duration_sec
-    rows = [
-        ["model forward only (pre-decoded)", floor_sec, duration / floor_sec, 1.0],
-        ["vigil analyze, no render", analyze_sec, duration / analyze_sec, analyze_sec / floor_sec],
-        ["vigil analyze + annotated.mp4", full_sec, duration / full_sec, full_sec / floor_sec],
-        ["  of which render", render_sec, float("nan"), render_sec / floor_sec],
-        ["naive (ffmpeg JPEGs + PIL, batch 1)", naive_sec, duration / naive_sec,
-         naive_sec / floor_sec],
-    ]
+    def naive_once() -> float:
+        with tempfile.TemporaryDirectory() as tmp:
+            return naive(config, clip, Path(tmp))
+
+    measures: dict[str, Callable[[], float]] = {
+        "model forward only (pre-decoded)": lambda: model_floor(config, clip)[0],
+        "vigil analyze, no render": lambda: vigil(render=False),
+        "vigil analyze + annotated.mp4": lambda: vigil(render=True),
+    }
+    if not args.skip_naive:
+        measures["naive (ffmpeg JPEGs + PIL, batch 1)"] = naive_once
+    times: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(args.repeat):
+        for name, measure in measures.items():
+            times[name].append(measure())
+
+    floor = statistics.median(times["model forward only (pre-decoded)"])
+    rows = []
+    for name, values in times.items():
+        median = statistics.median(values)
+        rows.append([name, median, min(values), max(values), duration / median, median / floor])
+    n_windows = len(windows(duration_sec=duration, clip_len=16, segment_sec=2.0, stride_sec=1.0))
     print_table(
-        f"{args.model} @112px, 16 frames / 2 s window, 1 s stride: {duration:.0f} s 1280x720 clip, "
-        f"{n_windows} windows, {threads} threads, batch {args.batch_size}",
-        ["pipeline", "wall_s", "rtf (video s / wall s)", "x model time"], rows)
-    print(f"\nvigil (with render) vs naive: {naive_sec / full_sec:.2f}x faster; "
-          f"without render: {naive_sec / analyze_sec:.2f}x")
+        f"{args.model} @112px, 16 frames / 2 s window, 1 s stride: {duration:.0f} s 1280x720 "
+        f"clip, {n_windows} windows, {threads} threads, batch {args.batch_size}, "
+        f"{args.repeat} interleaved rounds",
+        ["pipeline", "median_s", "min_s", "max_s", "rtf (video s / wall s)", "x model time"],
+        rows)
+    if not args.skip_naive:
+        full = statistics.median(times["vigil analyze + annotated.mp4"])
+        bare = statistics.median(times["vigil analyze, no render"])
+        slow = statistics.median(times["naive (ffmpeg JPEGs + PIL, batch 1)"])
+        print(f"\nvigil vs naive (medians): {slow / full:.2f}x faster with the annotated render, "
+              f"{slow / bare:.2f}x without")
 
 
 if __name__ == "__main__":

@@ -83,11 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--exit-threshold", type=float, default=None)
     analyze.add_argument("--min-event-sec", type=float, default=0.0)
     analyze.add_argument("--merge-gap-sec", type=float, default=0.0)
-    analyze.add_argument("--batch-size", type=int, default=4)
+    analyze.add_argument("--batch-size", type=int, default=2)
     analyze.add_argument("--threads", type=int, default=None, help="CPU threads for the model")
     analyze.add_argument("--top-k", type=int, default=5)
     analyze.add_argument("--no-render", action="store_true", help="skip annotated.mp4")
-    analyze.add_argument("--render-height", type=int, default=480,
+    analyze.add_argument("--render-height", type=int, default=360,
                          help="max height of annotated.mp4")
     analyze.add_argument("--max-duration-sec", type=float, default=DEFAULT_LIMITS.max_duration_sec)
     analyze.add_argument("--max-height", type=int, default=DEFAULT_LIMITS.max_height,

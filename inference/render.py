@@ -366,7 +366,7 @@ def render_annotated(
     segments: Sequence[SegmentScore],
     events: Sequence[Event],
     watched_labels: Sequence[str],
-    max_height: int = 480,
+    max_height: int = 360,
     preset: str = "superfast",
     crf: int = 23,
     on_progress: Callable[[float], None] | None = None,

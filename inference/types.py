@@ -140,11 +140,11 @@ class PipelineConfig:
     labels: tuple[str, ...] = ()
     """Labels to watch for events and the chart; empty means the top-1 label."""
     events: EventRules = field(default_factory=EventRules)
-    batch_size: int = 4
+    batch_size: int = 2
     num_threads: int | None = None
     top_k: int = 5
     render: bool = True
-    render_max_height: int = 480
+    render_max_height: int = 360
     model_dir: str | None = None
     limits: ProbeLimits = field(default_factory=ProbeLimits)
     seed: int = 0
