@@ -2,7 +2,7 @@
 
 The clip is real footage: ``../shared/clips/samples/vtest.avi`` (480x360, 10 fps, 795 frames)
 played 3x faster (so consecutive frames always differ, as at a real 30 fps), looped, and scaled
-to 1280x720 with the ffmpeg CLI into a temporary directory. Scores and events are fake but
+to 1280x720 (``bench.clips.make_clip``, kept in ``bench/out/``). Scores and events are fake but
 plausible (a sine-shaped score); only rendering is measured.
 
     .venv/bin/python bench/bench_render.py [--repeat N] [--quality] [--clip PATH]
@@ -27,24 +27,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.clips import make_clip  # noqa: E402
 from inference.probe import probe  # noqa: E402
 from inference.render import render_annotated  # noqa: E402
 from inference.types import Event, SegmentScore, VideoMeta  # noqa: E402
 
-SOURCE = REPO.parent / "shared/clips/samples/vtest.avi"
 HEIGHTS = (480, 360)
 PRESETS = ("ultrafast", "superfast", "veryfast")
-
-
-def make_clip(path: Path, *, seconds: float = 60.0) -> None:
-    """Write a ``seconds`` long 1280x720 30 fps H.264 clip from looped real footage."""
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-stream_loop", "-1", "-i", str(SOURCE),
-         "-vf", "setpts=N/(30*TB),scale=1280:720", "-r", "30", "-t", str(seconds), "-an",
-         "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
-         str(path)],
-        check=True,
-    )
 
 
 def fake_scores(meta: VideoMeta) -> tuple[list[SegmentScore], list[Event]]:
@@ -101,10 +90,7 @@ def main() -> None:
         tmp_dir = Path(tmp)
         clip = args.clip
         if clip is None:
-            clip = tmp_dir / "clip720.mp4"
-            started = time.perf_counter()
-            make_clip(clip)
-            print(f"made {clip.name} in {time.perf_counter() - started:.1f} s")
+            clip = make_clip(REPO / "bench" / "out" / "clip_60s_720p.mp4", seconds=60.0)
         meta = probe(str(clip))
         segments, events = fake_scores(meta)
         print(f"input: {meta.width}x{meta.height} {meta.fps:g} fps {meta.duration_sec:.1f} s "

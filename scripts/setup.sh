@@ -11,7 +11,9 @@ fi
 stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  # (the grep drops pip's notes about local mirror paths some machines configure)
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
+    2> >(grep -v "is neither a file nor a directory" >&2)
   echo "$want" > "$stamp"
 fi
 
