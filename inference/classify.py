@@ -21,6 +21,10 @@ def resolve_device(device: str) -> torch.device:
 class Classifier:
     """Wraps a video model: ``(B, T, H, W, C)`` uint8 clips -> ``(B, K)`` softmax probabilities.
 
+    The modality is the spec's first: ``rgb`` (C = 3), ``flow`` (C = 2L quantised flow, one
+    scalar mean/std), ``rgbdiff`` (C = 3(L+1) stacked RGB frames; the model gets the L
+    differences of consecutive normalised frames, ``(B, 3L, T, H, W)``).
+
     Normalisation happens on the device. For inference the module's BatchNorms are folded into
     the preceding convolutions (exact up to float rounding), it runs under
     ``torch.inference_mode`` with ``channels_last_3d`` memory on CPU, and optionally under
@@ -36,18 +40,34 @@ class Classifier:
         self.channels_last = self.device.type == "cpu"
         module = fold_batchnorm(module.eval()).to(self.device)
         if self.channels_last:
-            module = module.to(memory_format=torch.channels_last_3d)
+            try:
+                module = module.to(memory_format=torch.channels_last_3d)
+            except RuntimeError:  # 2D-backbone models (TSN, CNN+RNN): 4D weights
+                self.channels_last = False
+                try:
+                    module = module.to(memory_format=torch.channels_last)
+                except RuntimeError:  # RNN weights: keep the default layout
+                    pass
         self.module = module
         self.amp_dtype = amp_dtype if self.device.type == "cuda" else None
-        shape = (1, 3, 1, 1, 1)
-        self._mean = torch.tensor(spec.mean, device=self.device).view(shape) * 255.0
-        self._std = torch.tensor(spec.std, device=self.device).view(shape) * 255.0
+        self.modality = spec.modalities[0]
+        shape = {"rgb": (1, 3, 1, 1, 1), "flow": (1, 1, 1, 1, 1), "rgbdiff": (3,)}[self.modality]
+        mean, std = spec.mean, spec.std
+        if self.modality == "flow":
+            mean, std = mean[:1], std[:1]
+        self._mean = torch.tensor(mean, device=self.device).view(shape) * 255.0
+        self._std = torch.tensor(std, device=self.device).view(shape) * 255.0
 
     def to_input(self, clips: np.ndarray) -> torch.Tensor:
-        """``(B, T, H, W, C)`` uint8 -> normalised float ``(B, C, T, H, W)`` on the device."""
+        """``(B, T, H, W, C)`` uint8 -> normalised float ``(B, C', T, H, W)`` on the device."""
         batch = torch.from_numpy(clips).to(self.device, non_blocking=True)
-        batch = batch.permute(0, 4, 1, 2, 3).float()
-        batch = (batch - self._mean) / self._std
+        if self.modality == "rgbdiff":
+            frames = batch.float().unflatten(4, (-1, 3))  # (B, T, H, W, L+1, 3)
+            frames = (frames - self._mean) / self._std
+            batch = (frames[..., 1:, :] - frames[..., :-1, :]).flatten(4).permute(0, 4, 1, 2, 3)
+        else:
+            batch = batch.permute(0, 4, 1, 2, 3).float()
+            batch = (batch - self._mean) / self._std
         if self.channels_last:
             batch = batch.contiguous(memory_format=torch.channels_last_3d)
         return batch

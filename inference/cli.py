@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from inference.errors import Cancelled, ModelError, VideoRejected, VigilError
-from inference.types import EventRules, PipelineConfig, ProbeLimits
+from inference.types import FLOW_METHODS, EventRules, PipelineConfig, ProbeLimits
 
 EXIT_REJECTED = 3
 EXIT_MODEL = 4
@@ -59,6 +59,19 @@ def _labels(value: str) -> tuple[str, ...]:
     return tuple(label.strip() for label in value.split(",") if label.strip())
 
 
+def _fusion_weights(value: str) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for item in _labels(value):
+        name, sep, number = item.partition("=")
+        try:
+            weights[name.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise argparse.ArgumentTypeError(f"expected modality=weight, got {item!r}")
+    return weights
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m inference",
                                      description="Vigil action recognition on video files.")
@@ -92,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--max-duration-sec", type=float, default=DEFAULT_LIMITS.max_duration_sec)
     analyze.add_argument("--max-height", type=int, default=DEFAULT_LIMITS.max_height,
                          help="largest accepted frame height (width limit scales with it)")
+    analyze.add_argument("--modalities", type=_labels, default=(),
+                         help="streams to run and fuse, e.g. rgb,flow (default: the model's); "
+                              "stream <m> uses model <model>.<m>")
+    analyze.add_argument("--fusion-weights", type=_fusion_weights, default={},
+                         help="late-fusion weights, e.g. rgb=1,flow=1.5 (others 1)")
+    analyze.add_argument("--flow-method", default="dis", choices=list(FLOW_METHODS),
+                         help="optical flow for flow streams (tvl1 is accurate but slow)")
+    analyze.add_argument("--flow-cache-dir", default=None,
+                         help="cache computed flow here (default: $VIGIL_FLOW_CACHE_DIR)")
 
     sub.add_parser("models", help="list the registered models")
 
@@ -128,6 +150,10 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
         render_max_height=args.render_height,
         model_dir=args.model_dir,
         limits=limits,
+        modalities=args.modalities,
+        fusion_weights=args.fusion_weights,
+        flow_method=args.flow_method,
+        flow_cache_dir=args.flow_cache_dir,
     )
 
 
@@ -135,6 +161,8 @@ def _analyze(args: argparse.Namespace) -> int:
     from inference.pipeline import ANNOTATED_NAME, RESULTS_NAME, run  # noqa: PLC0415
 
     config = _config(args)
+    if "flow" in config.modalities and config.flow_method == "tvl1":
+        print(_tvl1_estimate(args.video, config), file=sys.stderr)
     bar = ProgressBar(sys.stderr)
     try:
         results = run(args.video, config=config, out_dir=args.out, on_progress=bar)
@@ -153,12 +181,34 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tvl1_estimate(path: str, config: PipelineConfig) -> str:
+    """``TV-L1: N pairs x s/pair ~ T s`` measured on two frames of the video at model size."""
+    from inference import flow  # noqa: PLC0415
+    from inference.models import get  # noqa: PLC0415
+    from inference.pipeline import flow_pairs_needed, iter_clips, stream_model_name  # noqa: PLC0415
+    from inference.probe import probe  # noqa: PLC0415
+    from inference.types import Window  # noqa: PLC0415
+
+    meta = probe(path, limits=config.limits)
+    spec = get(stream_model_name(config.model, "flow")).input_spec
+    pairs = flow_pairs_needed(meta, config, spec)
+    middle = meta.duration_sec / 2
+    step = 1.0 / meta.fps if meta.fps > 0 else 1.0 / 30
+    probe_window = Window(0, middle, middle + 2 * step, (round(middle, 6),
+                                                         round(middle + step, 6)))
+    frames = next(iter(iter_clips(meta, [probe_window], spec=spec)))[1]
+    size = (spec.crop_size, spec.crop_size)
+    per_pair = flow.seconds_per_pair("tvl1", size=size, sample=flow.to_gray(frames), repeats=1)
+    return (f"TV-L1 flow: {pairs} pairs x {per_pair:.3f} s/pair at {size[0]}x{size[1]} "
+            f"~ {pairs * per_pair:.0f} s on this machine (dis: see bench/bench_flow.py)")
+
+
 def _models() -> int:
     from inference.models import list_models  # noqa: PLC0415
 
     for entry in list_models():
         spec = entry.input_spec
-        print(f"{entry.name:<20} {entry.family:<18} clip_len={spec.clip_len:<3} "
+        print(f"{entry.name:<31} {entry.family:<18} clip_len={spec.clip_len:<3} "
               f"size={spec.crop_size:<4} weights={entry.default_weights or 'file only'}")
     return 0
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 
-from inference.types import Results
+from inference.types import Results, SegmentScore
 
 SCHEMA_ID = "vigil.results/1"
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "results.v1.json"
@@ -31,6 +31,22 @@ def to_document(results: Results) -> dict[str, Any]:
     """The JSON-ready dict for ``results`` (see ``schemas/results.v1.json``)."""
     meta, model, config = results.video, results.model, results.config
     spec = model.input_spec
+    model_doc: dict[str, Any] = {
+        "name": model.name,
+        "labels": list(model.labels),
+        "modalities": list(model.modalities),
+        "weights": model.weights,
+        "untrained": model.weights == "random",
+        "input": {
+            "clip_len": spec.clip_len,
+            "crop_size": spec.crop_size,
+            "resize_short": spec.resize_short,
+            "mean": list(spec.mean),
+            "std": list(spec.std),
+        },
+    }
+    if model.fusion_weights:
+        model_doc["fusion_weights"] = dict(model.fusion_weights)
     return {
         "schema": SCHEMA_ID,
         "video": {
@@ -43,20 +59,7 @@ def to_document(results: Results) -> dict[str, Any]:
             "codec": meta.codec,
             "container": meta.container,
         },
-        "model": {
-            "name": model.name,
-            "labels": list(model.labels),
-            "modalities": list(model.modalities),
-            "weights": model.weights,
-            "untrained": model.weights == "random",
-            "input": {
-                "clip_len": spec.clip_len,
-                "crop_size": spec.crop_size,
-                "resize_short": spec.resize_short,
-                "mean": list(spec.mean),
-                "std": list(spec.std),
-            },
-        },
+        "model": model_doc,
         "config": {
             "clip_len": config.clip_len or spec.clip_len,
             "segment_sec": config.segment_sec,
@@ -69,16 +72,7 @@ def to_document(results: Results) -> dict[str, Any]:
             "top_k": config.top_k,
             "device": config.device,
         },
-        "segments": [
-            {
-                "index": s.index,
-                "start_sec": s.start_sec,
-                "end_sec": s.end_sec,
-                "top": [[label, round(p, 6)] for label, p in s.top],
-                "scores": {label: round(p, 6) for label, p in s.scores.items()},
-            }
-            for s in results.segments
-        ],
+        "segments": [_segment_doc(s) for s in results.segments],
         "events": [
             {
                 "label": e.label,
@@ -92,6 +86,22 @@ def to_document(results: Results) -> dict[str, Any]:
         ],
         "timings_sec": {k: round(v, 4) for k, v in results.timings_sec.items()},
     }
+
+
+def _segment_doc(segment: SegmentScore) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "index": segment.index,
+        "start_sec": segment.start_sec,
+        "end_sec": segment.end_sec,
+        "top": [[label, round(p, 6)] for label, p in segment.top],
+        "scores": {label: round(p, 6) for label, p in segment.scores.items()},
+    }
+    if segment.streams:
+        doc["streams"] = {
+            modality: {label: round(p, 6) for label, p in scores.items()}
+            for modality, scores in segment.streams.items()
+        }
+    return doc
 
 
 def validate_document(document: dict[str, Any]) -> None:

@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+#: Input streams a model version may fuse, and the optical-flow methods (``inference.flow``).
+MODALITIES = ("rgb", "flow", "rgbdiff")
+FLOW_METHODS = ("dis", "dis_ultrafast", "dis_fast", "dis_medium", "farneback", "tvl1", "raft")
+
 #: ``on_progress(stage, fraction)``: stage name and 0..1 progress within that stage.
 ProgressCallback = Callable[[str, float], None]
 
@@ -69,6 +73,9 @@ class InputSpec:
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
     modalities: tuple[str, ...] = ("rgb",)
+    snippet_len: int = 1
+    """Frames stacked in channels per time step: flow ``2·L`` channels from L pairs (L+1
+    frames), RGB-difference ``3·L`` from L+1 frames; 1 for plain RGB / single-pair flow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,8 @@ class SegmentScore:
     end_sec: float
     top: tuple[tuple[str, float], ...]
     scores: dict[str, float]
+    streams: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per-modality scores of the same labels when several streams were fused (else empty)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,17 @@ class PipelineConfig:
     limits: ProbeLimits = field(default_factory=ProbeLimits)
     seed: int = 0
     """Seed for random initialisation when ``weights == 'none'``."""
+    modalities: tuple[str, ...] = ()
+    """Streams to run and fuse (``rgb``, ``flow``, ``rgbdiff``); empty means the model's own.
+    A stream other than the model's is the registry entry ``<model>.<modality>`` (``rgb`` is
+    ``<model>`` itself); a weights path may contain ``{modality}`` to name one file per stream."""
+    fusion_weights: dict[str, float] = field(default_factory=dict)
+    """Late-fusion weight per modality (missing ones count 1.0): fused probabilities are the
+    weighted average of the streams' softmax scores."""
+    flow_method: str = "dis"
+    """``dis`` (DIS fast), ``dis_ultrafast``, ``dis_medium``, ``farneback``, ``tvl1``, ``raft``."""
+    flow_cache_dir: str | None = None
+    """Where computed flow is cached per video; ``None`` uses ``$VIGIL_FLOW_CACHE_DIR`` or none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +181,8 @@ class ModelInfo:
     weights: str
     """``torchvision:<name>``, ``file:<sha256>``, or ``random`` (untrained, tests only)."""
     input_spec: InputSpec
+    fusion_weights: dict[str, float] = field(default_factory=dict)
+    """Late-fusion weight per modality when several streams were fused (else empty)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "webapp.accounts",
     "webapp.models_registry",
     "webapp.videos",
+    "webapp.alerts",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,30 @@ VIGIL_WATCHDOG_INTERVAL_SEC = env.float("VIGIL_WATCHDOG_INTERVAL_SEC", default=6
 VIGIL_MAX_ATTEMPTS = env.int("VIGIL_MAX_ATTEMPTS", default=2)
 VIGIL_TASK_SOFT_TIME_LIMIT = env.int("VIGIL_TASK_SOFT_TIME_LIMIT", default=6 * 3600)
 VIGIL_TASK_TIME_LIMIT = env.int("VIGIL_TASK_TIME_LIMIT", default=6 * 3600 + 300)
+
+# --- Alerts -----------------------------------------------------------------------------------
+#: Base of absolute links in webhook bodies and e-mails (no trailing slash).
+VIGIL_PUBLIC_URL = env.str("VIGIL_PUBLIC_URL", default="http://localhost:8000").rstrip("/")
+#: Let webhooks target private, loopback, link-local or reserved addresses (tests, intranets).
+VIGIL_WEBHOOK_ALLOW_PRIVATE = env.bool("VIGIL_WEBHOOK_ALLOW_PRIVATE", default=False)
+VIGIL_WEBHOOK_TIMEOUT_SEC = env.float("VIGIL_WEBHOOK_TIMEOUT_SEC", default=10.0)
+#: A failed delivery is retried this many times, after base * 2**n seconds (n = 0, 1, ...).
+VIGIL_WEBHOOK_MAX_RETRIES = env.int("VIGIL_WEBHOOK_MAX_RETRIES", default=5)
+VIGIL_WEBHOOK_RETRY_BASE_SEC = env.float("VIGIL_WEBHOOK_RETRY_BASE_SEC", default=30.0)
+VIGIL_ALERT_CLIP_MAX_HEIGHT = env.int("VIGIL_ALERT_CLIP_MAX_HEIGHT", default=360)
+#: Seconds of context added before and after an incident in its clip.
+VIGIL_ALERT_CLIP_PAD_SEC = env.float("VIGIL_ALERT_CLIP_PAD_SEC", default=0.0)
+VIGIL_ALERT_CLIP_MAX_SEC = env.float("VIGIL_ALERT_CLIP_MAX_SEC", default=60.0)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+                        if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="vigil@localhost")
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str(

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from webapp.accounts.api import MeView
+from webapp.alerts.api import AlertRuleViewSet, AlertViewSet, DeliveryViewSet, WebhookViewSet
 from webapp.core import views as core_views
 from webapp.models_registry.api import ModelVersionViewSet
 from webapp.videos.api import AnalysisViewSet, VideoViewSet
@@ -17,6 +18,10 @@ router.include_root_view = False
 router.register("videos", VideoViewSet, basename="video")
 router.register("analyses", AnalysisViewSet, basename="analysis")
 router.register("model-versions", ModelVersionViewSet, basename="model-version")
+router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
+router.register("alerts", AlertViewSet, basename="alert")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
 
 api_patterns = [
     path("", include(router.urls)),
@@ -34,4 +39,5 @@ urlpatterns = [
     path("accounts/", include("webapp.accounts.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("webapp.videos.urls")),
+    path("", include("webapp.alerts.urls")),
 ]

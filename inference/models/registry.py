@@ -39,6 +39,9 @@ class ModelEntry:
     default_weights: str | None
     """E.g. ``torchvision:R2Plus1D_18_Weights.KINETICS400_V1``; None if no public download."""
     description: str
+    adapt_state_dict: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None
+    """Maps a weights file's state dict to this module's (e.g. a bare 2D backbone's ImageNet
+    weights into a TSN: key prefix, cross-modality first conv); None keeps it as read."""
 
 
 @dataclass
@@ -83,13 +86,18 @@ def build(
     device: str = "cpu",
     seed: int = 0,
 ) -> LoadedModel:
-    """Build model ``name`` with ``weights``: ``default``, ``none`` (random) or a file path.
+    """Build model ``name`` with ``weights``: ``default``, ``none`` (random), a file path, or
+    ``inflate:<backbone>`` (2D ImageNet weights of a backbone inflated into a 3D model whose
+    parameter names match, e.g. ``resnet18_3d`` from ``resnet18``).
 
     ``default`` is the entry's public weights, looked up (and downloaded if missing) in
     ``model_dir``; ``none`` seeds torch with ``seed`` so random weights are reproducible.
     """
     entry = get(name)
-    if weights == "none":
+    if weights.startswith("inflate:"):
+        module, labels, source = _build_inflated(entry, weights.removeprefix("inflate:"),
+                                                 model_dir=model_dir, seed=seed)
+    elif weights == "none":
         labels = load_label_set(entry.label_set)
         torch.manual_seed(seed)
         module = entry.build_module(len(labels))
@@ -111,11 +119,14 @@ def build(
             raise ModelError(
                 f"weights file {path} is a {checkpoint.arch!r} checkpoint, not {name!r}"
             )
+        state = checkpoint.state_dict
+        if entry.adapt_state_dict is not None:
+            state = entry.adapt_state_dict(state)
         with torch.device("meta"):
-            num_classes = head_num_classes(entry.build_module(1), checkpoint.state_dict)
+            num_classes = head_num_classes(entry.build_module(1), state)
         labels = _labels_for(entry, path, checkpoint.labels, num_classes)
         module = entry.build_module(num_classes)
-        load_weights(module, checkpoint.state_dict)
+        load_weights(module, state)
         source = source or f"file:{sha256_file(path)}"
     try:
         module = module.to(torch.device(device)).eval()
@@ -130,6 +141,23 @@ def build(
         input_spec=entry.input_spec,
     )
     return LoadedModel(module=module, info=info)
+
+
+def _build_inflated(entry: ModelEntry, backbone: str, *, model_dir: str | None, seed: int,
+                    ) -> tuple[torch.nn.Module, tuple[str, ...], str]:
+    from inference.models.backbones import BACKBONES  # noqa: PLC0415 - avoids an import cycle
+    from inference.models.inflate import inflate_state_dict  # noqa: PLC0415
+
+    spec = BACKBONES.get(backbone)
+    if spec is None or spec.default_weights is None:
+        raise ModelError(f"no 2D weights to inflate for {backbone!r}; known: "
+                         f"{', '.join(sorted(BACKBONES))}")
+    state = read_checkpoint(fetch_default(spec.default_weights, model_dir=model_dir)).state_dict
+    labels = load_label_set("imagenet1k")
+    torch.manual_seed(seed)
+    module = entry.build_module(len(labels))
+    load_weights(module, inflate_state_dict(state, module))
+    return module, labels, f"inflate:{spec.default_weights}"
 
 
 def _labels_for(

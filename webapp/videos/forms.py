@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from inference.types import FLOW_METHODS, MODALITIES
 from webapp.models_registry.models import ModelVersion
 
 DEVICE_CHOICES = [("cpu", "CPU"), ("cuda", "GPU (CUDA)")]
@@ -22,6 +23,27 @@ class AnalysisOptionsForm(forms.Form):
     threshold = forms.FloatField(min_value=0.0, max_value=1.0, required=False,
                                  label="Event threshold")
     device = forms.ChoiceField(choices=DEVICE_CHOICES, required=False)
+    modalities = forms.MultipleChoiceField(
+        choices=[(m, m) for m in MODALITIES], required=False,
+        widget=forms.CheckboxSelectMultiple, label="Streams",
+        help_text="Fuse several streams (rgb, optical flow, RGB difference); none: the model's.")
+    fusion_weights = forms.CharField(required=False, max_length=200, label="Fusion weights",
+                                     help_text="e.g. rgb=1,flow=1.5 (others 1).")
+    flow_method = forms.ChoiceField(choices=[(m, m) for m in FLOW_METHODS], required=False,
+                                    label="Optical flow")
+
+    def clean_fusion_weights(self) -> dict[str, float]:
+        weights: dict[str, float] = {}
+        for item in (self.cleaned_data.get("fusion_weights") or "").split(","):
+            if not item.strip():
+                continue
+            name, _, number = item.partition("=")
+            try:
+                weights[name.strip()] = float(number)
+            except ValueError:
+                raise forms.ValidationError(f"expected stream=weight, got {item.strip()!r}") \
+                    from None
+        return weights
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -45,12 +67,17 @@ class AnalysisOptionsForm(forms.Form):
                        if part.strip()],
             "threshold": data.get("threshold"),
             "device": data.get("device") or None,
+            "modalities": list(data.get("modalities") or []),
+            "fusion_weights": data.get("fusion_weights") or {},
+            "flow_method": data.get("flow_method") or None,
         }
 
 
 class UploadForm(AnalysisOptionsForm):
     file = forms.FileField(label="Video file")
     analyze = forms.BooleanField(required=False, initial=True, label="Analyse right away")
+    source_tag = forms.CharField(required=False, max_length=100, label="Source tag",
+                                 help_text="e.g. a camera name; alert rules can match it.")
 
     field_order = ("file", "analyze", "model_version", "labels", "segment_sec", "stride_sec",
                    "threshold", "device")

@@ -27,6 +27,9 @@ class Video(models.Model):
     frame_count = models.PositiveIntegerField()
     duration_sec = models.FloatField()
     has_audio = models.BooleanField(default=False)
+    source_tag = models.CharField(max_length=100, blank=True, db_index=True,
+                                  help_text="Where the video comes from (e.g. a camera name); "
+                                            "alert rules can be limited to one tag.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -64,6 +67,12 @@ class Analysis(models.Model):
     stride_sec = models.FloatField()
     labels = models.JSONField(default=list, blank=True, help_text="Labels to watch.")
     threshold = models.FloatField()
+    modalities = models.JSONField(default=list, blank=True,
+                                  help_text="Streams fused (rgb, flow, rgbdiff); empty: the "
+                                            "model's own.")
+    fusion_weights = models.JSONField(default=dict, blank=True,
+                                      help_text="Late-fusion weight per stream (others 1).")
+    flow_method = models.CharField(max_length=16, default="dis")
     # State
     status = models.CharField(max_length=16, choices=AnalysisStatus.choices,
                               default=AnalysisStatus.QUEUED, db_index=True)

@@ -37,7 +37,17 @@ from django.utils import timezone
 
 from inference.errors import Cancelled, VideoRejected, VigilError
 from inference.probe import probe
-from inference.types import EventRules, PipelineConfig, ProbeLimits, SegmentScore, VideoMeta
+from inference.types import (
+    FLOW_METHODS,
+    MODALITIES,
+    EventRules,
+    PipelineConfig,
+    ProbeLimits,
+    SegmentScore,
+    VideoMeta,
+)
+from webapp.alerts.models import Alert
+from webapp.alerts.services import alerts_evaluate_enqueue
 from webapp.celery import queue_for_device
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_default
@@ -166,7 +176,7 @@ def thumbnail_create(meta: VideoMeta, dest: Path, *, at_sec: float = 1.0) -> Non
 
 
 def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
-                 original_name: str | None = None) -> Video:
+                 original_name: str | None = None, source_tag: str = "") -> Video:
     """Accept an upload: size limit, content probe, random storage name, SHA-256, thumbnail.
 
     Raises :class:`UploadTooLarge` or ``VideoRejected`` (with the probe's code); then nothing
@@ -194,7 +204,7 @@ def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
             container=meta.container, codec=meta.codec, width=meta.display_width,
             height=meta.display_height, rotation=meta.rotation, fps=meta.fps,
             frame_count=meta.frame_count, duration_sec=meta.duration_sec,
-            has_audio=meta.has_audio,
+            has_audio=meta.has_audio, source_tag=(source_tag or "").strip()[:100],
         )
     except BaseException:
         dest.unlink(missing_ok=True)
@@ -215,7 +225,9 @@ def video_delete(*, video: Video) -> None:
     """Delete a video, its analyses and every file; running analyses stop at their next check."""
     analysis_ids = list(video.analyses.values_list("pk", flat=True))
     paths = [video.file, video.thumbnail]
-    folders = [f"analyses/{pk}" for pk in analysis_ids]
+    folders = [f"analyses/{pk}" for pk in analysis_ids] + [
+        f"alerts/{pk}" for pk in Alert.objects.filter(analysis_id__in=analysis_ids)
+        .values_list("pk", flat=True)]
     with transaction.atomic():
         video.analyses.exclude(status__in=FINISHED_STATUSES).update(cancel_requested=True)
         video.delete()
@@ -252,12 +264,40 @@ def analysis_options_validate(*, model_version: ModelVersion, segment_sec: float
     return cleaned
 
 
+def analysis_streams_validate(*, modalities: Iterable[str], fusion_weights: dict[str, float],
+                              flow_method: str) -> list[str]:
+    """Clean stream options (see ``PipelineConfig``) or raise ``ValidationError``."""
+    errors: dict[str, str] = {}
+    cleaned = list(dict.fromkeys(m.strip() for m in modalities if m and m.strip()))
+    unknown = [m for m in cleaned if m not in MODALITIES]
+    if unknown:
+        errors["modalities"] = (f"unknown modality {unknown[0]!r}; "
+                                f"known: {', '.join(MODALITIES)}")
+    streams = cleaned or ["rgb"]
+    extra = [m for m in fusion_weights if m not in streams]
+    if extra:
+        errors["fusion_weights"] = f"weight for a stream not analysed: {extra[0]!r}"
+    elif any(not isinstance(w, int | float) or w < 0 for w in fusion_weights.values()):
+        errors["fusion_weights"] = "fusion weights must be non-negative numbers"
+    if flow_method not in FLOW_METHODS:
+        errors["flow_method"] = f"flow_method must be one of {', '.join(FLOW_METHODS)}"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
                    model_version: ModelVersion | None = None,
                    segment_sec: float | None = None, stride_sec: float | None = None,
                    labels: Iterable[str] = (), threshold: float | None = None,
-                   device: str | None = None) -> Analysis:
-    """Create a queued analysis and send its task once the transaction commits."""
+                   device: str | None = None, modalities: Iterable[str] = (),
+                   fusion_weights: dict[str, float] | None = None,
+                   flow_method: str | None = None) -> Analysis:
+    """Create a queued analysis and send its task once the transaction commits.
+
+    ``modalities`` / ``fusion_weights`` / ``flow_method`` select fused streams (the model
+    version's ``<arch>.<modality>`` siblings), as ``PipelineConfig`` describes.
+    """
     model_version = model_version or model_version_default()
     if model_version is None:
         raise ValidationError({"model_version": "no model version is available: run "
@@ -269,11 +309,17 @@ def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
     cleaned_labels = analysis_options_validate(
         model_version=model_version, segment_sec=segment_sec, stride_sec=stride_sec,
         labels=labels, threshold=threshold, device=device)
+    fusion_weights = dict(fusion_weights or {})
+    flow_method = flow_method or "dis"
+    cleaned_modalities = analysis_streams_validate(
+        modalities=modalities, fusion_weights=fusion_weights, flow_method=flow_method)
     with transaction.atomic():
         analysis = Analysis.objects.create(
             video=video, model_version=model_version, created_by=created_by, device=device,
             queue=queue_for_device(device), segment_sec=segment_sec, stride_sec=stride_sec,
             labels=cleaned_labels, threshold=threshold, celery_task_id=uuid.uuid4().hex,
+            modalities=cleaned_modalities, fusion_weights=fusion_weights,
+            flow_method=flow_method,
         )
         transaction.on_commit(partial(_enqueue, analysis.pk, analysis.celery_task_id,
                                       analysis.queue))
@@ -308,7 +354,8 @@ def analysis_cancel(*, analysis: Analysis) -> Analysis:
 
 
 def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
-                 analysis_options: dict | None = None) -> tuple[Video, Analysis | None]:
+                 analysis_options: dict | None = None, source_tag: str = "",
+                 ) -> tuple[Video, Analysis | None]:
     """Accept an upload and, given options, start its analysis: all or nothing.
 
     The options are checked before the file is touched; if anything fails after the video was
@@ -324,7 +371,7 @@ def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
     video = None
     try:
         with transaction.atomic():
-            video = video_create(owner=owner, upload=upload)
+            video = video_create(owner=owner, upload=upload, source_tag=source_tag)
             analysis = (analysis_start(video=video, created_by=owner, **analysis_options)
                         if analysis_options is not None else None)
     except BaseException:
@@ -335,6 +382,9 @@ def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
 
 
 def _options_with_defaults(options: dict) -> list[str]:
+    analysis_streams_validate(modalities=options.get("modalities") or (),
+                              fusion_weights=options.get("fusion_weights") or {},
+                              flow_method=options.get("flow_method") or "dis")
     return analysis_options_validate(
         model_version=options["model_version"],
         segment_sec=_default(options.get("segment_sec"), settings.VIGIL_DEFAULT_SEGMENT_SEC),
@@ -556,6 +606,9 @@ def pipeline_config(analysis: Analysis) -> PipelineConfig:
         top_k=settings.VIGIL_TOP_K, render=True,
         render_max_height=settings.VIGIL_RENDER_MAX_HEIGHT,
         model_dir=settings.VIGIL_MODEL_DIR, limits=probe_limits(), seed=0,
+        modalities=tuple(analysis.modalities), fusion_weights=dict(analysis.fusion_weights),
+        flow_method=analysis.flow_method,
+        flow_cache_dir=getattr(settings, "VIGIL_FLOW_CACHE_DIR", None),
     )
 
 
@@ -639,6 +692,7 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relat
             analysis.error = "cancelled (after the results were written)"
         else:
             analysis.status = AnalysisStatus.SUCCEEDED
+            transaction.on_commit(partial(alerts_evaluate_enqueue, analysis_id))
         analysis.stage = "done"
         analysis.percent = 100.0
         analysis.finished_at = now

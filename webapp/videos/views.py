@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inference.errors import VideoRejected
 from webapp.accounts.decorators import login_or_token_required
+from webapp.alerts.selectors import alert_list
 from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.videos import selectors, services
@@ -60,7 +61,7 @@ def video_upload(request: HttpRequest) -> HttpResponse:
             try:
                 video, analysis = services.video_upload(
                     owner=request.user, upload=form.cleaned_data["file"],
-                    analysis_options=options)
+                    analysis_options=options, source_tag=form.cleaned_data["source_tag"])
             except services.UploadTooLarge:
                 error, status = {"code": "file_too_large", "detail": too_large_message()}, 413
             except VideoRejected as exc:
@@ -126,6 +127,8 @@ def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
         "analyses": selectors.analysis_list(user=request.user, video=video)[:50],
         "segments": segments,
         "events": events,
+        "alerts": list(alert_list(user=request.user, analysis=analysis)[:100])
+        if analysis else [],
         "watched": watched,
         "form": form,
         "player_src": reverse("videos:analysis_annotated", args=[analysis.pk])

@@ -1,0 +1,120 @@
+"""Temporal Segment Networks (Wang et al., ECCV 2016) on a shared 2D backbone.
+
+A window is split into k segments; one snippet per segment goes through the same 2D backbone
+and the snippets' class scores are averaged (the consensus). Modalities, one registry entry
+each (``tsn_<backbone>`` is RGB, ``tsn_<backbone>.flow``, ``tsn_<backbone>.rgbdiff``):
+
+- ``rgb``: ``(B, 3, k, H, W)``, one frame per snippet;
+- ``flow``: ``(B, 2L, k, H, W)``, L stacked flow pairs (x, y) per snippet;
+- ``rgbdiff``: ``(B, 3L, k, H, W)``, L differences of consecutive frames per snippet.
+
+Default weights are the backbone's ImageNet ones (a frame classifier averaged over snippets,
+labels ``imagenet1k``); for flow / RGB-diff the first conv is initialised by cross-modality
+averaging (:func:`inference.models.backbones.cross_modality_init`). Fine-tuned checkpoints
+carry their own head and labels.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from inference.models.backbones import BACKBONES, build_backbone, cross_modality_init
+from inference.models.registry import ModelEntry, register
+from inference.types import InputSpec
+
+#: Snippets per window (the paper trains with 3 and tests with 25; 8 is a CPU compromise).
+NUM_SNIPPETS = 8
+#: Flow pairs / frame differences stacked per snippet (the paper's L = 5).
+SNIPPET_LEN = 5
+MODALITY_CHANNELS = {"rgb": lambda L: 3, "flow": lambda L: 2 * L, "rgbdiff": lambda L: 3 * L}
+
+
+class TSN(nn.Module):
+    """``(B, C, k, H, W)`` -> ``(B, num_classes)``: backbone per snippet, mean of the logits."""
+
+    def __init__(self, backbone: nn.Module, *, modality: str = "rgb") -> None:
+        super().__init__()
+        self.backbone = backbone
+        self.modality = modality
+        self.partial_bn = False
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        frames = x.transpose(1, 2).flatten(0, 1)  # (B*k, C, H, W)
+        logits = self.backbone(frames)
+        return logits.view(x.shape[0], x.shape[2], -1).mean(dim=1)
+
+    def enable_partial_bn(self, enabled: bool = True) -> TSN:
+        """TSN's partial BN for fine-tuning: every BatchNorm but the first keeps its running
+        statistics and affine parameters frozen (``train()`` leaves them in eval mode)."""
+        self.partial_bn = enabled
+        return self.train(self.training)
+
+    def train(self, mode: bool = True) -> TSN:
+        super().train(mode)
+        if mode and self.partial_bn:
+            norms = [m for m in self.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+            for norm in norms[1:]:
+                norm.eval()
+                for p in norm.parameters():
+                    p.requires_grad_(False)
+        return self
+
+
+def tsn(backbone: str, num_classes: int, *, modality: str = "rgb",
+        snippet_len: int = SNIPPET_LEN) -> TSN:
+    """A randomly initialised TSN of ``backbone`` for ``modality``."""
+    channels = MODALITY_CHANNELS[modality](snippet_len)
+    return TSN(build_backbone(backbone, num_classes, in_channels=channels), modality=modality)
+
+
+def adapt_backbone_weights(backbone: str, *, modality: str, snippet_len: int = SNIPPET_LEN,
+                           ) -> Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]]:
+    """State-dict adapter: a bare 2D backbone's keys get the ``backbone.`` prefix and, for
+    flow / RGB-diff, its 3-channel first conv is cross-modality initialised. TSN state dicts
+    pass through unchanged."""
+    first = f"backbone.{BACKBONES[backbone].first_conv}.weight"
+    channels = MODALITY_CHANNELS[modality](snippet_len)
+
+    def adapt(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        if not any(k.startswith("backbone.") for k in state):
+            state = {f"backbone.{k}": v for k, v in state.items()}
+        weight = state.get(first)
+        if weight is not None and weight.shape[1] == 3 and channels != 3:
+            state = {**state, first: cross_modality_init(weight, channels)}
+        return state
+
+    return adapt
+
+
+def input_spec(backbone: str, modality: str) -> InputSpec:
+    """RGB / RGB-diff use the backbone's mean and std (differences of normalised frames); flow,
+    as in the TSN code, mean 0.5 and the average of the RGB stds on 0..1 quantised flow."""
+    spec = BACKBONES[backbone]
+    mean, std = spec.mean, spec.std
+    if modality == "flow":
+        mean, std = (0.5, 0.5, 0.5), (sum(std) / 3,) * 3
+    return InputSpec(clip_len=NUM_SNIPPETS, crop_size=spec.crop_size,
+                     resize_short=spec.resize_short, mean=mean, std=std,
+                     modalities=(modality,), snippet_len=1 if modality == "rgb" else SNIPPET_LEN)
+
+
+def _register_all() -> None:
+    for backbone in BACKBONES:
+        for modality in MODALITY_CHANNELS:
+            name = f"tsn_{backbone}" if modality == "rgb" else f"tsn_{backbone}.{modality}"
+            register(ModelEntry(
+                name=name,
+                family="tsn",
+                build_module=lambda n, b=backbone, m=modality: tsn(b, n, modality=m),
+                input_spec=input_spec(backbone, modality),
+                label_set="imagenet1k",
+                default_weights=BACKBONES[backbone].default_weights,
+                description=(f"TSN (Wang et al., ECCV 2016), {modality}, {backbone} backbone, "
+                             f"{NUM_SNIPPETS} snippets, average consensus; ImageNet init"),
+                adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
+            ))
+
+
+_register_all()

@@ -1,0 +1,52 @@
+"""Analysis stream options (modalities, fusion weights, flow method): API, form, pipeline."""
+from __future__ import annotations
+
+from webapp.videos.forms import AnalysisOptionsForm
+from webapp.videos.models import Analysis
+from webapp.videos.services import pipeline_config
+
+
+def test_api_stores_streams_and_passes_them_to_the_pipeline(
+        owned, api_client, user, model_version, django_capture_on_commit_callbacks):
+    video, _ = owned
+    api_client.force_authenticate(user)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = api_client.post("/api/v1/analyses/", {
+            "video": str(video.pk), "modalities": ["rgb", "flow"],
+            "fusion_weights": {"rgb": 1, "flow": 1.5}, "flow_method": "farneback"},
+            format="json")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["modalities"] == ["rgb", "flow"] and body["flow_method"] == "farneback"
+    analysis = Analysis.objects.get(pk=body["id"])
+    assert analysis.modalities == ["rgb", "flow"]
+    assert analysis.fusion_weights == {"rgb": 1.0, "flow": 1.5}
+    config = pipeline_config(analysis)
+    assert config.modalities == ("rgb", "flow")
+    assert config.fusion_weights == {"rgb": 1.0, "flow": 1.5}
+    assert config.flow_method == "farneback"
+
+
+def test_api_refuses_bad_streams(owned, api_client, user):
+    video, _ = owned
+    api_client.force_authenticate(user)
+    bad = api_client.post("/api/v1/analyses/", {"video": str(video.pk), "modalities": ["sound"]},
+                          format="json")
+    assert bad.status_code == 400 and "modalities" in bad.json()
+    bad = api_client.post("/api/v1/analyses/", {
+        "video": str(video.pk), "modalities": ["rgb"], "fusion_weights": {"flow": 2}},
+        format="json")
+    assert bad.status_code == 400 and "fusion_weights" in bad.json()
+
+
+def test_form_parses_fusion_weights(model_version):
+    form = AnalysisOptionsForm(data={"model_version": model_version.pk,
+                                     "modalities": ["rgb", "flow"],
+                                     "fusion_weights": "rgb=1, flow=1.5", "flow_method": "dis"})
+    assert form.is_valid(), form.errors
+    options = form.service_options()
+    assert options["modalities"] == ["rgb", "flow"]
+    assert options["fusion_weights"] == {"rgb": 1.0, "flow": 1.5}
+    assert options["flow_method"] == "dis"
+    bad = AnalysisOptionsForm(data={"model_version": model_version.pk, "fusion_weights": "rgb"})
+    assert not bad.is_valid() and "fusion_weights" in bad.errors

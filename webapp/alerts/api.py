@@ -1,0 +1,297 @@
+"""REST API: ``/api/v1/alert-rules/``, ``alerts/``, ``webhooks/``, ``deliveries/``."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from webapp.alerts import selectors, services
+from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
+from webapp.models_registry.models import ModelVersion
+
+
+def _drf_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"detail": exc.messages})
+
+
+def _absolute(request: Request | None, path: str) -> str:
+    return request.build_absolute_uri(path) if request else path
+
+
+# --- Serializers -------------------------------------------------------------------------------
+
+class AlertRuleSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    model_version = serializers.PrimaryKeyRelatedField(
+        queryset=ModelVersion.objects.all(), required=False, allow_null=True,
+        help_text="Only analyses of this model version (null: any).")
+    labels = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
+                                   help_text="Labels to watch; empty: the analysis' watched "
+                                             "labels (a fine-tuned model's few labels by "
+                                             "default).")
+    enter_threshold = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
+    exit_threshold = serializers.FloatField(required=False, allow_null=True, min_value=0.0,
+                                            max_value=1.0)
+    min_duration_sec = serializers.FloatField(required=False, min_value=0.0, max_value=3600.0)
+    merge_gap_sec = serializers.FloatField(required=False, min_value=0.0, max_value=3600.0)
+
+    class Meta:
+        model = AlertRule
+        fields = ("id", "owner", "name", "is_global", "is_active", "model_version", "labels",
+                  "enter_threshold", "exit_threshold", "min_duration_sec", "merge_gap_sec",
+                  "source_tag", "notify_email", "created_at", "updated_at")
+        read_only_fields = ("id", "owner", "created_at", "updated_at")
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    video = serializers.UUIDField(source="analysis.video_id", read_only=True)
+    video_name = serializers.CharField(source="analysis.video.original_name", read_only=True)
+    acknowledged = serializers.BooleanField(read_only=True)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.get_username",
+                                            read_only=True, allow_null=True, default=None)
+    false_alarm_by = serializers.CharField(source="false_alarm_by.get_username",
+                                           read_only=True, allow_null=True, default=None)
+    page_url = serializers.SerializerMethodField()
+    clip_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Alert
+        fields = ("id", "rule", "rule_name", "analysis", "video", "video_name", "label",
+                  "start_sec", "end_sec", "peak_score", "mean_score", "peak_sec", "created_at",
+                  "acknowledged", "acknowledged_at", "acknowledged_by", "false_alarm",
+                  "false_alarm_at", "false_alarm_by", "page_url", "clip_url", "thumbnail_url")
+        read_only_fields = fields
+
+    def get_page_url(self, obj: Alert) -> str:
+        return _absolute(self.context.get("request"), reverse("alerts:detail", args=[obj.pk]))
+
+    def get_clip_url(self, obj: Alert) -> str | None:
+        return _absolute(self.context.get("request"),
+                         reverse("alerts:clip", args=[obj.pk])) if obj.clip else None
+
+    def get_thumbnail_url(self, obj: Alert) -> str | None:
+        return _absolute(self.context.get("request"),
+                         reverse("alerts:thumbnail", args=[obj.pk])) if obj.thumbnail else None
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    secret = serializers.SerializerMethodField(
+        help_text="HMAC-SHA256 key of the X-Vigil-Signature header (shown to the owner only).")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("id", "owner", "name", "url", "secret", "is_active", "created_at")
+        read_only_fields = ("id", "owner", "secret", "created_at")
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_secret(self, obj: WebhookEndpoint) -> str | None:
+        request = self.context.get("request")
+        return obj.secret if request and request.user.pk == obj.owner_id else None
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = ("id", "channel", "webhook", "alert", "attempt", "status", "status_code",
+                  "error", "target", "started_at", "finished_at")
+        read_only_fields = fields
+
+
+class QueuedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# --- Views -------------------------------------------------------------------------------------
+
+class AlertRuleViewSet(viewsets.ModelViewSet):
+    """Your alert rules and the global ones (only staff edit global rules)."""
+
+    serializer_class = AlertRuleSerializer
+    queryset = AlertRule.objects.none()
+
+    def get_queryset(self):
+        return selectors.alert_rule_list(user=self.request.user)
+
+    def get_object(self) -> AlertRule:
+        try:
+            rule = selectors.alert_rule_get(user=self.request.user, pk=self.kwargs["pk"])
+        except (AlertRule.DoesNotExist, ValueError, DjangoValidationError):
+            raise Http404 from None
+        if self.request.method not in ("GET", "HEAD", "OPTIONS") and \
+                not selectors.alert_rule_can_edit(user=self.request.user, rule=rule):
+            raise PermissionDenied("only staff may change a global rule")
+        return rule
+
+    def perform_create(self, serializer: AlertRuleSerializer) -> None:
+        try:
+            serializer.instance = services.alert_rule_create(owner=self.request.user,
+                                                             **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_update(self, serializer: AlertRuleSerializer) -> None:
+        try:
+            serializer.instance = services.alert_rule_update(
+                rule=serializer.instance, user=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_destroy(self, instance: AlertRule) -> None:
+        services.alert_rule_delete(rule=instance)
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("label", str, description="Only alerts of this label."),
+    OpenApiParameter("acknowledged", bool, description="true: acknowledged; false: unread."),
+    OpenApiParameter("false_alarm", bool),
+    OpenApiParameter("analysis", OpenApiTypes.UUID),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Raised at or after."),
+    OpenApiParameter("until", OpenApiTypes.DATETIME, description="Raised before."),
+]))
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your incidents: filter, acknowledge, mark as false alarm."""
+
+    serializer_class = AlertSerializer
+    queryset = Alert.objects.none()
+
+    def get_queryset(self):
+        params = self.request.query_params
+        try:
+            return selectors.alert_list(
+                user=self.request.user, label=params.get("label", ""),
+                acknowledged=_bool_param(params, "acknowledged"),
+                false_alarm=_bool_param(params, "false_alarm"),
+                since=_datetime_param(params, "since"), until=_datetime_param(params, "until"),
+            ).filter(**({"analysis_id": params["analysis"]} if params.get("analysis") else {}))
+        except DjangoValidationError:
+            raise ValidationError({"analysis": "not a valid UUID"}) from None
+
+    def get_object(self) -> Alert:
+        try:
+            return selectors.alert_get(user=self.request.user, pk=self.kwargs["pk"])
+        except (Alert.DoesNotExist, ValueError, DjangoValidationError):
+            raise Http404 from None
+
+    @extend_schema(request=None, responses={200: AlertSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk=None) -> Response:
+        alert = services.alert_acknowledge(alert=self.get_object(), user=request.user)
+        return Response(AlertSerializer(alert, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: AlertSerializer})
+    @action(detail=True, methods=["post"], url_path="false-alarm", url_name="false-alarm")
+    def false_alarm(self, request: Request, pk=None) -> Response:
+        alert = services.alert_mark_false_alarm(alert=self.get_object(), user=request.user)
+        return Response(AlertSerializer(alert, context=self.get_serializer_context()).data)
+
+
+def _bool_param(params, name: str) -> bool | None:
+    value = params.get(name, "").strip().lower()
+    if value in ("", "all"):
+        return None
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("0", "false", "no"):
+        return False
+    raise ValidationError({name: "must be true or false"})
+
+
+def _datetime_param(params, name: str):
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValidationError({name: "must be an ISO 8601 date-time"})
+    return parsed
+
+
+class WebhookViewSet(viewsets.ModelViewSet):
+    """Your webhook endpoints (http/https to public addresses); ``test/`` sends a test message."""
+
+    serializer_class = WebhookSerializer
+    queryset = WebhookEndpoint.objects.none()
+
+    def get_queryset(self):
+        return selectors.webhook_list(user=self.request.user)
+
+    def get_object(self) -> WebhookEndpoint:
+        try:
+            return selectors.webhook_get(user=self.request.user, pk=self.kwargs["pk"])
+        except (WebhookEndpoint.DoesNotExist, ValueError, DjangoValidationError):
+            raise Http404 from None
+
+    def perform_create(self, serializer: WebhookSerializer) -> None:
+        try:
+            serializer.instance = services.webhook_create(owner=self.request.user,
+                                                          **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_update(self, serializer: WebhookSerializer) -> None:
+        try:
+            serializer.instance = services.webhook_update(webhook=serializer.instance,
+                                                          **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+
+    def perform_destroy(self, instance: WebhookEndpoint) -> None:
+        services.webhook_delete(webhook=instance)
+
+    @extend_schema(request=None, responses={202: QueuedSerializer})
+    @action(detail=True, methods=["post"])
+    def test(self, request: Request, pk=None) -> Response:
+        services.webhook_test(webhook=self.get_object())
+        return Response({"detail": "a test delivery was queued"},
+                        status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("webhook", int, description="Only deliveries to this webhook."),
+    OpenApiParameter("alert", int, description="Only deliveries of this alert."),
+]))
+class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
+    """The delivery log: one row per attempt."""
+
+    serializer_class = DeliverySerializer
+    queryset = Delivery.objects.none()
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.delivery_list(user=self.request.user,
+                                       webhook_id=_int_param(params, "webhook"),
+                                       alert_id=_int_param(params, "alert"))
+
+    def get_object(self) -> Delivery:
+        try:
+            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
+        except (Delivery.DoesNotExist, ValueError):
+            raise Http404 from None
+
+
+def _int_param(params, name: str) -> int | None:
+    value = params.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError({name: "must be an integer"}) from None

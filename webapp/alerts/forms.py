@@ -1,0 +1,54 @@
+"""Page forms: alert rules, webhook endpoints, inbox filters."""
+from __future__ import annotations
+
+from django import forms
+
+from webapp.models_registry.models import ModelVersion
+
+STATE_CHOICES = [("unread", "Unread"), ("acknowledged", "Acknowledged"), ("all", "All")]
+
+
+class _Styled(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "input")
+
+
+class AlertRuleForm(_Styled):
+    name = forms.CharField(max_length=100)
+    labels = forms.CharField(required=False, max_length=4000,
+                             help_text="Comma-separated; empty: the analysis' watched labels.")
+    model_version = forms.ModelChoiceField(queryset=ModelVersion.objects.all(), required=False,
+                                           empty_label="any model version")
+    enter_threshold = forms.FloatField(min_value=0.0, max_value=1.0, required=False)
+    exit_threshold = forms.FloatField(min_value=0.0, max_value=1.0, required=False)
+    min_duration_sec = forms.FloatField(min_value=0.0, max_value=3600.0, required=False,
+                                        label="Minimum duration (s)")
+    merge_gap_sec = forms.FloatField(min_value=0.0, max_value=3600.0, required=False,
+                                     label="Merge gap (s)")
+    source_tag = forms.CharField(max_length=100, required=False)
+    notify_email = forms.BooleanField(required=False, label="E-mail me")
+    is_global = forms.BooleanField(required=False, label="Global (staff)")
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["labels"] = [part.strip() for part in (data.get("labels") or "").split(",")
+                          if part.strip()]
+        for key in ("min_duration_sec", "merge_gap_sec"):
+            if data.get(key) is None:
+                data.pop(key)
+        return data
+
+
+class WebhookForm(_Styled):
+    name = forms.CharField(max_length=100, required=False)
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
+
+class InboxFilterForm(_Styled):
+    state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
+    label = forms.CharField(max_length=200, required=False)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

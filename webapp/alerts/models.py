@@ -1,0 +1,144 @@
+"""Alert rules, the incidents (alerts) they raise, and their delivery to people."""
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+class AlertRule(models.Model):
+    """Which labels to watch and how scores become an incident (hysteresis, timing rules).
+
+    Empty ``labels`` means the analysis' watched labels. A global rule (staff only) applies to
+    every user's analyses; its incidents belong to the video's owner.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="alert_rules")
+    name = models.CharField(max_length=100)
+    is_global = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    model_version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.CASCADE,
+                                      null=True, blank=True, related_name="alert_rules",
+                                      help_text="Only analyses of this model version.")
+    labels = models.JSONField(default=list, blank=True)
+    enter_threshold = models.FloatField(default=0.5)
+    exit_threshold = models.FloatField(null=True, blank=True,
+                                       help_text="Default: enter threshold - 0.1.")
+    min_duration_sec = models.FloatField(default=0.0)
+    merge_gap_sec = models.FloatField(default=0.0)
+    source_tag = models.CharField(max_length=100, blank=True,
+                                  help_text="Only videos with this source tag (blank: any).")
+    notify_email = models.BooleanField(default=False,
+                                       help_text="Also e-mail the video's owner.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Alert(models.Model):
+    """An incident: a span of an analysis where a rule's label scored high."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="alerts", help_text="The video's owner.")
+    rule = models.ForeignKey(AlertRule, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="alerts")
+    rule_name = models.CharField(max_length=100, blank=True)
+    analysis = models.ForeignKey("videos.Analysis", on_delete=models.CASCADE,
+                                 related_name="alerts")
+    label = models.CharField(max_length=200)
+    start_sec = models.FloatField()
+    end_sec = models.FloatField()
+    peak_score = models.FloatField()
+    mean_score = models.FloatField()
+    peak_sec = models.FloatField()
+    thumbnail = models.CharField(max_length=255, blank=True)
+    clip = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                        null=True, blank=True, related_name="+")
+    false_alarm = models.BooleanField(default=False)
+    false_alarm_at = models.DateTimeField(null=True, blank=True)
+    false_alarm_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                       null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at", "start_sec")
+        indexes = (models.Index(fields=["owner", "-created_at"]),)
+        constraints = (
+            models.UniqueConstraint(fields=["rule", "analysis", "label", "start_sec"],
+                                    name="alert_unique_rule_analysis_label_start"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.start_sec:.1f}-{self.end_sec:.1f}s"
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTP(S) receiver of the owner's alerts, signed with ``secret`` (HMAC-SHA256)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="webhooks")
+    name = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=100, default=_new_secret, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+
+class DeliveryChannel(models.TextChoices):
+    WEBHOOK = "webhook", "Webhook"
+    EMAIL = "email", "E-mail"
+
+
+class DeliveryStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", "Succeeded"
+    RETRYING = "retrying", "Failed, will retry"
+    FAILED = "failed", "Failed"
+
+
+class Delivery(models.Model):
+    """One attempt to deliver an alert (or a test message) to a webhook or by e-mail."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="deliveries")
+    channel = models.CharField(max_length=16, choices=DeliveryChannel.choices)
+    webhook = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="deliveries")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="deliveries", help_text="Empty for a test message.")
+    attempt = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    target = models.CharField(max_length=500, blank=True, help_text="URL or address.")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-started_at", "-id")
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.attempt} {self.status}"

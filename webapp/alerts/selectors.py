@@ -1,0 +1,92 @@
+"""Reads for alerts, always filtered by the requesting user (staff see all)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
+from webapp.videos.models import Analysis
+
+
+def _authenticated(user: AbstractBaseUser) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def alert_list(*, user: AbstractBaseUser, label: str = "", acknowledged: bool | None = None,
+               false_alarm: bool | None = None, since: datetime | None = None,
+               until: datetime | None = None, analysis: Analysis | None = None,
+               ) -> QuerySet[Alert]:
+    """The user's alerts, newest first, optionally filtered."""
+    if not _authenticated(user):
+        return Alert.objects.none()
+    alerts = Alert.objects.all() if user.is_staff else Alert.objects.filter(owner=user)
+    if label:
+        alerts = alerts.filter(label=label)
+    if acknowledged is not None:
+        alerts = alerts.filter(acknowledged_at__isnull=not acknowledged)
+    if false_alarm is not None:
+        alerts = alerts.filter(false_alarm=false_alarm)
+    if since is not None:
+        alerts = alerts.filter(created_at__gte=since)
+    if until is not None:
+        alerts = alerts.filter(created_at__lt=until)
+    if analysis is not None:
+        alerts = alerts.filter(analysis=analysis)
+    return alerts.select_related("analysis__video", "acknowledged_by", "false_alarm_by") \
+        .order_by("-created_at", "start_sec")
+
+
+def alert_get(*, user: AbstractBaseUser, pk) -> Alert:
+    """Raises ``Alert.DoesNotExist`` for an unknown alert or another user's (→ 404)."""
+    return alert_list(user=user).get(pk=pk)
+
+
+def alert_labels(*, user: AbstractBaseUser) -> list[str]:
+    return sorted(set(alert_list(user=user).values_list("label", flat=True)))
+
+
+def alert_unread_count(*, user: AbstractBaseUser) -> int:
+    return alert_list(user=user, acknowledged=False).count()
+
+
+def alert_rule_list(*, user: AbstractBaseUser) -> QuerySet[AlertRule]:
+    """The user's rules and the global ones (staff: all)."""
+    if not _authenticated(user):
+        return AlertRule.objects.none()
+    rules = AlertRule.objects.all() if user.is_staff else AlertRule.objects.filter(
+        Q(owner=user) | Q(is_global=True))
+    return rules.select_related("owner", "model_version").order_by("name", "id")
+
+
+def alert_rule_get(*, user: AbstractBaseUser, pk) -> AlertRule:
+    return alert_rule_list(user=user).get(pk=pk)
+
+
+def alert_rule_can_edit(*, user: AbstractBaseUser, rule: AlertRule) -> bool:
+    return bool(user.is_staff or rule.owner_id == user.pk)
+
+
+def webhook_list(*, user: AbstractBaseUser) -> QuerySet[WebhookEndpoint]:
+    if not _authenticated(user):
+        return WebhookEndpoint.objects.none()
+    webhooks = WebhookEndpoint.objects.all() if user.is_staff else \
+        WebhookEndpoint.objects.filter(owner=user)
+    return webhooks.order_by("-created_at")
+
+
+def webhook_get(*, user: AbstractBaseUser, pk) -> WebhookEndpoint:
+    return webhook_list(user=user).get(pk=pk)
+
+
+def delivery_list(*, user: AbstractBaseUser, webhook_id: int | None = None,
+                  alert_id: int | None = None) -> QuerySet[Delivery]:
+    if not _authenticated(user):
+        return Delivery.objects.none()
+    deliveries = Delivery.objects.all() if user.is_staff else Delivery.objects.filter(owner=user)
+    if webhook_id is not None:
+        deliveries = deliveries.filter(webhook_id=webhook_id)
+    if alert_id is not None:
+        deliveries = deliveries.filter(alert_id=alert_id)
+    return deliveries.select_related("webhook").order_by("-started_at", "-id")

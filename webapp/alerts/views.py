@@ -1,0 +1,204 @@
+"""Pages: the alerts inbox and detail, rules, webhooks, the delivery log; incident files."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from webapp.accounts.decorators import login_or_token_required
+from webapp.alerts import selectors, services
+from webapp.alerts.forms import AlertRuleForm, InboxFilterForm, WebhookForm
+from webapp.alerts.models import Alert, AlertRule, WebhookEndpoint
+from webapp.core.http import file_response
+
+PAGE_SIZE = 25
+
+
+def _alert_or_404(request: HttpRequest, pk: int) -> Alert:
+    try:
+        return selectors.alert_get(user=request.user, pk=pk)
+    except Alert.DoesNotExist:
+        raise Http404("no such alert") from None
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    filters: dict = {"acknowledged": False}
+    if form.is_valid():
+        data = form.cleaned_data
+        state = data.get("state") or "unread"
+        filters = {
+            "acknowledged": {"unread": False, "acknowledged": True}.get(state),
+            "label": (data.get("label") or "").strip(),
+            "since": _day_start(data["since"]) if data.get("since") else None,
+            "until": _day_start(data["until"] + timedelta(days=1)) if data.get("until")
+            else None,
+        }
+    page = Paginator(selectors.alert_list(user=request.user, **filters), PAGE_SIZE) \
+        .get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "alerts/inbox.html", {
+        "page": page, "form": form, "query": query.urlencode(),
+        "labels": selectors.alert_labels(user=request.user),
+        "unread": selectors.alert_unread_count(user=request.user),
+    })
+
+
+@login_required
+@require_GET
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _alert_or_404(request, pk)
+    return render(request, "alerts/detail.html", {
+        "alert": alert,
+        "deliveries": selectors.delivery_list(user=request.user, alert_id=alert.pk)[:50],
+    })
+
+
+def _back(request: HttpRequest, alert: Alert) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target in ("inbox",):
+        return redirect("alerts:inbox")
+    return redirect("alerts:detail", pk=alert.pk)
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = services.alert_acknowledge(alert=_alert_or_404(request, pk), user=request.user)
+    messages.success(request, "Acknowledged.")
+    return _back(request, alert)
+
+
+@login_required
+@require_POST
+def alert_false_alarm(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = services.alert_mark_false_alarm(alert=_alert_or_404(request, pk), user=request.user)
+    messages.success(request, "Marked as a false alarm.")
+    return _back(request, alert)
+
+
+@login_or_token_required
+@require_GET
+def alert_clip(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _alert_or_404(request, pk)
+    if not alert.clip:
+        raise Http404("no clip")
+    return file_response(request, services.media_path(alert.clip), content_type="video/mp4")
+
+
+@login_or_token_required
+@require_GET
+def alert_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _alert_or_404(request, pk)
+    if not alert.thumbnail:
+        raise Http404("no thumbnail")
+    return file_response(request, services.media_path(alert.thumbnail),
+                         content_type="image/jpeg")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for field, problems in getattr(exc, "message_dict", {None: exc.messages}).items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = AlertRuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.alert_rule_create(owner=request.user, **form.service_fields())
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "The rule was created.")
+                return redirect("alerts:rules")
+        status = 400
+    else:
+        form = AlertRuleForm()
+    return render(request, "alerts/rules.html", {
+        "form": form, "rules": selectors.alert_rule_list(user=request.user)}, status=status)
+
+
+@login_required
+@require_POST
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        rule = selectors.alert_rule_get(user=request.user, pk=pk)
+    except AlertRule.DoesNotExist:
+        raise Http404("no such rule") from None
+    if not selectors.alert_rule_can_edit(user=request.user, rule=rule):
+        raise Http404("no such rule")
+    services.alert_rule_delete(rule=rule)
+    messages.success(request, "The rule was deleted.")
+    return redirect("alerts:rules")
+
+
+def _webhook_or_404(request: HttpRequest, pk: int) -> WebhookEndpoint:
+    try:
+        return selectors.webhook_get(user=request.user, pk=pk)
+    except WebhookEndpoint.DoesNotExist:
+        raise Http404("no such webhook") from None
+
+
+@login_required
+def webhooks(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = WebhookForm(request.POST)
+        if form.is_valid():
+            try:
+                services.webhook_create(owner=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, "The webhook was added.")
+                return redirect("alerts:webhooks")
+        status = 400
+    else:
+        form = WebhookForm()
+    return render(request, "alerts/webhooks.html", {
+        "form": form, "webhooks": selectors.webhook_list(user=request.user)}, status=status)
+
+
+@login_required
+@require_POST
+def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.webhook_delete(webhook=_webhook_or_404(request, pk))
+    messages.success(request, "The webhook was deleted.")
+    return redirect("alerts:webhooks")
+
+
+@login_required
+@require_POST
+def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
+    services.webhook_test(webhook=_webhook_or_404(request, pk))
+    messages.info(request, "A test delivery was queued; see the delivery log.")
+    return redirect("alerts:webhooks")
+
+
+@login_required
+@require_GET
+def deliveries(request: HttpRequest) -> HttpResponse:
+    try:
+        webhook_id = int(request.GET["webhook"]) if request.GET.get("webhook") else None
+    except ValueError:
+        webhook_id = None
+    page = Paginator(selectors.delivery_list(user=request.user, webhook_id=webhook_id),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alerts/deliveries.html", {"page": page, "webhook_id": webhook_id})
