@@ -1,48 +1,20 @@
 """Cut a short H.264 clip and a still JPEG out of a video (for alert incidents).
 
-Django-free: takes a :class:`VideoMeta` and paths. Frame timing follows ``render.py``: every
+Django-free: takes a :class:`VideoMeta` and paths. Frame timing follows ``inference.encode``: every
 output frame keeps its input presentation time (shifted so the clip starts at 0) and lasts
 until the next frame, so variable-frame-rate sources stay correctly timed.
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from contextlib import closing
-from fractions import Fraction
 
-import av
-from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 from inference.decode import Frame, iter_frames, scaled_size, to_array
+from inference.encode import H264Writer, scaled_yuv_frames
 from inference.errors import VideoRejected
-from inference.render import OUT_TIME_BASE, _rotate, _with_durations
 from inference.types import VideoMeta
-
-_AVCOL_RANGE_JPEG = 2
-
-
-def _window(frames: Iterator[Frame], *, start_sec: float, end_sec: float) -> Iterator[Frame]:
-    """Frames on screen during ``[start_sec, end_sec)``, re-timed to start at 0.
-
-    The frame already on screen at ``start_sec`` (the last one at or before it) opens the clip.
-    """
-    previous: Frame | None = None
-    opened = False
-    for frame in frames:
-        if frame.pts_sec >= end_sec:
-            break
-        if frame.pts_sec <= start_sec:
-            previous = frame
-            continue
-        if not opened:
-            opened = True
-            if previous is not None:
-                yield Frame(pts_sec=0.0, av_frame=previous.av_frame)
-        yield Frame(pts_sec=frame.pts_sec - start_sec, av_frame=frame.av_frame)
-    if not opened and previous is not None:
-        yield Frame(pts_sec=0.0, av_frame=previous.av_frame)
 
 
 def cut_clip(meta: VideoMeta, out_path: str, *, start_sec: float, end_sec: float,
@@ -57,64 +29,17 @@ def cut_clip(meta: VideoMeta, out_path: str, *, start_sec: float, end_sec: float
     if end_sec <= start_sec:
         raise ValueError(f"empty clip: {start_sec:.3f}-{end_sec:.3f} s")
     out_w, out_h = scaled_size(meta, max_height=max_height)
-    rotation = meta.rotation % 360
-    scale_w, scale_h = (out_h, out_w) if rotation in (90, 270) else (out_w, out_h)
     fallback_sec = 1.0 / meta.fps if meta.fps > 0 else 1.0 / 30.0
-    part_path = out_path + ".part"
     written_sec = 0.0
-    try:
-        with av.open(part_path, mode="w", format="mp4",
-                     options={"movflags": "+faststart"}) as container:
-            rate = Fraction(meta.fps).limit_denominator(1001) if meta.fps > 0 else Fraction(30)
-            stream = container.add_stream("libx264", rate=rate,
-                                          options={"preset": preset, "crf": str(crf)})
-            stream.width, stream.height, stream.pix_fmt = out_w, out_h, "yuv420p"
-            stream.codec_context.time_base = OUT_TIME_BASE
-            stream.time_base = OUT_TIME_BASE
-            reformatter = VideoReformatter()
-            durations: dict[int, int] = {}
-            last_pts = -1
-            count = 0
-
-            def mux(packets: list[av.Packet]) -> None:
-                for packet in packets:
-                    duration = durations.pop(packet.pts, None) if packet.pts is not None else None
-                    if duration:
-                        packet.duration = duration
-                    container.mux(packet)
-
-            with closing(iter_frames(meta)) as frames:
-                window = _window(frames, start_sec=start_sec, end_sec=end_sec)
-                for frame, duration_sec in _with_durations(
-                        window, end_sec=end_sec - start_sec, fallback_sec=fallback_sec):
-                    source = frame.av_frame
-                    full_range = (source.color_range == _AVCOL_RANGE_JPEG
-                                  or source.format.name.startswith("yuvj"))
-                    image = reformatter.reformat(
-                        source, width=scale_w, height=scale_h, format="yuv420p",
-                        interpolation="BILINEAR",
-                        dst_color_range="MPEG" if full_range else None)
-                    if rotation:
-                        image = _rotate(image, rotation)
-                    pts = max(last_pts + 1, round(frame.pts_sec / OUT_TIME_BASE))
-                    duration = max(1, round(duration_sec / OUT_TIME_BASE))
-                    last_pts = pts
-                    durations[pts] = duration
-                    image.pts = pts
-                    image.time_base = OUT_TIME_BASE
-                    mux(stream.encode(image))
-                    written_sec = frame.pts_sec + duration_sec
-                    count += 1
-            if count == 0:
-                raise VideoRejected("no frame could be decoded for the clip", code="corrupt")
-            mux(stream.encode(None))
-        os.replace(part_path, out_path)
-    except BaseException:
-        try:
-            os.remove(part_path)
-        except FileNotFoundError:
-            pass
-        raise
+    frames = scaled_yuv_frames(meta, size=(out_w, out_h), fallback_sec=fallback_sec,
+                               start_sec=start_sec, end_sec=end_sec)
+    with H264Writer(out_path, width=out_w, height=out_h, fps=meta.fps, preset=preset,
+                    crf=crf) as writer, closing(frames):
+        for frame, duration_sec, image in frames:
+            writer.write(image, pts_sec=frame.pts_sec, duration_sec=duration_sec)
+            written_sec = frame.pts_sec + duration_sec
+        if writer.frames_written == 0:
+            raise VideoRejected("no frame could be decoded for the clip", code="corrupt")
     return written_sec
 
 

@@ -146,3 +146,26 @@ def sample_at(frames: Iterable[Frame], times_sec: Iterable[float]) -> Iterator[t
     while target is not None and previous is not None:
         yield target, previous
         target = next(pending, None)
+
+
+def frames_between(frames: Iterable[Frame], *, start_sec: float, end_sec: float,
+                   ) -> Iterator[Frame]:
+    """Frames on screen during ``[start_sec, end_sec)``, re-timed to start at 0.
+
+    The frame already on screen at ``start_sec`` (the last one at or before it) opens the clip.
+    """
+    previous: Frame | None = None
+    opened = False
+    for frame in frames:
+        if frame.pts_sec >= end_sec:
+            break
+        if frame.pts_sec <= start_sec:
+            previous = frame
+            continue
+        if not opened:
+            opened = True
+            if previous is not None:
+                yield Frame(pts_sec=0.0, av_frame=previous.av_frame)
+        yield Frame(pts_sec=frame.pts_sec - start_sec, av_frame=frame.av_frame)
+    if not opened and previous is not None:
+        yield Frame(pts_sec=0.0, av_frame=previous.av_frame)

@@ -12,29 +12,23 @@ first, each frame keeping its input timestamp (variable frame rate is preserved)
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from fractions import Fraction
 
-import av
 import numpy as np
-from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageDraw, ImageFont
 
 from inference.background import prefetch
-from inference.decode import Frame, iter_frames, scaled_size
+from inference.decode import scaled_size
+from inference.encode import H264Writer, scaled_yuv_frames, yuv_planes
 from inference.types import Event, SegmentScore, VideoMeta
 
-#: Output stream time base: 1/90000 s (the MPEG/MP4 video convention).
-OUT_TIME_BASE = Fraction(1, 90000)
 PROGRESS_EVERY_FRAMES = 30
 #: Decoded and scaled frames buffered between the decode thread and the encoder.
 PREFETCH_FRAMES = 8
 
 _AVCOL_SPC_BT709 = 1
-_AVCOL_RANGE_JPEG = 2
 
 _RED = (230, 20, 20)
 _WHITE = (255, 255, 255)
@@ -284,78 +278,6 @@ class _Overlay:
 
 
 # --------------------------------------------------------------------------------------------
-# Frames
-
-
-def _planes(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Writable numpy views (no copy) of a yuv420p frame's Y ``(H, W)``, U and V planes."""
-    views = []
-    for plane in frame.planes:
-        flat = np.frombuffer(plane, np.uint8)
-        views.append(flat.reshape(plane.height, plane.line_size)[:, :plane.width])
-    return views[0], views[1], views[2]
-
-
-def _rotate(frame: av.VideoFrame, rotation: int) -> av.VideoFrame:
-    """A new yuv420p frame rotated clockwise by ``rotation`` degrees (90, 180, 270)."""
-    k = -(rotation // 90)
-    y, u, v = (np.rot90(p, k=k) for p in _planes(frame))
-    h, w = y.shape
-    packed = np.empty((h * 3 // 2, w), np.uint8)
-    packed[:h] = y
-    packed[h:].reshape(-1)[:] = np.concatenate([u.reshape(-1), v.reshape(-1)])
-    rotated = av.VideoFrame.from_ndarray(packed, format="yuv420p")
-    rotated.colorspace = frame.colorspace
-    rotated.color_range = frame.color_range
-    return rotated
-
-
-def _with_durations(frames: Iterable[Frame], *, end_sec: float,
-                    fallback_sec: float) -> Iterator[tuple[Frame, float]]:
-    """Pair each frame with its display duration (seconds): the gap to the next frame.
-
-    The last frame lasts until ``end_sec`` (the input's end), or ``fallback_sec`` if that is
-    not after it. Of frames sharing one timestamp only the last is kept: the others are never
-    on screen (zero duration), and zero-length samples upset MP4 duration arithmetic.
-    """
-    previous: Frame | None = None
-    for frame in frames:
-        if previous is not None:
-            gap_sec = frame.pts_sec - previous.pts_sec
-            if gap_sec > 0:
-                yield previous, gap_sec
-                fallback_sec = gap_sec
-        previous = frame
-    if previous is not None:
-        last = end_sec - previous.pts_sec
-        yield previous, last if last > 0 else fallback_sec
-
-
-def _scaled_frames(meta: VideoMeta, *, size: tuple[int, int], rotation: int,
-                   fallback_sec: float) -> Iterator[tuple[Frame, float, av.VideoFrame]]:
-    """``(frame, duration_sec, image)``: every frame with its duration and a writable yuv420p
-    ``image`` of display ``size`` = ``(width, height)`` (rotation applied after scaling)."""
-    width, height = size
-    scale_w, scale_h = (height, width) if rotation in (90, 270) else (width, height)
-    reformatter = VideoReformatter()  # one swscale context for the clip (per-frame is 3x slower)
-    with closing(iter_frames(meta)) as frames:
-        for frame, duration_sec in _with_durations(frames, end_sec=meta.duration_sec,
-                                                   fallback_sec=fallback_sec):
-            source = frame.av_frame
-            full_range = (source.color_range == _AVCOL_RANGE_JPEG
-                          or source.format.name.startswith("yuvj"))
-            image = reformatter.reformat(
-                source, width=scale_w, height=scale_h, format="yuv420p",
-                interpolation="BILINEAR", dst_color_range="MPEG" if full_range else None,
-                threads=1)
-            if rotation:
-                image = _rotate(image, rotation)
-            elif image is source:
-                image.make_writable()  # copies if the decoder still references the buffer
-            yield frame, duration_sec, image
-
-
-# --------------------------------------------------------------------------------------------
 # Public API
 
 
@@ -384,71 +306,23 @@ def render_annotated(
     but costs ~20% more CPU and misses the 4 s budget for a minute of video.
     """
     out_w, out_h = scaled_size(meta, max_height=max_height)
-    rotation = meta.rotation % 360
     fallback_sec = 1.0 / meta.fps if meta.fps > 0 else 1.0 / 30.0
     timeline = _Timeline.build(segments, events, watched_labels)
-    part_path = out_path + ".part"
     total = max(1, meta.frame_count)
-
-    try:
-        with av.open(part_path, mode="w", format="mp4",
-                     options={"movflags": "+faststart"}) as container:
-            rate = Fraction(meta.fps).limit_denominator(1001) if meta.fps > 0 else Fraction(30)
-            stream = container.add_stream("libx264", rate=rate,
-                                          options={"preset": preset, "crf": str(crf)})
-            stream.width, stream.height, stream.pix_fmt = out_w, out_h, "yuv420p"
-            stream.thread_type = "AUTO"
-            stream.codec_context.time_base = OUT_TIME_BASE
-            stream.time_base = OUT_TIME_BASE
-
-            overlay: _Overlay | None = None
-            durations: dict[int, int] = {}
-            last_pts = -1
-            done = 0
-
-            def mux(packets: list[av.Packet]) -> None:
-                for packet in packets:
-                    duration = durations.pop(packet.pts, None) if packet.pts is not None else None
-                    if duration:
-                        packet.duration = duration
-                    container.mux(packet)
-
-            frames = prefetch(lambda: _scaled_frames(meta, size=(out_w, out_h),
-                                                      rotation=rotation,
-                                                      fallback_sec=fallback_sec),
-                               depth=PREFETCH_FRAMES)
-            with closing(frames):
-                for frame, duration_sec, image in frames:
-                    if overlay is None:
-                        ctx = stream.codec_context
-                        ctx.colorspace = image.colorspace
-                        ctx.color_range = 1  # MPEG (limited)
-                        ctx.color_primaries = image.color_primaries
-                        ctx.color_trc = image.color_trc
-                        overlay = _Overlay(timeline, width=out_w, height=out_h,
-                                           duration_sec=meta.duration_sec,
-                                           bt709=image.colorspace == _AVCOL_SPC_BT709)
-                    overlay.draw(_planes(image), frame.pts_sec)
-
-                    pts = max(last_pts + 1, round(frame.pts_sec / OUT_TIME_BASE))
-                    duration = max(1, round(duration_sec / OUT_TIME_BASE))
-                    last_pts = pts
-                    durations[pts] = duration
-                    image.pts = pts
-                    image.time_base = OUT_TIME_BASE
-                    image.duration = duration
-                    mux(stream.encode(image))
-
-                    done += 1
-                    if on_progress is not None and done % PROGRESS_EVERY_FRAMES == 0:
-                        on_progress(min(done / total, 0.99))
-            mux(stream.encode(None))
-        os.replace(part_path, out_path)
-    except BaseException:
-        try:
-            os.remove(part_path)
-        except FileNotFoundError:
-            pass
-        raise
+    overlay: _Overlay | None = None
+    frames = prefetch(lambda: scaled_yuv_frames(meta, size=(out_w, out_h),
+                                                fallback_sec=fallback_sec),
+                      depth=PREFETCH_FRAMES)
+    with (H264Writer(out_path, width=out_w, height=out_h, fps=meta.fps, preset=preset,
+                     crf=crf) as writer, closing(frames)):
+        for frame, duration_sec, image in frames:
+            if overlay is None:
+                overlay = _Overlay(timeline, width=out_w, height=out_h,
+                                   duration_sec=meta.duration_sec,
+                                   bt709=image.colorspace == _AVCOL_SPC_BT709)
+            overlay.draw(yuv_planes(image), frame.pts_sec)
+            writer.write(image, pts_sec=frame.pts_sec, duration_sec=duration_sec)
+            if on_progress is not None and writer.frames_written % PROGRESS_EVERY_FRAMES == 0:
+                on_progress(min(writer.frames_written / total, 0.99))
     if on_progress is not None:
         on_progress(1.0)

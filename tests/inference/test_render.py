@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from inference.decode import scaled_size, to_array
+from inference.encode import scaled_yuv_frames, yuv_planes
 from inference.mp4 import top_level_boxes
 from inference.probe import probe
-from inference.render import _planes, _scaled_frames, _Timeline, render_annotated
+from inference.render import _Timeline, render_annotated
 from inference.types import Event, SegmentScore, VideoMeta
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/clips/samples"
@@ -234,8 +235,8 @@ def test_drawing_on_a_frame_never_alters_the_decoders_reference_frames():
 
     def luma_sums(*, scribble: bool) -> list[int]:
         sums = []
-        for _, _, image in _scaled_frames(meta, size=size, rotation=0, fallback_sec=0.04):
-            planes = _planes(image)
+        for _, _, image in scaled_yuv_frames(meta, size=size, fallback_sec=0.04):
+            planes = yuv_planes(image)
             sums.append(int(planes[0].sum(dtype=np.int64)))
             if scribble:
                 for plane in planes:

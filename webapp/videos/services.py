@@ -35,7 +35,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.db.models import Q
 from django.utils import timezone
 
-from inference.errors import Cancelled, VideoRejected, VigilError
+from inference.errors import Cancelled, VigilError
 from inference.probe import probe
 from inference.types import (
     FLOW_METHODS,
@@ -155,24 +155,12 @@ def _copy_with_sha256(source: str, dest: Path) -> str:
 
 
 def thumbnail_create(meta: VideoMeta, dest: Path, *, at_sec: float = 1.0) -> None:
-    """JPEG of the first frame at or after ``at_sec`` (capped to a third of the video)."""
-    from PIL import Image  # noqa: PLC0415  (only needed here)
+    """JPEG of the frame on screen at ``at_sec`` (capped to a third of the video)."""
+    from inference.clip import still_jpeg  # noqa: PLC0415  (PyAV/Pillow: only needed here)
 
-    from inference.decode import iter_frames, scaled_size, to_array  # noqa: PLC0415
-
-    target = min(at_sec, meta.duration_sec / 3)
-    frame = None
-    for frame in iter_frames(meta):
-        if frame.pts_sec >= target:
-            break
-    if frame is None:
-        raise VideoRejected("no frame could be decoded for the thumbnail", code="corrupt")
-    image = to_array(frame.av_frame, size=scaled_size(meta, max_height=THUMBNAIL_MAX_HEIGHT),
-                     rotation=meta.rotation)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.part")
-    Image.fromarray(image).save(tmp, format="JPEG", quality=82)
-    os.replace(tmp, dest)
+    still_jpeg(meta, str(dest), at_sec=min(at_sec, meta.duration_sec / 3),
+               max_height=THUMBNAIL_MAX_HEIGHT)
 
 
 def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
