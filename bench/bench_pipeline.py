@@ -26,6 +26,7 @@ import torch
 from PIL import Image
 
 from bench.clips import REPO, make_clip, print_table
+from inference import models
 from inference.classify import Classifier
 from inference.pipeline import iter_clips, load_model, run
 from inference.probe import probe
@@ -41,7 +42,8 @@ def model_floor(config: PipelineConfig, path: Path) -> tuple[float, int]:
     plan = windows(duration_sec=meta.duration_sec, clip_len=spec.clip_len,
                    segment_sec=config.segment_sec, stride_sec=config.stride_sec)
     clips = np.stack([clip for _, clip in iter_clips(meta, plan, spec=spec)])
-    classifier = Classifier(loaded.module, spec=spec, num_threads=config.num_threads)
+    classifier = Classifier(loaded.module, spec=spec, num_threads=config.num_threads,
+                            fold_bn=False)  # load_model folded it already
     batches = [classifier.to_input(clips[i:i + config.batch_size])
                for i in range(0, len(clips), config.batch_size)]
     classifier.forward(batches[0])  # warm-up (oneDNN primitive creation)
@@ -52,7 +54,12 @@ def model_floor(config: PipelineConfig, path: Path) -> tuple[float, int]:
 
 
 def naive(config: PipelineConfig, path: Path, workdir: Path) -> float:
-    """Classic scripts: every frame to JPEG with ffmpeg, then PIL + one window at a time."""
+    """Classic scripts: every frame to JPEG with ffmpeg, then PIL + one window at a time.
+
+    The model is the registry's plain module (no BatchNorm folding, no channels-last), built
+    before the clock starts.
+    """
+    loaded = models.build(config.model, weights=config.weights, seed=config.seed)
     started = time.perf_counter()
     frames_dir = workdir / "frames"
     frames_dir.mkdir()
@@ -61,7 +68,6 @@ def naive(config: PipelineConfig, path: Path, workdir: Path) -> float:
     names = sorted(os.listdir(frames_dir))
     meta = probe(str(path))
     fps = len(names) / meta.duration_sec
-    loaded = load_model(config)
     spec = loaded.info.input_spec
     model = loaded.module.eval()
     mean = torch.tensor(spec.mean).view(3, 1, 1, 1)

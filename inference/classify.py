@@ -33,12 +33,17 @@ class Classifier:
     """
 
     def __init__(self, module: torch.nn.Module, *, spec: InputSpec, device: str = "cpu",
-                 num_threads: int | None = None, amp_dtype: torch.dtype | None = None) -> None:
+                 num_threads: int | None = None, amp_dtype: torch.dtype | None = None,
+                 fold_bn: bool = True) -> None:
+        """``fold_bn=False`` when the module's BatchNorms are already folded (saves a copy)."""
         self.device = resolve_device(device)
         if num_threads:
             torch.set_num_threads(num_threads)
         self.channels_last = self.device.type == "cpu"
-        module = fold_batchnorm(module.eval()).to(self.device)
+        module = module.eval()
+        if fold_bn:
+            module = fold_batchnorm(module)
+        module = module.to(self.device)
         if self.channels_last:
             try:
                 module = module.to(memory_format=torch.channels_last_3d)

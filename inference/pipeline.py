@@ -26,7 +26,7 @@ import numpy as np
 
 from inference import flow, models
 from inference.background import prefetch
-from inference.classify import Classifier, top_k
+from inference.classify import Classifier, fold_batchnorm, top_k
 from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
 from inference.errors import Cancelled, ModelError
 from inference.events import detect_events
@@ -87,6 +87,7 @@ def run(
     watched = _check_labels(config.labels, labels)
     clip_len = config.clip_len or spec.clip_len
     classifiers = {m: Classifier(s.module, spec=s.info.input_spec, device=config.device,
+                                 fold_bn=False,
                                  num_threads=config.num_threads) for m, s in streams.items()}
     classifier = next(iter(classifiers.values()))
     fusion = fusion_weights_for(tuple(streams), config.fusion_weights)
@@ -182,9 +183,10 @@ def load_model(config: PipelineConfig) -> models.LoadedModel:
         if key not in _MODEL_CACHE:
             if len(_MODEL_CACHE) >= 3:  # three streams of one fused analysis
                 _MODEL_CACHE.pop(next(iter(_MODEL_CACHE)))
-            _MODEL_CACHE[key] = models.build(config.model, weights=config.weights,
-                                             model_dir=config.model_dir, device="cpu",
-                                             seed=config.seed)
+            loaded = models.build(config.model, weights=config.weights,
+                                  model_dir=config.model_dir, device="cpu", seed=config.seed)
+            # Inference only: keep the BatchNorm-folded module, not both copies.
+            _MODEL_CACHE[key] = dataclasses.replace(loaded, module=fold_batchnorm(loaded.module))
         return _MODEL_CACHE[key]
 
 
