@@ -159,7 +159,7 @@ def grouped_split(clips: Sequence[Clip], *, fractions: tuple[float, float, float
     for i, clip in enumerate(clips):
         groups.setdefault(group(clip), []).append(i)
     keys = sorted(groups)
-    random.Random(seed).shuffle(keys)
+    random.Random(seed).shuffle(keys)  # noqa: S311 - reproducible split, not crypto
     total = sum(fractions)
     targets = [f / total * len(clips) for f in fractions]
     counts = [0, 0, 0]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+import torch
+
+from inference import models
+from inference.errors import ModelError
+from training.cli import main
+from training.datasets import load_manifest
+from training.finetune import FinetuneConfig, finetune
+
+TINY = FinetuneConfig(init_weights="none", epochs=1, batch_size=3, segments=2, size=64,
+                      train_blocks=1, workers=1, lr=1e-3)
+
+
+class Evil:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("executed!",))
+
+
+@pytest.fixture(scope="module")
+def run(tiny_manifest: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    torch.set_num_threads(2)
+    clips = load_manifest(tiny_manifest)
+    seen: list[dict] = []
+    out = tmp_path_factory.mktemp("run")
+    finetune([c for c in clips if c.split == "train"], [c for c in clips if c.split == "val"],
+             out_dir=out, config=TINY, on_epoch=seen.append)
+    return out, seen
+
+
+def test_one_epoch_writes_loadable_checkpoint(run: tuple[Path, list]) -> None:
+    out, seen = run
+    assert [row["epoch"] for row in seen] == [1]
+    assert {"train_loss", "val_accuracy", "per_class", "confusion_matrix"} <= set(seen[0])
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["labels"] == ["fight", "no_fight"] and len(doc["epochs"]) == 1
+    for name in ("best.pt", "last.pt"):
+        loaded = models.build("tsn_efficientnet_lite0", weights=str(out / name))
+        assert loaded.info.labels == ("fight", "no_fight")
+        with torch.no_grad():
+            logits = loaded.module(torch.zeros(1, 3, 2, 64, 64))
+        assert logits.shape == (1, 2)
+
+
+def test_resume_continues_from_saved_epoch(run: tuple[Path, list], tiny_manifest: Path,
+                                           tmp_path: Path) -> None:
+    out, _ = run
+    for name in ("last.pt", "best.pt", "metrics.json"):
+        (tmp_path / name).write_bytes((out / name).read_bytes())
+    clips = load_manifest(tiny_manifest)
+    seen: list[dict] = []
+    messages: list[str] = []
+    config = FinetuneConfig(**{**TINY.__dict__, "epochs": 2})
+    doc = finetune([c for c in clips if c.split == "train"],
+                   [c for c in clips if c.split == "val"], out_dir=tmp_path, config=config,
+                   on_epoch=seen.append, log=messages.append)
+    assert [row["epoch"] for row in seen] == [2]
+    assert [row["epoch"] for row in doc["epochs"]] == [1, 2]
+    assert any("resumed" in m and "epoch 2" in m for m in messages)
+
+
+def test_pickled_checkpoint_is_refused(tmp_path: Path, tiny_manifest: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    fake = tmp_path / "last.pt"
+    torch.save({"format": "vigil.checkpoint/1", "payload": Evil()}, fake)
+    with pytest.raises(ModelError, match="refused"):
+        models.build("tsn_efficientnet_lite0", weights=str(fake))
+    fake.write_bytes(pickle.dumps(Evil()))
+    clips = load_manifest(tiny_manifest)
+    with pytest.raises(ModelError):
+        finetune(clips[:2], clips[-2:], out_dir=tmp_path, config=TINY)
+    assert "executed!" not in capsys.readouterr().out
+
+
+def test_cli_evaluate(run: tuple[Path, list], tiny_manifest: Path,
+                      capsys: pytest.CaptureFixture[str]) -> None:
+    out, _ = run
+    code = main(["evaluate", str(tiny_manifest), "--weights", str(out / "best.pt"),
+                 "--split", "val"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["clips"] == 2 and doc["labels"] == ["fight", "no_fight"]
+    assert (doc["segments"], doc["size"]) == (2, 64)  # read from the checkpoint
+    assert set(doc["per_class"]) == {"fight", "no_fight"}

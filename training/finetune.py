@@ -1,0 +1,308 @@
+"""Fine-tune a registry TSN model on labelled clips; Vigil checkpoints every epoch + the best.
+
+Output folder: ``last.pt`` (every epoch, with optimizer state for resuming), ``best.pt`` (best
+val accuracy), ``metrics.json`` (config and per-epoch metrics). Both checkpoints load with
+``inference.models.build(arch, weights=path)`` and ``--weights PATH`` in the inference CLI.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, WeightedRandomSampler
+
+from inference import models
+from inference.errors import ModelError
+from inference.models.backbones import BACKBONES
+from inference.models.weights import read_checkpoint, save_checkpoint
+from training.augment import TrainTransform
+from training.datasets import Clip, ClipDataset, labels_of
+from training.engine import evaluate, train_one_epoch
+from training.metrics import summarize, threshold_at_precision
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    """Options of one fine-tuning run (stored in every checkpoint and ``metrics.json``)."""
+
+    model: str = "tsn_efficientnet_lite0"
+    init_weights: str = "default"
+    epochs: int = 6
+    batch_size: int = 8
+    optimizer: str = "adamw"
+    lr: float = 1e-3
+    backbone_lr_mult: float = 0.1
+    """The trainable backbone blocks learn at ``lr * backbone_lr_mult``; the new head at ``lr``."""
+    momentum: float = 0.9
+    weight_decay: float = 1e-4
+    dropout: float = 0.5
+    train_blocks: int = 3
+    """Trainable backbone blocks from the end (EfficientNet ``_blocks``, ResNet stages);
+    0 trains the head only, -1 everything."""
+    balanced: bool = False
+    freeze_bn: bool = True
+    """Keep every BatchNorm's running statistics (TSN's partial BN): Lite0's BN momentum is
+    0.01, so a few hundred steps cannot move them and batch statistics would not match eval."""
+    patience: int = 3
+    segments: int = 8
+    size: int = 224
+    workers: int = 2
+    seed: int = 0
+    positive_label: str | None = "fight"
+    target_precision: float = 0.9
+
+
+def backbone_name(model: str) -> str:
+    """``tsn_efficientnet_lite0[.flow]`` -> ``efficientnet_lite0``."""
+    name = model.split(".", maxsplit=1)[0].removeprefix("tsn_")
+    if not model.startswith("tsn_") or name not in BACKBONES:
+        raise ModelError(f"fine-tuning supports TSN models (tsn_<backbone>), not {model!r}")
+    return name
+
+
+def prepare_model(module: nn.Module, *, model: str, num_classes: int, dropout: float,
+                  train_blocks: int) -> nn.Module:
+    """New ``num_classes`` head, dropout, and ``requires_grad`` off up to the trainable tail."""
+    spec = BACKBONES[backbone_name(model)]
+    backbone = module.backbone
+    old: nn.Linear = getattr(backbone, spec.head)
+    setattr(backbone, spec.head, nn.Linear(old.in_features, num_classes))
+    if isinstance(getattr(backbone, "_dropout", None), nn.Dropout):
+        backbone._dropout.p = dropout
+    if train_blocks < 0:
+        for p in module.parameters():
+            p.requires_grad_(True)
+        return module
+    for p in module.parameters():
+        p.requires_grad_(False)
+    if hasattr(backbone, "_blocks"):  # EfficientNet: last blocks + conv head + head
+        tail = [*(list(backbone._blocks)[-train_blocks:] if train_blocks else []),
+                backbone._conv_head, backbone._bn1]
+    else:  # torchvision ResNet stages
+        stages = [getattr(backbone, f"layer{i}") for i in range(1, 5)]
+        tail = stages[-train_blocks:] if train_blocks else []
+    for part in [*tail, getattr(backbone, spec.head)]:
+        for p in part.parameters():
+            p.requires_grad_(True)
+    return module
+
+
+def freeze_norms(module: nn.Module, *, all_norms: bool = False) -> None:
+    """Put BatchNorms in eval mode (running stats kept): those whose parameters are frozen, or
+    every one with ``all_norms`` (their affine parameters may still train)."""
+    for m in module.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm) and (all_norms or not any(
+                p.requires_grad for p in m.parameters())):
+            m.eval()
+
+
+def make_optimizer(module: nn.Module, config: FinetuneConfig) -> torch.optim.Optimizer:
+    """AdamW (``betas[0] = momentum``) or SGD with Nesterov momentum over the trainable
+    parameters: the head at ``lr``, the backbone tail at ``lr * backbone_lr_mult`` (each
+    group's ``lr_scale`` is kept for the schedule)."""
+    head = getattr(module.backbone, BACKBONES[backbone_name(config.model)].head)
+    head_ids = {id(p) for p in head.parameters()}
+    trainable = [p for p in module.parameters() if p.requires_grad]
+    groups = [g for g in (
+        {"params": [p for p in trainable if id(p) not in head_ids],
+         "lr_scale": config.backbone_lr_mult},
+        {"params": [p for p in trainable if id(p) in head_ids], "lr_scale": 1.0},
+    ) if g["params"]]
+    for group in groups:
+        group["lr"] = config.lr * group["lr_scale"]
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(groups, lr=config.lr, momentum=config.momentum,
+                               weight_decay=config.weight_decay, nesterov=config.momentum > 0)
+    if config.optimizer == "adamw":
+        return torch.optim.AdamW(groups, lr=config.lr, betas=(config.momentum, 0.999),
+                                 weight_decay=config.weight_decay)
+    raise ValueError(f"unknown optimizer {config.optimizer!r} (adamw, sgd)")
+
+
+def cosine_lr(base: float, epoch: int, epochs: int) -> float:
+    """Cosine decay from ``base`` at epoch 0 towards 0.05·base at the last epoch."""
+    return base * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * epoch / max(epochs, 1))))
+
+
+def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir: str
+             | os.PathLike[str], config: FinetuneConfig | None = None,
+             on_epoch: Callable[[dict[str, Any]], None] | None = None, resume: bool = True,
+             cache_dir: str | os.PathLike[str] | None = None,
+             log: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Fine-tune ``config.model`` on ``train_clips``, early-stopping on ``val_clips`` accuracy.
+
+    Resumes from ``out_dir/last.pt`` when present (and ``resume``); calls ``on_epoch`` with each
+    epoch's metrics dict and rewrites ``metrics.json``. Returns the ``metrics.json`` document.
+    """
+    config = config or FinetuneConfig()
+    say = log or (lambda _msg: None)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    labels = labels_of([*train_clips, *val_clips])
+    if len(labels) < 2:
+        raise ValueError(f"need at least two labels, got {labels}")
+    torch.manual_seed(config.seed)
+    loaded = models.build(config.model, weights=config.init_weights, seed=config.seed)
+    spec = loaded.info.input_spec
+    module = prepare_model(loaded.module, model=config.model, num_classes=len(labels),
+                           dropout=config.dropout, train_blocks=config.train_blocks)
+    optimizer = make_optimizer(module, config)
+
+    history: list[dict[str, Any]] = []
+    start_epoch = 1
+    best: dict[str, Any] | None = None
+    last_path = out / "last.pt"
+    if resume and last_path.is_file():
+        checkpoint = read_checkpoint(last_path)
+        saved = checkpoint.extra.get("config", {})
+        if checkpoint.labels != labels or saved.get("model") != config.model:
+            raise ModelError(f"{last_path} is from a different run (model "
+                             f"{saved.get('model')!r}, labels {checkpoint.labels}); "
+                             f"use another --out or remove it")
+        module.load_state_dict(checkpoint.state_dict, strict=True)
+        optimizer.load_state_dict(checkpoint.extra["optimizer"])
+        history = list(checkpoint.extra.get("history", []))
+        best = checkpoint.extra.get("best")
+        start_epoch = int(checkpoint.extra["epoch"]) + 1
+        say(f"resumed from {last_path} at epoch {start_epoch}")
+
+    transform = TrainTransform(size=config.size, seed=config.seed)
+    train_set = ClipDataset(train_clips, labels=labels, segments=config.segments, size=config.size,
+                            train=True, transform=transform, cache_dir=cache_dir, seed=config.seed)
+    val_set = ClipDataset(val_clips, labels=labels, segments=config.segments, size=config.size,
+                          train=False, cache_dir=cache_dir)
+    started = time.monotonic()
+    train_set.prepare(workers=config.workers)
+    val_set.prepare(workers=config.workers)
+    say(f"decoded {len(train_set)} train + {len(val_set)} val clips in "
+        f"{time.monotonic() - started:.1f} s")
+
+    generator = torch.Generator().manual_seed(config.seed + start_epoch)
+    if config.balanced:
+        counts = Counter(train_set.targets())
+        weights = [1.0 / counts[t] for t in train_set.targets()]
+        sampler = WeightedRandomSampler(weights, num_samples=len(weights), replacement=True,
+                                        generator=generator)
+        train_loader = DataLoader(train_set, batch_size=config.batch_size, sampler=sampler)
+    else:
+        train_loader = DataLoader(train_set, batch_size=config.batch_size, shuffle=True,
+                                  generator=generator)
+    val_loader = DataLoader(val_set, batch_size=config.batch_size)
+    positive = (labels.index(config.positive_label)
+                if config.positive_label in labels else None)
+
+    def document() -> dict[str, Any]:
+        return {"config": asdict(config), "labels": list(labels), "epochs": history,
+                "best": best, "input_spec": {"segments": config.segments, "size": config.size,
+                                             "mean": list(spec.mean), "std": list(spec.std)}}
+
+    stale = _epochs_since_best(history)
+    for epoch in range(start_epoch, config.epochs + 1):
+        if stale >= config.patience:
+            say(f"early stop: no val improvement in {stale} epochs")
+            break
+        tick = time.monotonic()
+        lr = cosine_lr(config.lr, epoch - 1, config.epochs)
+        for group in optimizer.param_groups:
+            group["lr"] = lr * group["lr_scale"]
+        train = train_one_epoch(module, train_loader, optimizer=optimizer, spec=spec,
+                                prepare=lambda m: freeze_norms(m, all_norms=config.freeze_bn))
+        result = evaluate(module, val_loader, spec=spec)
+        summary = summarize(result.probabilities, result.targets, labels=labels)
+        row: dict[str, Any] = {
+            "epoch": epoch, "lr": lr, "train_loss": train["loss"],
+            "train_accuracy": train["accuracy"], "val_loss": result.loss,
+            "val_accuracy": summary["accuracy"], "val_macro_f1": summary["macro_f1"],
+            "per_class": summary["per_class"], "confusion_matrix": summary["confusion_matrix"],
+        }
+        if positive is not None and len(result.targets):
+            row["threshold_at_precision"] = threshold_at_precision(
+                result.probabilities, result.targets, positive=positive,
+                target_precision=config.target_precision)
+        improved = best is None or (row["val_accuracy"], -row["val_loss"]) > (
+            best["val_accuracy"], -best["val_loss"])
+        row["seconds"] = round(time.monotonic() - tick, 2)
+        row["improved"] = improved
+        history.append(row)
+        stale = 0 if improved else stale + 1
+        state = module.state_dict()
+        if improved:
+            best = {k: row[k] for k in ("epoch", "val_accuracy", "val_loss", "val_macro_f1")}
+            save_checkpoint(out / "best.pt", arch=config.model, state_dict=state, labels=labels,
+                            extra={"epoch": epoch, "config": asdict(config), "metrics": row})
+        save_checkpoint(last_path, arch=config.model, state_dict=state, labels=labels,
+                        extra={"epoch": epoch, "config": asdict(config), "history": history,
+                               "best": best, "optimizer": optimizer.state_dict()})
+        _write_json(out / "metrics.json", document())
+        say(f"epoch {epoch}: train loss {train['loss']:.3f} acc {train['accuracy']:.3f} | "
+            f"val loss {result.loss:.3f} acc {row['val_accuracy']:.3f} "
+            f"macro-F1 {row['val_macro_f1']:.3f} | {row['seconds']:.0f} s"
+            f"{' *' if improved else ''}")
+        if on_epoch is not None:
+            on_epoch(dict(row))
+    doc = document()
+    _write_json(out / "metrics.json", doc)
+    return doc
+
+
+def evaluate_checkpoint(weights: str | os.PathLike[str], clips: Sequence[Clip], *,
+                        segments: int | None = None, size: int | None = None,
+                        batch_size: int = 8,
+                        workers: int = 2, positive_label: str | None = "fight",
+                        target_precision: float = 0.9,
+                        cache_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Accuracy, per-class P/R/F1, confusion matrix (and threshold) of a checkpoint on clips.
+
+    ``segments`` / ``size`` default to the ones the checkpoint was trained with (else 8, 224).
+    """
+    checkpoint = read_checkpoint(weights)
+    if checkpoint.arch is None or checkpoint.labels is None:
+        raise ModelError(f"{weights} is not a Vigil checkpoint (no arch / labels)")
+    trained = checkpoint.extra.get("config") or {}
+    segments = segments or int(trained.get("segments", 8))
+    size = size or int(trained.get("size", 224))
+    loaded = models.build(checkpoint.arch, weights=str(weights))
+    labels = loaded.info.labels
+    dataset = ClipDataset(clips, labels=labels, segments=segments, size=size, train=False,
+                          cache_dir=cache_dir)
+    dataset.prepare(workers=workers)
+    result = evaluate(loaded.module, DataLoader(dataset, batch_size=batch_size),
+                      spec=loaded.info.input_spec)
+    summary = summarize(result.probabilities, result.targets, labels=labels)
+    summary["loss"] = result.loss
+    summary["clips"] = len(dataset)
+    summary["segments"], summary["size"] = segments, size
+    if positive_label in labels and len(result.targets):
+        summary["threshold_at_precision"] = threshold_at_precision(
+            result.probabilities, result.targets, positive=labels.index(positive_label),
+            target_precision=target_precision)
+    return summary
+
+
+def _epochs_since_best(history: Sequence[dict[str, Any]]) -> int:
+    stale = 0
+    for row in history:
+        stale = 0 if row.get("improved") else stale + 1
+    return stale
+
+
+def _write_json(path: Path, doc: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(doc, indent=2, default=_plain), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
