@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 import shlex
 from pathlib import Path
 
@@ -155,7 +154,8 @@ def test_unsafe_or_invalid_files_are_refused(tmp_path: Path, payload: str) -> No
     if payload == "runs_shell_zip":
         torch.save({"fc.weight": _RunsShell(marker)}, path)
     elif payload == "runs_shell_raw_pickle":
-        path.write_bytes(pickle.dumps(_RunsShell(marker), protocol=2))  # never unpickled here
+        # torch's legacy (non-zip) format: a bare pickle stream; never unpickled here
+        torch.save(_RunsShell(marker), path, _use_new_zipfile_serialization=False)
     elif payload == "object":
         torch.save({"x": _Plain()}, path)
     else:

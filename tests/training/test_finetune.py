@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 
 import pytest
@@ -70,7 +69,7 @@ def test_pickled_checkpoint_is_refused(tmp_path: Path, tiny_manifest: Path,
     torch.save({"format": "vigil.checkpoint/1", "payload": Evil()}, fake)
     with pytest.raises(ModelError, match="refused"):
         models.build("tsn_efficientnet_lite0", weights=str(fake))
-    fake.write_bytes(pickle.dumps(Evil()))
+    torch.save(Evil(), fake, _use_new_zipfile_serialization=False)  # a bare pickle stream
     clips = load_manifest(tiny_manifest)
     with pytest.raises(ModelError):
         finetune(clips[:2], clips[-2:], out_dir=tmp_path, config=TINY)
