@@ -97,8 +97,6 @@ def test_real_clips_give_valid_results_and_playable_video(name: str, samples_dir
 
 
 def test_watched_labels_drive_scores_and_events(samples_dir: Path, tmp_path: Path):
-    labels = get("r3d_18")
-    assert labels  # registry entry exists
     config = PipelineConfig(**FAST, labels=("arm wrestling", "punching person (boxing)"),
                             events=EventRules(enter_threshold=0.001, exit_threshold=0.001),
                             render=False)
