@@ -166,7 +166,7 @@ class PipelineConfig:
     """Late-fusion weight per modality (missing ones count 1.0): fused probabilities are the
     weighted average of the streams' softmax scores."""
     flow_method: str = "dis"
-    """``dis`` (DIS fast), ``dis_ultrafast``, ``dis_medium``, ``farneback``, ``tvl1``, ``raft``."""
+    """``dis`` (DIS ultrafast), ``dis_fast``, ``dis_medium``, ``farneback``, ``tvl1``, ``raft``."""
     flow_cache_dir: str | None = None
     """Where computed flow is cached per video; ``None`` uses ``$VIGIL_FLOW_CACHE_DIR`` or none."""
 

@@ -1,7 +1,9 @@
 """Analysis stream options (modalities, fusion weights, flow method): API, form, pipeline."""
 from __future__ import annotations
 
-from webapp.videos.forms import AnalysisOptionsForm
+import re
+
+from webapp.videos.forms import AnalysisOptionsForm, flow_method_choices
 from webapp.videos.models import Analysis
 from webapp.videos.services import pipeline_config
 
@@ -50,3 +52,16 @@ def test_form_parses_fusion_weights(model_version):
     assert options["flow_method"] == "dis"
     bad = AnalysisOptionsForm(data={"model_version": model_version.pk, "fusion_weights": "rgb"})
     assert not bad.is_valid() and "fusion_weights" in bad.errors
+
+
+def test_upload_page_shows_each_flow_methods_measured_cost(client, user, password, model_version):
+    client.login(username=user.username, password=password)
+    page = client.get("/videos/upload/").content.decode()
+    costs = {}
+    for method, label in flow_method_choices():
+        assert f'value="{method}"' in page and label in page
+        number = re.search(r"~([\d.]+) (s|min) of CPU", label)
+        if number:
+            costs[method] = float(number[1]) * (60 if number[2] == "min" else 1)
+    assert costs["tvl1"] > 20 * costs["dis"]  # TV-L1 is the slow, paper-faithful choice
+    assert "raft (GPU only)" in page
