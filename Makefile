@@ -1,10 +1,13 @@
-.PHONY: run test lint bench setup
+.PHONY: run test lint bench setup stack
 
 run:            ## set up and start web + worker on the embedded defaults (SQLite, local broker)
 	scripts/run.sh
 
 test:           ## the whole test suite (ruff + pytest) against real PostgreSQL/Redis/Celery/Chromium
 	scripts/test.sh
+
+stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATABASE_URL/REDIS_URL
+	scripts/stack.sh
 
 lint:
 	.venv/bin/ruff check .

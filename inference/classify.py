@@ -1,6 +1,8 @@
 """Batched, device-aware scoring of clips: uint8 frames in, per-class probabilities out."""
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,6 +20,37 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
+def amp_dtype_for(device: torch.device | str, *, enabled: bool = True,
+                  bf16_supported: bool | None = None) -> torch.dtype | None:
+    """Autocast dtype for ``device``: bf16 where the GPU supports it, else fp16; ``None``
+    (plain float32, numerics unchanged) on CPU or when ``enabled`` is false.
+
+    ``bf16_supported`` defaults to ``torch.cuda.is_bf16_supported()``.
+    """
+    if not enabled or torch.device(device).type != "cuda":
+        return None
+    if bf16_supported is None:
+        bf16_supported = torch.cuda.is_bf16_supported()
+    return torch.bfloat16 if bf16_supported else torch.float16
+
+
+def autocast_for(device: torch.device | str, dtype: torch.dtype | None
+                 ) -> contextlib.AbstractContextManager:
+    """``torch.autocast`` on ``device`` with ``dtype``; a no-op context when ``dtype`` is None."""
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
+
+
+def release_cuda_memory() -> bool:
+    """Return cached CUDA blocks to the driver (between jobs); ``True`` when CUDA was in use."""
+    if not (torch.cuda.is_available() and torch.cuda.is_initialized()):
+        return False
+    gc.collect()
+    torch.cuda.empty_cache()
+    return True
+
+
 class Classifier:
     """Wraps a video model: ``(B, T, H, W, C)`` uint8 clips -> ``(B, K)`` softmax probabilities.
 
@@ -33,9 +66,13 @@ class Classifier:
     """
 
     def __init__(self, module: torch.nn.Module, *, spec: InputSpec, device: str = "cpu",
-                 num_threads: int | None = None, amp_dtype: torch.dtype | None = None,
+                 num_threads: int | None = None, amp_dtype: torch.dtype | str | None = "auto",
                  fold_bn: bool = True) -> None:
-        """``fold_bn=False`` when the module's BatchNorms are already folded (saves a copy)."""
+        """``fold_bn=False`` when the module's BatchNorms are already folded (saves a copy).
+
+        ``amp_dtype``: ``"auto"`` (:func:`amp_dtype_for`: bf16/fp16 on CUDA, float32 on CPU),
+        a dtype (CUDA only), or ``None`` for float32 everywhere.
+        """
         self.device = resolve_device(device)
         if num_threads:
             torch.set_num_threads(num_threads)
@@ -54,6 +91,8 @@ class Classifier:
                 except RuntimeError:  # RNN weights: keep the default layout
                     pass
         self.module = module
+        if amp_dtype == "auto":
+            amp_dtype = amp_dtype_for(self.device)
         self.amp_dtype = amp_dtype if self.device.type == "cuda" else None
         self.modality = spec.modalities[0]
         shape = {"rgb": (1, 3, 1, 1, 1), "flow": (1, 1, 1, 1, 1), "rgbdiff": (3,)}[self.modality]
@@ -80,10 +119,7 @@ class Classifier:
     @torch.inference_mode()
     def forward(self, batch: torch.Tensor) -> np.ndarray:
         """Model + softmax on an already prepared ``(B, C, T, H, W)`` batch."""
-        if self.amp_dtype is not None:
-            with torch.autocast(device_type="cuda", dtype=self.amp_dtype):
-                logits = self.module(batch)
-        else:
+        with autocast_for(self.device, self.amp_dtype):
             logits = self.module(batch)
         return torch.softmax(logits.float(), dim=1).cpu().numpy()
 

@@ -36,6 +36,9 @@ _IMAGE_MAGIC = (
     (b"MM\x00*", "TIFF"),
 )
 _AUDIO_MAGIC = ((b"ID3", "MP3"), (b"fLaC", "FLAC"), (b"#!AMR", "AMR"))
+_DOCUMENT_MAGIC = ((b"PK\x03\x04", "a ZIP archive"), (b"%PDF-", "a PDF document"),
+                   (b"#!", "a script"))
+_MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe")
 _MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot"}
 
 
@@ -87,6 +90,11 @@ def sniff_container(head: bytes) -> str:
                             code="no_video_stream")
     if head.startswith(b"\x7fELF") or head.startswith(b"MZ"):
         raise VideoRejected("this is an executable, not a video", code="not_a_video")
+    for magic, name in _DOCUMENT_MAGIC:
+        if stripped.startswith(magic):
+            raise VideoRejected(f"this is {name}, not a video", code="not_a_video")
+    if stripped.startswith(b"<") and any(tag in stripped[:1024].lower() for tag in _MARKUP):
+        raise VideoRejected("this is an HTML/XML document, not a video", code="not_a_video")
     if _looks_like_text(head):
         raise VideoRejected("this is a text file, not a video", code="not_a_video")
     raise VideoRejected("unrecognised file format: not a supported video container",
@@ -120,7 +128,7 @@ def open_container(path: str, *, demuxer: str, timeout_sec: float,
             metadata_errors="ignore",
         )
     except av.error.InvalidDataError as exc:
-        raise _corrupt(exc) from None
+        raise _corrupt(exc, cut_short=demuxer == "mov" and _mov_cut_short(path)) from None
     except av.error.FFmpegError as exc:
         raise VideoRejected(f"the file could not be opened as a video ({_reason(exc)})",
                             code="corrupt") from None
@@ -134,12 +142,33 @@ def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
-def _corrupt(exc: BaseException) -> VideoRejected:
-    text = str(exc).lower()
-    if "moov atom not found" in text or "end of file" in text or "truncat" in text:
+def _corrupt(exc: BaseException, *, cut_short: bool = False) -> VideoRejected:
+    # The reason only: ``str(exc)`` also holds the file's path, which says nothing.
+    text = _reason(exc).lower()
+    if cut_short or "end of file" in text or "truncat" in text:
         return VideoRejected("the file is truncated (its index or data ends early)",
                              code="truncated")
     return VideoRejected(f"the file is corrupt or not a video ({_reason(exc)})", code="corrupt")
+
+
+def _mov_cut_short(path: str) -> bool:
+    """True when the MP4/MOV's last top-level box ends past the end of the file (a cut copy:
+    FFmpeg then only says the index is missing or the data is invalid)."""
+    size = os.path.getsize(path)
+    position = 0
+    with open(path, "rb") as fh:
+        while position + 8 <= size:
+            fh.seek(position)
+            header = fh.read(16)
+            box_size = int.from_bytes(header[:4], "big")
+            if box_size == 1 and len(header) == 16:  # 64-bit size follows the type
+                box_size = int.from_bytes(header[8:16], "big")
+            if box_size == 0:  # "up to the end of the file"
+                return False
+            if box_size < 8:
+                return False  # not a box: corrupt rather than cut
+            position += box_size
+    return position > size
 
 
 def display_rotation(frame: av.VideoFrame) -> int:
@@ -289,6 +318,9 @@ def _scan_packets(
     except av.error.FFmpegError as exc:
         raise VideoRejected(f"the video data cannot be read ({_reason(exc)})",
                             code="corrupt") from None
+    if frame_count == 0:
+        # E.g. an MP4 whose samples live in another file (its 'dref' is never followed).
+        raise VideoRejected("the video stream holds no frames in this file", code="corrupt")
     if rotation is None:
         raise VideoRejected("no frame of the video stream could be decoded", code="corrupt")
     if first_pts is None:

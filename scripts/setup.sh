@@ -24,11 +24,20 @@ if [ "${1:-}" = "--test" ]; then
   command -v ffprobe >/dev/null || missing+=(ffmpeg)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "please install: ${missing[*]} (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
       exit 1
     fi
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # A validator for docker-compose.yml (Debian ships compose 1.29; no Docker engine needed).
+  # Without one, tests/webapp/test_deploy_files.py still checks the file's structure.
+  if ! command -v docker-compose >/dev/null && ! docker compose version >/dev/null 2>&1 \
+      && [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends docker-compose >/dev/null) \
+      || echo "docker-compose could not be installed; its config check is skipped" >&2
   fi
 fi

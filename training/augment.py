@@ -62,17 +62,23 @@ def color_jitter(clip: np.ndarray, *, rng: np.random.Generator, brightness: floa
 
 
 class TrainTransform:
-    """Multi-scale corner crop to ``size``, then flip (p=0.5) and colour jitter (p=``color_p``)."""
+    """Multi-scale corner crop to ``size``, then flip (p=0.5) and colour jitter (p=``color_p``).
+
+    ``corner_crop`` False: crops at random positions; ``scale_jitter`` False: crops of the
+    full short side only."""
 
     def __init__(self, *, size: int, flip: bool = True, color_p: float = 0.8,
-                 seed: int = 0) -> None:
+                 corner_crop: bool = True, scale_jitter: bool = True, seed: int = 0) -> None:
         self.size = size
         self.flip = flip
         self.color_p = color_p
+        self.corner_crop = corner_crop
+        self.scales = TSN_SCALES if scale_jitter else (1.0,)
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, clip: np.ndarray) -> np.ndarray:
-        out = multiscale_crop(clip, size=self.size, rng=self.rng)
+        out = multiscale_crop(clip, size=self.size, rng=self.rng, scales=self.scales,
+                              corners=self.corner_crop)
         if self.flip and self.rng.random() < 0.5:
             out = hflip(out)
         if self.color_p and self.rng.random() < self.color_p:

@@ -46,12 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     ft.add_argument("--train-bn", action="store_true",
                     help="update BatchNorm running statistics (default: kept, partial BN)")
     ft.add_argument("--patience", type=int, default=d.patience)
+    for name, what in (("corner-crop", "TSN corner cropping (else random positions)"),
+                       ("scale-jitter", "multi-scale crops"), ("color-jitter", "colour jitter"),
+                       ("flip", "horizontal flips")):
+        ft.add_argument(f"--no-{name}", action="store_true", help=f"augmentation: no {what}")
     ft.add_argument("--segments", type=int, default=d.segments)
     ft.add_argument("--size", type=int, default=d.size, help="training crop size (px)")
     ft.add_argument("--workers", type=int, default=d.workers, help="decoding threads")
     ft.add_argument("--seed", type=int, default=d.seed)
     ft.add_argument("--cache-dir", default=None, help="keep decoded frames as .npy here")
     ft.add_argument("--no-resume", action="store_true")
+    ft.add_argument("--device", default=d.device, help="cpu, cuda, cuda:N or auto")
+    ft.add_argument("--no-amp", action="store_true", help="float32 on CUDA too")
     ev = sub.add_parser("evaluate", help="evaluate a checkpoint on a manifest split")
     ev.add_argument("manifest")
     ev.add_argument("--weights", required=True)
@@ -86,7 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 momentum=args.momentum, weight_decay=args.weight_decay, dropout=args.dropout,
                 train_blocks=args.train_blocks, balanced=args.balanced,
                 freeze_bn=not args.train_bn, patience=args.patience,
-                segments=args.segments, size=args.size, workers=args.workers, seed=args.seed)
+                corner_crop=not args.no_corner_crop, scale_jitter=not args.no_scale_jitter,
+                color_jitter=not args.no_color_jitter, flip=not args.no_flip,
+                segments=args.segments, size=args.size, workers=args.workers, seed=args.seed,
+                device=args.device, amp=not args.no_amp)
             doc = finetune([c for c in clips if c.split == args.train_split],
                            [c for c in clips if c.split == args.val_split], out_dir=args.out,
                            config=config, resume=not args.no_resume, cache_dir=args.cache_dir,

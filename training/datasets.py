@@ -1,8 +1,10 @@
 """Clip lists (CSV manifest, folder-per-class), grouped splits, and a cached TSN Dataset.
 
-A manifest is a CSV with columns ``path,label,split,source,license``; paths are relative to the
-manifest's folder. Every row is checked before anything is returned, and one
-:class:`ManifestError` lists all bad rows with their line numbers.
+A manifest is a CSV with columns ``path,label,split,source,license`` and an optional ``group``
+(the clip's source-video key; without it the group comes from the file name, see
+:func:`source_group`); paths are relative to the manifest's folder (or absolute). Every row is
+checked before anything is returned, and one :class:`ManifestError` lists all bad rows with their
+line numbers.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import hashlib
 import os
 import random
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -58,12 +61,14 @@ class Clip:
 
 
 def load_manifest(path: str | os.PathLike[str], *, splits: Iterable[str] | None = TRAIN_SPLITS,
-                  check_decode: bool = True) -> list[Clip]:
+                  check_decode: bool = True,
+                  on_progress: Callable[[int, int], None] | None = None) -> list[Clip]:
     """Clips of ``splits`` (None: all) from a CSV manifest, after validating every row.
 
     Checks: required columns, known split, non-empty label (except ``sample`` rows), existing
     file, and (``check_decode``) that :func:`inference.probe.probe` accepts the file. Raises one
-    :class:`ManifestError` listing every bad row; returns nothing partially.
+    :class:`ManifestError` listing every bad row; returns nothing partially. ``on_progress(done,
+    total)`` is called after each row.
     """
     manifest = Path(path)
     root = manifest.parent
@@ -79,7 +84,9 @@ def load_manifest(path: str | os.PathLike[str], *, splits: Iterable[str] | None 
             rows = [(reader.line_num, row) for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ManifestError(str(manifest), [(0, f"cannot read the manifest ({exc})")]) from exc
-    for line, row in rows:
+    for done, (line, row) in enumerate(rows, start=1):
+        if on_progress is not None:
+            on_progress(done - 1, len(rows))
         rel = (row.get("path") or "").strip()
         label = (row.get("label") or "").strip()
         split = (row.get("split") or "").strip()
@@ -101,7 +108,8 @@ def load_manifest(path: str | os.PathLike[str], *, splits: Iterable[str] | None 
             continue
         if wanted is not None and split not in wanted:
             continue
-        clips.append(Clip(path=str(full), label=label, split=split, group=source_group(rel),
+        group = (row.get("group") or "").strip() or source_group(rel)
+        clips.append(Clip(path=str(full), label=label, split=split, group=group,
                           source=(row.get("source") or "").strip(),
                           license=(row.get("license") or "").strip(), line=line))
     if problems:
@@ -109,11 +117,13 @@ def load_manifest(path: str | os.PathLike[str], *, splits: Iterable[str] | None 
     return clips
 
 
-def load_folder(root: str | os.PathLike[str], *, check_decode: bool = True) -> list[Clip]:
+def load_folder(root: str | os.PathLike[str], *, check_decode: bool = True,
+                on_progress: Callable[[int, int], None] | None = None) -> list[Clip]:
     """Clips from a folder-per-class layout ``root/<label>/<clip>`` (UCF101 / HMDB51 style).
 
     Splits are left empty (``""``): assign them with :func:`grouped_split`. Groups come from
     UCF101's ``v_<Class>_gNN_cNN`` names (the source video ``gNN``), else the file stem.
+    ``on_progress(done, total)`` is called before each file.
     """
     base = Path(root)
     if not base.is_dir():
@@ -123,6 +133,8 @@ def load_folder(root: str | os.PathLike[str], *, check_decode: bool = True) -> l
     files = sorted(p for d in sorted(base.iterdir()) if d.is_dir() for p in d.iterdir()
                    if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
     for number, file in enumerate(files, start=1):
+        if on_progress is not None:
+            on_progress(number - 1, len(files))
         if check_decode:
             try:
                 probe(str(file))
@@ -148,13 +160,29 @@ def source_group(name: str) -> str:
 
 def grouped_split(clips: Sequence[Clip], *, fractions: tuple[float, float, float] = (0.7, 0.15,
                   0.15), seed: int = 0, group: Callable[[Clip], str] = lambda c: c.group,
-                  ) -> list[Clip]:
+                  stratify: bool = False) -> list[Clip]:
     """Assign ``train``/``val``/``test`` by source group (no group spans two splits).
 
     Groups are shuffled with ``seed`` and filled greedily into the splits by clip count.
+    ``stratify``: split the groups of each label separately (a group counts for its most
+    common label), so every class gets its share of each split.
     """
     if len(fractions) != 3 or any(f < 0 for f in fractions) or sum(fractions) <= 0:
         raise ValueError("fractions must be three non-negative numbers")
+    if stratify:
+        votes: dict[str, Counter[str]] = {}
+        for clip in clips:
+            votes.setdefault(group(clip), Counter())[clip.label] += 1
+        # most common label; ties go to the alphabetically first
+        stratum = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                   for key, c in votes.items()}
+        assigned: dict[int, Clip] = {}
+        for label in sorted(set(stratum.values())):
+            members = [i for i, c in enumerate(clips) if stratum[group(c)] == label]
+            split = grouped_split([clips[i] for i in members], fractions=fractions,
+                                  seed=seed, group=group)
+            assigned.update(zip(members, split, strict=True))
+        return [assigned[i] for i in range(len(clips))]
     groups: dict[str, list[int]] = {}
     for i, clip in enumerate(clips):
         groups.setdefault(group(clip), []).append(i)

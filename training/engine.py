@@ -9,15 +9,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from inference.classify import autocast_for
 from inference.types import InputSpec
 
 
 def to_input(clips: torch.Tensor, spec: InputSpec) -> torch.Tensor:
     """``(B, T, H, W, C)`` uint8 -> ``(B, C, T, H, W)`` float normalised by ``spec``."""
     x = clips.permute(0, 4, 1, 2, 3).float().div_(255.0)
-    mean = torch.tensor(spec.mean).view(1, 3, 1, 1, 1)
-    std = torch.tensor(spec.std).view(1, 3, 1, 1, 1)
+    mean = torch.tensor(spec.mean, device=x.device).view(1, 3, 1, 1, 1)
+    std = torch.tensor(spec.std, device=x.device).view(1, 3, 1, 1, 1)
     return (x - mean) / std
+
+
+def grad_scaler_for(amp_dtype: torch.dtype | None) -> torch.amp.GradScaler | None:
+    """A CUDA ``GradScaler`` for fp16 autocast (bf16 and float32 need none)."""
+    return torch.amp.GradScaler("cuda") if amp_dtype == torch.float16 else None
 
 
 @dataclass(frozen=True)
@@ -34,24 +40,40 @@ def train_one_epoch(model: nn.Module, batches: Iterable[tuple[torch.Tensor, torc
                     optimizer: torch.optim.Optimizer, spec: InputSpec,
                     prepare: Callable[[nn.Module], None] | None = None,
                     label_smoothing: float = 0.0, clip_grad: float | None = 20.0,
-                    ) -> dict[str, float]:
+                    device: torch.device | str = "cpu", amp_dtype: torch.dtype | None = None,
+                    scaler: torch.amp.GradScaler | None = None) -> dict[str, float]:
     """Train over ``batches``; returns ``{"loss", "accuracy", "clips"}`` (mean cross-entropy).
 
     ``prepare(model)`` runs after ``model.train()`` (e.g. to put frozen layers back in eval).
+    Batches move to ``device`` (the model must be there); ``amp_dtype`` runs the forward pass
+    under autocast (CUDA), with ``scaler`` (:func:`grad_scaler_for`) scaling fp16 losses.
     """
+    device = torch.device(device)
     model.train()
     if prepare is not None:
         prepare(model)
     total_loss, correct, seen = 0.0, 0, 0
     params = [p for p in model.parameters() if p.requires_grad]
-    for clips, targets in batches:
-        logits = model(to_input(clips, spec))
+    for batch_clips, batch_targets in batches:
+        clips = batch_clips.to(device, non_blocking=True)
+        targets = batch_targets.to(device, non_blocking=True)
+        with autocast_for(device, amp_dtype):
+            logits = model(to_input(clips, spec))
+        logits = logits.float()
         loss = F.cross_entropy(logits, targets, label_smoothing=label_smoothing)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        if clip_grad:
-            nn.utils.clip_grad_norm_(params, clip_grad)
-        optimizer.step()
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            if clip_grad:
+                scaler.unscale_(optimizer)
+                nn.utils.clip_grad_norm_(params, clip_grad)
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            if clip_grad:
+                nn.utils.clip_grad_norm_(params, clip_grad)
+            optimizer.step()
         total_loss += float(loss.detach()) * len(targets)
         correct += int((logits.argmax(dim=1) == targets).sum())
         seen += len(targets)
@@ -60,13 +82,17 @@ def train_one_epoch(model: nn.Module, batches: Iterable[tuple[torch.Tensor, torc
 
 @torch.inference_mode()
 def evaluate(model: nn.Module, batches: Iterable[tuple[torch.Tensor, torch.Tensor]], *,
-             spec: InputSpec) -> EvalResult:
+             spec: InputSpec, device: torch.device | str = "cpu",
+             amp_dtype: torch.dtype | None = None) -> EvalResult:
     """Evaluate in ``eval()`` mode: mean loss, accuracy and softmax probabilities."""
     model.eval()
+    device = torch.device(device)
     probs, labels = [], []
     total_loss, seen = 0.0, 0
     for clips, targets in batches:
-        logits = model(to_input(clips, spec))
+        with autocast_for(device, amp_dtype):
+            logits = model(to_input(clips.to(device, non_blocking=True), spec))
+        logits = logits.float().cpu()
         total_loss += float(F.cross_entropy(logits, targets, reduction="sum"))
         seen += len(targets)
         probs.append(logits.softmax(dim=1).numpy())

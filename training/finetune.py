@@ -11,7 +11,7 @@ import math
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,13 @@ from torch import nn
 from torch.utils.data import DataLoader, WeightedRandomSampler
 
 from inference import models
-from inference.errors import ModelError
+from inference.classify import amp_dtype_for, resolve_device
+from inference.errors import Cancelled, ModelError
 from inference.models.backbones import BACKBONES
 from inference.models.weights import read_checkpoint, save_checkpoint
 from training.augment import TrainTransform
 from training.datasets import Clip, ClipDataset, labels_of
-from training.engine import evaluate, train_one_epoch
+from training.engine import evaluate, grad_scaler_for, train_one_epoch
 from training.metrics import summarize, threshold_at_precision
 
 
@@ -60,14 +61,35 @@ class FinetuneConfig:
     seed: int = 0
     positive_label: str | None = "fight"
     target_precision: float = 0.9
+    corner_crop: bool = True
+    """Augmentation: TSN corner cropping (else random crop positions)."""
+    scale_jitter: bool = True
+    """Augmentation: multi-scale crops (else the full short side)."""
+    color_jitter: bool = True
+    """Augmentation: brightness / contrast / saturation jitter."""
+    flip: bool = True
+    """Augmentation: horizontal flips."""
+    device: str = "cpu"
+    """``cpu``, ``cuda``, ``cuda:N`` or ``auto`` (CUDA when present)."""
+    amp: bool = True
+    """Mixed precision on CUDA (bf16 where supported, else fp16 with a GradScaler)."""
 
 
 def backbone_name(model: str) -> str:
-    """``tsn_efficientnet_lite0[.flow]`` -> ``efficientnet_lite0``."""
-    name = model.split(".", maxsplit=1)[0].removeprefix("tsn_")
+    """``tsn_efficientnet_lite0[_stats][.flow]`` -> ``efficientnet_lite0``."""
+    name = model.split(".", maxsplit=1)[0].removeprefix("tsn_").removesuffix("_stats")
     if not model.startswith("tsn_") or name not in BACKBONES:
         raise ModelError(f"fine-tuning supports TSN models (tsn_<backbone>), not {model!r}")
     return name
+
+
+def head_of(module: nn.Module, model: str) -> nn.Linear:
+    """The classifier a fine-tuning run replaces: the TSN's own ``head`` (``stats``
+    consensus) or the backbone's last linear layer (``avg``)."""
+    head = getattr(module, "head", None)
+    if isinstance(head, nn.Linear):
+        return head
+    return getattr(module.backbone, BACKBONES[backbone_name(model)].head)
 
 
 def prepare_model(module: nn.Module, *, model: str, num_classes: int, dropout: float,
@@ -75,8 +97,12 @@ def prepare_model(module: nn.Module, *, model: str, num_classes: int, dropout: f
     """New ``num_classes`` head, dropout, and ``requires_grad`` off up to the trainable tail."""
     spec = BACKBONES[backbone_name(model)]
     backbone = module.backbone
-    old: nn.Linear = getattr(backbone, spec.head)
-    setattr(backbone, spec.head, nn.Linear(old.in_features, num_classes))
+    old = head_of(module, model)
+    if getattr(module, "head", None) is old:
+        module.head = nn.Linear(old.in_features, num_classes)
+        module.dropout.p = dropout
+    else:
+        setattr(backbone, spec.head, nn.Linear(old.in_features, num_classes))
     if isinstance(getattr(backbone, "_dropout", None), nn.Dropout):
         backbone._dropout.p = dropout
     if train_blocks < 0:
@@ -91,7 +117,7 @@ def prepare_model(module: nn.Module, *, model: str, num_classes: int, dropout: f
     else:  # torchvision ResNet stages
         stages = [getattr(backbone, f"layer{i}") for i in range(1, 5)]
         tail = stages[-train_blocks:] if train_blocks else []
-    for part in [*tail, getattr(backbone, spec.head)]:
+    for part in [*tail, head_of(module, model)]:
         for p in part.parameters():
             p.requires_grad_(True)
     return module
@@ -110,7 +136,7 @@ def make_optimizer(module: nn.Module, config: FinetuneConfig) -> torch.optim.Opt
     """AdamW (``betas[0] = momentum``) or SGD with Nesterov momentum over the trainable
     parameters: the head at ``lr``, the backbone tail at ``lr * backbone_lr_mult`` (each
     group's ``lr_scale`` is kept for the schedule)."""
-    head = getattr(module.backbone, BACKBONES[backbone_name(config.model)].head)
+    head = head_of(module, config.model)
     head_ids = {id(p) for p in head.parameters()}
     trainable = [p for p in module.parameters() if p.requires_grad]
     groups = [g for g in (
@@ -137,12 +163,15 @@ def cosine_lr(base: float, epoch: int, epochs: int) -> float:
 def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir: str
              | os.PathLike[str], config: FinetuneConfig | None = None,
              on_epoch: Callable[[dict[str, Any]], None] | None = None, resume: bool = True,
+             should_stop: Callable[[], bool] | None = None,
              cache_dir: str | os.PathLike[str] | None = None,
              log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Fine-tune ``config.model`` on ``train_clips``, early-stopping on ``val_clips`` accuracy.
 
     Resumes from ``out_dir/last.pt`` when present (and ``resume``); calls ``on_epoch`` with each
     epoch's metrics dict and rewrites ``metrics.json``. Returns the ``metrics.json`` document.
+    ``should_stop()`` is asked before every batch; when true, :class:`Cancelled` is raised
+    (``last.pt`` keeps the last finished epoch).
     """
     config = config or FinetuneConfig()
     say = log or (lambda _msg: None)
@@ -152,10 +181,17 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
     if len(labels) < 2:
         raise ValueError(f"need at least two labels, got {labels}")
     torch.manual_seed(config.seed)
-    loaded = models.build(config.model, weights=config.init_weights, seed=config.seed)
+    init_weights = config.init_weights
+    if init_weights == "default" and models.get(config.model).default_weights is None:
+        init_weights = f"backbone:{backbone_name(config.model)}"  # ImageNet backbone, new head
+    loaded = models.build(config.model, weights=init_weights, seed=config.seed)
     spec = loaded.info.input_spec
     module = prepare_model(loaded.module, model=config.model, num_classes=len(labels),
                            dropout=config.dropout, train_blocks=config.train_blocks)
+    device = resolve_device(config.device)
+    module = module.to(device)
+    amp_dtype = amp_dtype_for(device, enabled=config.amp)
+    scaler = grad_scaler_for(amp_dtype)
     optimizer = make_optimizer(module, config)
 
     history: list[dict[str, Any]] = []
@@ -176,7 +212,9 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
         start_epoch = int(checkpoint.extra["epoch"]) + 1
         say(f"resumed from {last_path} at epoch {start_epoch}")
 
-    transform = TrainTransform(size=config.size, seed=config.seed)
+    transform = TrainTransform(size=config.size, seed=config.seed, flip=config.flip,
+                               color_p=0.8 if config.color_jitter else 0.0,
+                               corner_crop=config.corner_crop, scale_jitter=config.scale_jitter)
     train_set = ClipDataset(train_clips, labels=labels, segments=config.segments, size=config.size,
                             train=True, transform=transform, cache_dir=cache_dir, seed=config.seed)
     val_set = ClipDataset(val_clips, labels=labels, segments=config.segments, size=config.size,
@@ -215,9 +253,12 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
         lr = cosine_lr(config.lr, epoch - 1, config.epochs)
         for group in optimizer.param_groups:
             group["lr"] = lr * group["lr_scale"]
-        train = train_one_epoch(module, train_loader, optimizer=optimizer, spec=spec,
-                                prepare=lambda m: freeze_norms(m, all_norms=config.freeze_bn))
-        result = evaluate(module, val_loader, spec=spec)
+        train = train_one_epoch(module, _stoppable(train_loader, should_stop),
+                                optimizer=optimizer, spec=spec,
+                                prepare=lambda m: freeze_norms(m, all_norms=config.freeze_bn),
+                                device=device, amp_dtype=amp_dtype, scaler=scaler)
+        result = evaluate(module, _stoppable(val_loader, should_stop), spec=spec, device=device,
+                          amp_dtype=amp_dtype)
         summary = summarize(result.probabilities, result.targets, labels=labels)
         row: dict[str, Any] = {
             "epoch": epoch, "lr": lr, "train_loss": train["loss"],
@@ -235,7 +276,7 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
         row["improved"] = improved
         history.append(row)
         stale = 0 if improved else stale + 1
-        state = module.state_dict()
+        state = {k: v.detach().cpu() for k, v in module.state_dict().items()}
         if improved:
             best = {k: row[k] for k in ("epoch", "val_accuracy", "val_loss", "val_macro_f1")}
             save_checkpoint(out / "best.pt", arch=config.model, state_dict=state, labels=labels,
@@ -287,6 +328,14 @@ def evaluate_checkpoint(weights: str | os.PathLike[str], clips: Sequence[Clip], 
             result.probabilities, result.targets, positive=labels.index(positive_label),
             target_precision=target_precision)
     return summary
+
+
+def _stoppable(batches: Iterable[Any], should_stop: Callable[[], bool] | None) -> Iterator[Any]:
+    """``batches``, raising :class:`Cancelled` before a batch once ``should_stop()`` is true."""
+    for batch in batches:
+        if should_stop is not None and should_stop():
+            raise Cancelled("training cancelled")
+        yield batch
 
 
 def _epochs_since_best(history: Sequence[dict[str, Any]]) -> int:

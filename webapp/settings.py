@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from webapp.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -21,7 +23,12 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise environ.ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production")
 
-if DEBUG:
+#: ``VIGIL_SECRET_KEY_FILE``: read the key from a file (docker-compose generates one on its
+#: data volume at first start) when ``SECRET_KEY`` is not set.
+_secret_file = env.str("VIGIL_SECRET_KEY_FILE", default="")
+if not env.str("SECRET_KEY", default="") and _secret_file and Path(_secret_file).is_file():
+    SECRET_KEY = Path(_secret_file).read_text(encoding="utf-8").strip()
+elif DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 else:
     SECRET_KEY = env.str("SECRET_KEY")  # required: no default outside DEBUG
@@ -48,9 +55,12 @@ INSTALLED_APPS = [
     "webapp.models_registry",
     "webapp.videos",
     "webapp.alerts",
+    "webapp.datasets",
+    "webapp.training_runs",
 ]
 
 MIDDLEWARE = [
+    "webapp.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "webapp.core.middleware.ContentSecurityPolicyMiddleware",
@@ -145,9 +155,29 @@ MEDIA_ROOT = Path(env.str("VIGIL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 #: Django's live test server from serving MEDIA_ROOT itself (with an empty or path-only
 #: MEDIA_URL it answers matching paths straight from disk, bypassing the checked views).
 MEDIA_URL = "https://media.invalid/"
-#: nginx ``internal`` location mapped to MEDIA_ROOT; when set, file views answer with
-#: ``X-Accel-Redirect`` instead of streaming the bytes from Python.
-VIGIL_MEDIA_ACCEL_REDIRECT = env.str("VIGIL_MEDIA_ACCEL_REDIRECT", default="")
+#: nginx in front (``VIGIL_ACCEL_REDIRECT=1``): after the permission check, file views answer
+#: with ``X-Accel-Redirect: <VIGIL_MEDIA_ACCEL_REDIRECT><name>`` (an nginx ``internal``
+#: location mapped to MEDIA_ROOT) instead of streaming the bytes from Python.
+VIGIL_ACCEL_REDIRECT = env.bool("VIGIL_ACCEL_REDIRECT", default=False)
+VIGIL_MEDIA_ACCEL_REDIRECT = env.str("VIGIL_MEDIA_ACCEL_REDIRECT",
+                                     default="/protected/" if VIGIL_ACCEL_REDIRECT else "")
+#: S3-compatible media (needs ``pip install django-storages[s3]``): set the bucket; credentials
+#: come from the usual ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``. Files are then served
+#: by redirects to presigned URLs valid for ``VIGIL_MEDIA_URL_EXPIRE_SEC`` seconds.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("VIGIL_MEDIA_URL_EXPIRE_SEC", default=300),
+            "file_overwrite": True,
+        },
+    }
 
 # --- Uploads ----------------------------------------------------------------------------------
 VIGIL_MAX_UPLOAD_BYTES = env.int("VIGIL_MAX_UPLOAD_BYTES", default=1024**3)
@@ -158,7 +188,7 @@ FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 # Always spool uploads to disk (the probe needs a path); the first handler enforces the size.
 FILE_UPLOAD_HANDLERS = [
     "webapp.core.uploads.SizeLimitUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "webapp.core.uploads.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -170,6 +200,13 @@ VIGIL_DEFAULT_MODEL = env.str("VIGIL_DEFAULT_MODEL", default="r2plus1d_18")
 VIGIL_DEFAULT_WEIGHTS = env.str("VIGIL_DEFAULT_WEIGHTS", default="default")
 VIGIL_MODEL_DIR = env.str("VIGIL_MODEL_DIR", default=str(BASE_DIR / "models"))
 VIGIL_DEFAULT_DEVICE = env.str("VIGIL_DEFAULT_DEVICE", default="cpu")
+#: Queue of analyses whose device is ``auto`` (the worker uses CUDA when it has a GPU).
+VIGIL_AUTO_QUEUE = env.str("VIGIL_AUTO_QUEUE", default="cpu")
+#: Device of fine-tuning runs and evaluations (``cuda`` when a GPU worker serves the ``gpu``
+#: queue; ``auto`` goes to VIGIL_AUTO_QUEUE and uses the worker's GPU when it has one).
+VIGIL_TRAINING_DEVICE = env.str("VIGIL_TRAINING_DEVICE", default="cpu")
+#: Decoding threads of a training run (clips are decoded once per run, then cached).
+VIGIL_TRAINING_WORKERS = env.int("VIGIL_TRAINING_WORKERS", default=2)
 VIGIL_DEFAULT_SEGMENT_SEC = env.float("VIGIL_DEFAULT_SEGMENT_SEC", default=2.0)
 VIGIL_DEFAULT_STRIDE_SEC = env.float("VIGIL_DEFAULT_STRIDE_SEC", default=1.0)
 VIGIL_DEFAULT_THRESHOLD = env.float("VIGIL_DEFAULT_THRESHOLD", default=0.5)
@@ -186,6 +223,13 @@ VIGIL_MAX_ATTEMPTS = env.int("VIGIL_MAX_ATTEMPTS", default=2)
 VIGIL_TASK_SOFT_TIME_LIMIT = env.int("VIGIL_TASK_SOFT_TIME_LIMIT", default=6 * 3600)
 VIGIL_TASK_TIME_LIMIT = env.int("VIGIL_TASK_TIME_LIMIT", default=6 * 3600 + 300)
 
+#: Where computed optical flow is cached per video (empty: not cached).
+VIGIL_FLOW_CACHE_DIR = env.str("VIGIL_FLOW_CACHE_DIR", default="") or None
+#: Uploads, renders, thumbnails and cached flow older than this many days are deleted by the
+#: beat task ``core.retention`` (0: kept forever). Dataset clips and model files never are.
+VIGIL_RETENTION_DAYS = env.float("VIGIL_RETENTION_DAYS", default=0.0)
+VIGIL_RETENTION_INTERVAL_SEC = env.float("VIGIL_RETENTION_INTERVAL_SEC", default=3600.0)
+
 # --- Alerts -----------------------------------------------------------------------------------
 #: Base of absolute links in webhook bodies and e-mails (no trailing slash).
 VIGIL_PUBLIC_URL = env.str("VIGIL_PUBLIC_URL", default="http://localhost:8000").rstrip("/")
@@ -199,6 +243,9 @@ VIGIL_ALERT_CLIP_MAX_HEIGHT = env.int("VIGIL_ALERT_CLIP_MAX_HEIGHT", default=360
 #: Seconds of context added before and after an incident in its clip.
 VIGIL_ALERT_CLIP_PAD_SEC = env.float("VIGIL_ALERT_CLIP_PAD_SEC", default=0.0)
 VIGIL_ALERT_CLIP_MAX_SEC = env.float("VIGIL_ALERT_CLIP_MAX_SEC", default=60.0)
+#: Dataset imports from a zip: most members, and most bytes once uncompressed.
+VIGIL_DATASET_ZIP_MAX_MEMBERS = env.int("VIGIL_DATASET_ZIP_MAX_MEMBERS", default=20000)
+VIGIL_DATASET_ZIP_MAX_BYTES = env.int("VIGIL_DATASET_ZIP_MAX_BYTES", default=8 * 1024**3)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
                         if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
@@ -243,6 +290,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "videos.watchdog",
         "schedule": VIGIL_WATCHDOG_INTERVAL_SEC,
         "options": {"queue": "cpu", "expires": VIGIL_WATCHDOG_INTERVAL_SEC},
+    },
+    "vigil-training-watchdog": {
+        "task": "training_runs.watchdog",
+        "schedule": VIGIL_WATCHDOG_INTERVAL_SEC,
+        "options": {"queue": "cpu", "expires": VIGIL_WATCHDOG_INTERVAL_SEC},
+    },
+    "vigil-retention": {
+        "task": "core.retention",
+        "schedule": VIGIL_RETENTION_INTERVAL_SEC,
+        "options": {"queue": "cpu", "expires": VIGIL_RETENTION_INTERVAL_SEC},
     },
     "vigil-login-failures-purge": {
         "task": "accounts.login_failures_purge",
@@ -305,11 +362,8 @@ if PRODUCTION:
     if env.bool("VIGIL_BEHIND_TLS_PROXY", default=True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+#: ``json`` (one object per line, with the analysis / training run id) or ``text``.
+VIGIL_LOG_FORMAT = env.str("VIGIL_LOG_FORMAT", default="json" if PRODUCTION else "text")
+if VIGIL_LOG_FORMAT not in ("json", "text"):
+    raise environ.ImproperlyConfigured("VIGIL_LOG_FORMAT must be json or text")
+LOGGING = logging_config(fmt=VIGIL_LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))

@@ -10,7 +10,20 @@ from rest_framework.routers import DefaultRouter
 from webapp.accounts.api import MeView
 from webapp.alerts.api import AlertRuleViewSet, AlertViewSet, DeliveryViewSet, WebhookViewSet
 from webapp.core import views as core_views
+from webapp.core.api import OpsView
+from webapp.datasets.api import (
+    DatasetClipViewSet,
+    DatasetImportViewSet,
+    DatasetViewSet,
+    FeedbackViewSet,
+)
 from webapp.models_registry.api import ModelVersionViewSet
+from webapp.training_runs.api import (
+    CompareView,
+    EvaluationViewSet,
+    RescoreView,
+    TrainingRunViewSet,
+)
 from webapp.videos.api import AnalysisViewSet, VideoViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -22,10 +35,19 @@ router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("datasets", DatasetViewSet, basename="dataset")
+router.register("dataset-clips", DatasetClipViewSet, basename="dataset-clip")
+router.register("dataset-imports", DatasetImportViewSet, basename="dataset-import-job")
+router.register("feedback", FeedbackViewSet, basename="feedback")
+router.register("training-runs", TrainingRunViewSet, basename="training-run")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 api_patterns = [
     path("", include(router.urls)),
     path("me/", MeView.as_view(), name="me"),
+    path("ops/", OpsView.as_view(), name="ops"),
+    path("rescore/", RescoreView.as_view(), name="rescore"),
+    path("compare/", CompareView.as_view(), name="compare"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -33,6 +55,7 @@ api_patterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("ops/", core_views.ops, name="ops"),
     # Admin sign-in goes through the throttled login page.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
@@ -40,4 +63,6 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("webapp.videos.urls")),
     path("", include("webapp.alerts.urls")),
+    path("", include("webapp.datasets.urls")),
+    path("", include("webapp.training_runs.urls")),
 ]

@@ -88,7 +88,9 @@ def build(
 ) -> LoadedModel:
     """Build model ``name`` with ``weights``: ``default``, ``none`` (random), a file path, or
     ``inflate:<backbone>`` (2D ImageNet weights of a backbone inflated into a 3D model whose
-    parameter names match, e.g. ``resnet18_3d`` from ``resnet18``).
+    parameter names match, e.g. ``resnet18_3d`` from ``resnet18``), or ``backbone:<backbone>``
+    (a model with a ``backbone`` attribute gets that 2D backbone's ImageNet weights without its
+    classifier; every other layer is randomly initialised: a start for fine-tuning only).
 
     ``default`` is the entry's public weights, looked up (and downloaded if missing) in
     ``model_dir``; ``none`` seeds torch with ``seed`` so random weights are reproducible.
@@ -97,6 +99,9 @@ def build(
     if weights.startswith("inflate:"):
         module, labels, source = _build_inflated(entry, weights.removeprefix("inflate:"),
                                                  model_dir=model_dir, seed=seed)
+    elif weights.startswith("backbone:"):
+        module, labels, source = _build_on_backbone(entry, weights.removeprefix("backbone:"),
+                                                    model_dir=model_dir, seed=seed)
     elif weights == "none":
         labels = load_label_set(entry.label_set)
         torch.manual_seed(seed)
@@ -158,6 +163,29 @@ def _build_inflated(entry: ModelEntry, backbone: str, *, model_dir: str | None, 
     module = entry.build_module(len(labels))
     load_weights(module, inflate_state_dict(state, module))
     return module, labels, f"inflate:{spec.default_weights}"
+
+
+def _build_on_backbone(entry: ModelEntry, backbone: str, *, model_dir: str | None, seed: int,
+                       ) -> tuple[torch.nn.Module, tuple[str, ...], str]:
+    from inference.models.backbones import BACKBONES  # noqa: PLC0415 - avoids an import cycle
+
+    spec = BACKBONES.get(backbone)
+    if spec is None or spec.default_weights is None:
+        raise ModelError(f"no 2D weights for backbone {backbone!r}; known: "
+                         f"{', '.join(sorted(BACKBONES))}")
+    labels = load_label_set(entry.label_set)
+    torch.manual_seed(seed)
+    module = entry.build_module(len(labels))
+    target = getattr(module, "backbone", None)
+    if target is None:
+        raise ModelError(f"model {entry.name!r} has no 2D backbone to load {backbone!r} into")
+    state = read_checkpoint(fetch_default(spec.default_weights, model_dir=model_dir)).state_dict
+    state = {k: v for k, v in state.items() if not k.startswith(f"{spec.head}.")}
+    if entry.adapt_state_dict is not None:  # e.g. cross-modality first conv for flow
+        state = {k.removeprefix("backbone."): v
+                 for k, v in entry.adapt_state_dict(state).items()}
+    load_weights(target, state)
+    return module, labels, f"backbone:{spec.default_weights}"
 
 
 def _labels_for(

@@ -1,8 +1,13 @@
 """Temporal Segment Networks (Wang et al., ECCV 2016) on a shared 2D backbone.
 
 A window is split into k segments; one snippet per segment goes through the same 2D backbone
-and the snippets' class scores are averaged (the consensus). Modalities, one registry entry
-each (``tsn_<backbone>`` is RGB, ``tsn_<backbone>.flow``, ``tsn_<backbone>.rgbdiff``):
+and the snippets' class scores are averaged (the consensus). ``tsn_<backbone>_stats`` replaces
+the average by a temporal-statistics consensus over the snippets' features: their mean, standard
+deviation and mean absolute difference between consecutive snippets (a cheap motion cue in
+feature space, in the spirit of temporal-difference networks), then one linear layer. It has no
+public weights: fine-tune it from ``backbone:<name>`` (the 2D ImageNet backbone, new head).
+Modalities, one registry entry each (``tsn_<backbone>`` is RGB, ``tsn_<backbone>.flow``,
+``tsn_<backbone>.rgbdiff``):
 
 - ``rgb``: ``(B, 3, k, H, W)``, one frame per snippet;
 - ``flow``: ``(B, 2L, k, H, W)``, L stacked flow pairs (x, y) per snippet;
@@ -31,19 +36,47 @@ SNIPPET_LEN = 5
 MODALITY_CHANNELS = {"rgb": lambda L: 3, "flow": lambda L: 2 * L, "rgbdiff": lambda L: 3 * L}
 
 
-class TSN(nn.Module):
-    """``(B, C, k, H, W)`` -> ``(B, num_classes)``: backbone per snippet, mean of the logits."""
+CONSENSUS = ("avg", "stats")
 
-    def __init__(self, backbone: nn.Module, *, modality: str = "rgb") -> None:
+
+def temporal_stats(features: torch.Tensor) -> torch.Tensor:
+    """``(B, k, D)`` snippet features -> ``(B, 3D)``: mean, std and mean |consecutive diff|."""
+    mean = features.mean(dim=1)
+    std = features.std(dim=1, unbiased=False)
+    if features.shape[1] > 1:
+        diff = (features[:, 1:] - features[:, :-1]).abs().mean(dim=1)
+    else:
+        diff = torch.zeros_like(mean)
+    return torch.cat([mean, std, diff], dim=1)
+
+
+class TSN(nn.Module):
+    """``(B, C, k, H, W)`` -> ``(B, num_classes)``: backbone per snippet, then the consensus.
+
+    ``avg``: the backbone classifies each snippet and the logits are averaged. ``stats``: the
+    backbone's head is removed, :func:`temporal_stats` of the ``(B, k, D)`` features goes
+    through dropout and ``head`` (``Linear(3D, num_classes)``).
+    """
+
+    def __init__(self, backbone: nn.Module, *, modality: str = "rgb", consensus: str = "avg",
+                 head: nn.Linear | None = None, dropout: float = 0.5) -> None:
         super().__init__()
+        if consensus not in CONSENSUS or (consensus == "stats") != (head is not None):
+            raise ValueError(f"consensus {consensus!r} needs a head exactly when it is 'stats'")
         self.backbone = backbone
         self.modality = modality
+        self.consensus = consensus
         self.partial_bn = False
+        if head is not None:
+            self.dropout = nn.Dropout(dropout)
+            self.head = head
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*k, C, H, W)
-        logits = self.backbone(frames)
-        return logits.view(x.shape[0], x.shape[2], -1).mean(dim=1)
+        out = self.backbone(frames).view(x.shape[0], x.shape[2], -1)  # (B, k, K or D)
+        if self.consensus == "avg":
+            return out.mean(dim=1)
+        return self.head(self.dropout(temporal_stats(out)))
 
     def enable_partial_bn(self, enabled: bool = True) -> TSN:
         """TSN's partial BN for fine-tuning: every BatchNorm but the first keeps its running
@@ -62,11 +95,19 @@ class TSN(nn.Module):
         return self
 
 
-def tsn(backbone: str, num_classes: int, *, modality: str = "rgb",
+def tsn(backbone: str, num_classes: int, *, modality: str = "rgb", consensus: str = "avg",
         snippet_len: int = SNIPPET_LEN) -> TSN:
-    """A randomly initialised TSN of ``backbone`` for ``modality``."""
+    """A randomly initialised TSN of ``backbone`` for ``modality`` with ``consensus``."""
     channels = MODALITY_CHANNELS[modality](snippet_len)
-    return TSN(build_backbone(backbone, num_classes, in_channels=channels), modality=modality)
+    if consensus == "avg":
+        return TSN(build_backbone(backbone, num_classes, in_channels=channels), modality=modality)
+    spec = BACKBONES[backbone]
+    module = build_backbone(backbone, 1, in_channels=channels)
+    setattr(module, spec.head, nn.Identity())
+    if isinstance(getattr(module, "_dropout", None), nn.Dropout):
+        module._dropout = nn.Identity()  # per-snippet dropout noise would swamp std / diff
+    return TSN(module, modality=modality, consensus=consensus,
+               head=nn.Linear(3 * spec.feature_dim, num_classes))
 
 
 def adapt_backbone_weights(backbone: str, *, modality: str, snippet_len: int = SNIPPET_LEN,
@@ -103,9 +144,9 @@ def input_spec(backbone: str, modality: str) -> InputSpec:
 def _register_all() -> None:
     for backbone in BACKBONES:
         for modality in MODALITY_CHANNELS:
-            name = f"tsn_{backbone}" if modality == "rgb" else f"tsn_{backbone}.{modality}"
+            suffix = "" if modality == "rgb" else f".{modality}"
             register(ModelEntry(
-                name=name,
+                name=f"tsn_{backbone}{suffix}",
                 family="tsn",
                 build_module=lambda n, b=backbone, m=modality: tsn(b, n, modality=m),
                 input_spec=input_spec(backbone, modality),
@@ -113,6 +154,19 @@ def _register_all() -> None:
                 default_weights=BACKBONES[backbone].default_weights,
                 description=(f"TSN (Wang et al., ECCV 2016), {modality}, {backbone} backbone, "
                              f"{NUM_SNIPPETS} snippets, average consensus; ImageNet init"),
+                adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
+            ))
+            register(ModelEntry(
+                name=f"tsn_{backbone}_stats{suffix}",
+                family="tsn",
+                build_module=lambda n, b=backbone, m=modality: tsn(b, n, modality=m,
+                                                                   consensus="stats"),
+                input_spec=input_spec(backbone, modality),
+                label_set="kinetics400",
+                default_weights=None,
+                description=(f"TSN, {modality}, {backbone} backbone, {NUM_SNIPPETS} snippets, "
+                             f"temporal-statistics consensus (mean, std, mean |diff|); "
+                             f"fine-tune from backbone:{backbone}"),
                 adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
             ))
 

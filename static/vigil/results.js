@@ -32,7 +32,39 @@
     if (!link) return;
     event.preventDefault();
     seek(parseFloat(link.dataset.seek));
+    pickFeedbackTarget(link);
   });
+
+  // "Is this right?" card: a clicked segment time or event picks what is being marked, and
+  // "Wrong" needs the right label first.
+  const feedbackForm = document.getElementById("feedback-form");
+  const feedbackTarget = document.getElementById("feedback-target");
+  const feedbackLabel = document.getElementById("feedback-label");
+
+  function pickFeedbackTarget(link) {
+    if (!feedbackTarget) return;
+    const kind = link.closest("#events") ? "event" : link.closest("#segments") ? "segment" : "";
+    if (!kind) return;
+    const start = parseFloat(link.dataset.seek);
+    for (const option of feedbackTarget.options) {
+      if (option.dataset.kind === kind && Math.abs(parseFloat(option.dataset.start) - start) < 1e-3) {
+        feedbackTarget.value = option.value;
+        break;
+      }
+    }
+  }
+
+  if (feedbackForm && feedbackLabel) {
+    feedbackForm.addEventListener("submit", function (event) {
+      const wrong = event.submitter && event.submitter.value === "wrong";
+      const hint = document.getElementById("feedback-hint");
+      if (wrong && !feedbackLabel.value.trim()) {
+        event.preventDefault();
+        if (hint) hint.hidden = false;
+        feedbackLabel.focus();
+      }
+    });
+  }
 
   function seriesLabels() {
     if (state.watched.length) return state.watched;

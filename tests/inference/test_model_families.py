@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from inference import models
+from inference.errors import ModelError
 from inference.models import backbones, inflate, tsn
 from inference.models.i3d import InceptionI3d
 from inference.models.registry import build
@@ -95,6 +96,37 @@ def test_tsn_averages_snippets_and_partial_bn() -> None:
     norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
     assert norms[0].training and not any(n.training for n in norms[1:])
     assert all(not p.requires_grad for n in norms[1:] for p in n.parameters())
+
+
+def test_tsn_stats_consensus_is_mean_std_and_mean_abs_difference() -> None:
+    model = tsn.tsn("resnet18", 2, consensus="stats").eval()
+    x = torch.randn(2, 3, 4, 32, 32)
+    with torch.inference_mode():
+        features = torch.stack([model.backbone(x[:, :, i]) for i in range(4)], dim=1)
+        expected = torch.cat([features.mean(1), features.std(1, unbiased=False),
+                              (features[:, 1:] - features[:, :-1]).abs().mean(1)], dim=1)
+        torch.testing.assert_close(model(x), model.head(expected))
+        still = x[:, :, :1].expand(-1, -1, 4, -1, -1)  # a still clip: no spread, no motion
+        stats = tsn.temporal_stats(torch.stack([model.backbone(still[:, :, i])
+                                                for i in range(4)], dim=1))
+    assert features.shape == (2, 4, backbones.BACKBONES["resnet18"].feature_dim)
+    assert stats[:, 512:].abs().max() < 1e-5
+
+
+def test_backbone_weights_source_loads_imagenet_backbone_with_a_new_head() -> None:
+    imagenet = build("tsn_efficientnet_lite0", weights="default").module
+    for name in ("tsn_efficientnet_lite0_stats", "tsn_efficientnet_lite0_stats.flow"):
+        loaded = build(name, weights="backbone:efficientnet_lite0", seed=1)
+        assert loaded.info.weights == "backbone:package:efficientnet_lite0"
+        ours, theirs = loaded.module.backbone, imagenet.backbone
+        torch.testing.assert_close(ours._blocks[5]._project_conv.weight,
+                                   theirs._blocks[5]._project_conv.weight)
+        assert isinstance(ours._fc, nn.Identity)
+        assert loaded.module.head.in_features == 3 * 1280
+    with pytest.raises(ModelError, match="no 2D weights"):
+        build("tsn_efficientnet_lite0_stats", weights="backbone:nonexistent")
+    with pytest.raises(ModelError, match="no public weights"):
+        build("tsn_efficientnet_lite0_stats", weights="default")
 
 
 def test_inflated_conv_on_static_clip_equals_2d_conv() -> None:

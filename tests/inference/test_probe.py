@@ -96,6 +96,16 @@ def test_truncated_faststart_mp4(samples_dir: Path, tmp_path: Path):
     assert reject_code(path) == "truncated"
 
 
+def test_cut_mp4_is_recognised_whatever_its_path(samples_dir: Path, tmp_path: Path):
+    """The reason comes from the file's boxes, not from words in FFmpeg's message or path."""
+    data = (samples_dir / "chaplin.mp4").read_bytes()
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(data[:4096])
+    assert reject_code(path) == "truncated"
+    path.write_bytes(data[:32])  # exactly the ftyp box: nothing runs past the end
+    assert reject_code(path) == "corrupt"
+
+
 def test_audio_only_file(tmp_path: Path):
     assert reject_code(write_audio_only(tmp_path / "voice.m4a")) == "no_video_stream"
 

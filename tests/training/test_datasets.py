@@ -129,3 +129,39 @@ def test_augment_shapes() -> None:
     assert out.shape == (3, 48, 48, 3) and out.dtype == np.uint8
     assert color_jitter(clip, rng=rng).shape == clip.shape
     assert TrainTransform(size=32)(clip).shape == (3, 32, 32, 3)
+
+
+def test_manifest_group_column_overrides_path_group(tmp_path: Path) -> None:
+    clips = [CLIPS / "fight-surv" / "fight" / "fi002.mp4", CLIPS / "fight-surv" / "fight" /
+             "fi003.mp4", CLIPS / "fight-surv" / "noFight" / "nofi002.mp4"]
+    path = tmp_path / "manifest.csv"
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["path", "label", "split", "source", "license", "group"])
+        writer.writerow([str(clips[0]), "fight", "train", "", "", "camera-7"])
+        writer.writerow([str(clips[1]), "fight", "train", "", "", "camera-7"])
+        writer.writerow([str(clips[2]), "no_fight", "val", "", "", ""])  # empty: from the name
+    loaded = load_manifest(path, check_decode=False)
+    assert [c.group for c in loaded] == ["camera-7", "camera-7", source_group(clips[2].name)]
+    assert len({c.split for c in grouped_split(loaded[:2])}) == 1
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_stratified_grouped_split_gives_every_label_each_split(seed: int) -> None:
+    clips = [Clip(path=f"{label}{g}_{c}", label=label, split="", group=f"{label}-g{g}")
+             for label in ("fight", "calm", "fall") for g in range(6) for c in range(2)]
+    # one source group holding two labels: it counts for its most common label, stays whole
+    clips += [Clip(path="mixed1", label="fall", split="", group="mixed"),
+              Clip(path="mixed2", label="fall", split="", group="mixed"),
+              Clip(path="mixed3", label="fight", split="", group="mixed")]
+    split = grouped_split(clips, fractions=(0.5, 0.25, 0.25), seed=seed, stratify=True)
+    assert [c.path for c in split] == [c.path for c in clips]
+    splits_of: dict[str, set[str]] = {}
+    for clip in split:
+        splits_of.setdefault(clip.group, set()).add(clip.split)
+    assert all(len(s) == 1 for s in splits_of.values())
+    for label in ("fight", "calm"):
+        assert {c.split for c in split if c.label == label and c.group != "mixed"} == {
+            "train", "val", "test"}
+    plain = grouped_split(clips, fractions=(0.5, 0.25, 0.25), seed=seed)
+    assert all(len({c.split for c in plain if c.group == g}) == 1 for g in splits_of)

@@ -86,3 +86,23 @@ def test_cli_evaluate(run: tuple[Path, list], tiny_manifest: Path,
     assert doc["clips"] == 2 and doc["labels"] == ["fight", "no_fight"]
     assert (doc["segments"], doc["size"]) == (2, 64)  # read from the checkpoint
     assert set(doc["per_class"]) == {"fight", "no_fight"}
+
+
+def test_stats_consensus_model_fine_tunes_from_the_imagenet_backbone(
+        tiny_manifest: Path, tmp_path: Path) -> None:
+    clips = load_manifest(tiny_manifest)
+    config = FinetuneConfig(model="tsn_efficientnet_lite0_stats", init_weights="default",
+                            epochs=1, batch_size=3, segments=3, size=64, train_blocks=1,
+                            workers=1)
+    doc = finetune([c for c in clips if c.split == "train"],
+                   [c for c in clips if c.split == "val"], out_dir=tmp_path, config=config)
+    assert len(doc["epochs"]) == 1
+    trained = models.build("tsn_efficientnet_lite0_stats", weights=str(tmp_path / "best.pt"))
+    imagenet = models.build("tsn_efficientnet_lite0", weights="default")
+    assert trained.info.labels == ("fight", "no_fight")
+    assert trained.module.head.out_features == 2
+    # frozen early blocks are the ImageNet ones: the run started from the real backbone
+    torch.testing.assert_close(trained.module.backbone._blocks[0]._depthwise_conv.weight,
+                               imagenet.module.backbone._blocks[0]._depthwise_conv.weight)
+    with torch.no_grad():
+        assert trained.module(torch.zeros(1, 3, 3, 64, 64)).shape == (1, 2)

@@ -164,6 +164,8 @@ def test_bad_analysis_options_store_nothing(api_client, user, model_version):
         ("\x00\x1f bad\tname\n.mp4", "bad name .mp4"),
         ("", "video"),
         ("../..", "video"),
+        ("x" * 300 + ".mp4", "x" * 196 + ".mp4"),  # shortened, extension kept
+        ("y." + "z" * 300, "y." + "z" * 198),
     ],
 )
 def test_clean_original_name(raw, clean):

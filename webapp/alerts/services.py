@@ -14,7 +14,6 @@ import http.client
 import ipaddress
 import json
 import logging
-import shutil
 import socket
 import ssl
 from collections.abc import Iterable
@@ -42,6 +41,7 @@ from webapp.alerts.models import (
     DeliveryStatus,
     WebhookEndpoint,
 )
+from webapp.core import storage as media
 from webapp.models_registry.models import ModelVersion
 from webapp.videos.models import Analysis, AnalysisStatus, Segment
 
@@ -63,7 +63,8 @@ class DeliveryFailed(Exception):
 
 
 def media_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
+    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
+    return media.local_name_path(relative)
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -207,18 +208,20 @@ def alert_media_create(*, alert: Alert) -> Alert:
     from webapp.videos.services import probe_limits  # noqa: PLC0415
 
     video = alert.analysis.video
-    meta = probe(str(media_path(video.file)), limits=probe_limits())
     folder = f"alerts/{alert.pk}"
-    media_path(folder).mkdir(parents=True, exist_ok=True)
     thumbnail, clip = f"{folder}/thumbnail.jpg", f"{folder}/clip.mp4"
     pad = settings.VIGIL_ALERT_CLIP_PAD_SEC
     start = max(0.0, alert.start_sec - pad)
     end = min(alert.end_sec + pad, start + settings.VIGIL_ALERT_CLIP_MAX_SEC)
     max_height = settings.VIGIL_ALERT_CLIP_MAX_HEIGHT
-    still_jpeg(meta, str(media_path(thumbnail)), at_sec=alert.peak_sec, max_height=max_height)
-    alert.thumbnail = thumbnail
-    alert.save(update_fields=["thumbnail"])
-    cut_clip(meta, str(media_path(clip)), start_sec=start, end_sec=end, max_height=max_height)
+    with media.local_copy(video.file) as source:
+        meta = probe(str(source), limits=probe_limits())
+        with media.local_output(thumbnail) as dest:
+            still_jpeg(meta, str(dest), at_sec=alert.peak_sec, max_height=max_height)
+        alert.thumbnail = thumbnail
+        alert.save(update_fields=["thumbnail"])
+        with media.local_output(clip) as dest:
+            cut_clip(meta, str(dest), start_sec=start, end_sec=end, max_height=max_height)
     alert.clip = clip
     alert.save(update_fields=["clip"])
     return alert
@@ -226,7 +229,7 @@ def alert_media_create(*, alert: Alert) -> Alert:
 
 def alert_media_remove(*, alert_ids: Iterable) -> None:
     for alert_id in alert_ids:
-        shutil.rmtree(media_path(f"alerts/{alert_id}"), ignore_errors=True)
+        media.delete_tree(f"alerts/{alert_id}")
 
 
 def alert_notify(*, alert: Alert) -> None:

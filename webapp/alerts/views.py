@@ -97,7 +97,7 @@ def alert_clip(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert_or_404(request, pk)
     if not alert.clip:
         raise Http404("no clip")
-    return file_response(request, services.media_path(alert.clip), content_type="video/mp4")
+    return file_response(request, alert.clip, content_type="video/mp4")
 
 
 @login_or_token_required
@@ -106,7 +106,7 @@ def alert_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert_or_404(request, pk)
     if not alert.thumbnail:
         raise Http404("no thumbnail")
-    return file_response(request, services.media_path(alert.thumbnail),
+    return file_response(request, alert.thumbnail,
                          content_type="image/jpeg")
 
 

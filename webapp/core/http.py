@@ -1,4 +1,5 @@
-"""File responses for permission-checked media: HTTP Range (206), or nginx X-Accel-Redirect."""
+"""File responses for permission-checked media: HTTP Range (206), nginx X-Accel-Redirect, or a
+presigned URL (remote storage)."""
 from __future__ import annotations
 
 import mimetypes
@@ -6,10 +7,22 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import Storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.utils.http import content_disposition_header, http_date, quote_etag
+
+from webapp.core import storage as media
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK_BYTES = 256 * 1024
@@ -51,20 +64,31 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 def file_response(
     request: HttpRequest,
-    path: str | os.PathLike[str],
+    name: str | os.PathLike[str],
     *,
     content_type: str | None = None,
     download_name: str | None = None,
 ) -> HttpResponse:
-    """Serve ``path`` (inside MEDIA_ROOT) with Range support, ETag and Last-Modified."""
-    path = Path(path)
-    media_root = Path(settings.MEDIA_ROOT).resolve()
+    """Serve the stored file ``name`` after the caller's permission check.
+
+    Filesystem storage: Range support (206), ETag and Last-Modified; or, behind nginx
+    (``VIGIL_MEDIA_ACCEL_REDIRECT``), an empty answer whose ``X-Accel-Redirect`` lets nginx send
+    the bytes. Any other storage: a redirect to a short-lived presigned URL. An absolute local
+    path (inside MEDIA_ROOT) is accepted too.
+    """
+    storage = media.media_storage()
+    if not media.is_local(storage):
+        return _presigned_redirect(storage, os.fspath(name), content_type=content_type,
+                                   download_name=download_name)
+    media_root = Path(storage.location).resolve()
     try:
+        path = Path(name) if os.path.isabs(name) else media.local_name_path(
+            os.fspath(name), storage=storage)
         resolved = path.resolve(strict=True)
         stat = resolved.stat()
-    except (FileNotFoundError, OSError):
+    except (FileNotFoundError, OSError, SuspiciousFileOperation):
         raise Http404("file not found") from None
-    if not resolved.is_relative_to(media_root):
+    if not resolved.is_relative_to(media_root) or not resolved.is_file():
         raise Http404("file not found")
     content_type = content_type or mimetypes.guess_type(resolved.name)[0] \
         or "application/octet-stream"
@@ -74,7 +98,7 @@ def file_response(
         response = HttpResponse(content_type=content_type)
         relative = resolved.relative_to(media_root).as_posix()
         response["X-Accel-Redirect"] = settings.VIGIL_MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" \
-            + relative
+            + quote(relative)
     else:
         response = _ranged(request, resolved, stat.st_size, content_type, etag)
     response["Accept-Ranges"] = "bytes"
@@ -83,6 +107,26 @@ def file_response(
     response["Cache-Control"] = "private, max-age=0, must-revalidate"
     if download_name:
         response["Content-Disposition"] = content_disposition_header(True, download_name)
+    return response
+
+
+def _presigned_redirect(storage: Storage, name: str, *, content_type: str | None,
+                        download_name: str | None) -> HttpResponse:
+    """302 to the storage's URL for ``name`` (S3: presigned, ``AWS_QUERYSTRING_EXPIRE`` s)."""
+    if not name or not storage.exists(name):
+        raise Http404("file not found")
+    parameters = {}
+    if content_type:
+        parameters["ResponseContentType"] = content_type
+    if download_name:
+        parameters["ResponseContentDisposition"] = content_disposition_header(True,
+                                                                              download_name)
+    try:
+        url = storage.url(name, parameters=parameters) if parameters else storage.url(name)
+    except TypeError:  # a storage whose url() takes no S3 parameters
+        url = storage.url(name)
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

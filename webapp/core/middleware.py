@@ -1,4 +1,4 @@
-"""Content-Security-Policy header, and the early 413 for oversize multipart uploads."""
+"""Health check, Content-Security-Policy header, and the early 413 for oversize uploads."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,6 +8,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from webapp.core.uploads import content_length_too_large, too_large_message
+
+
+class HealthCheckMiddleware:
+    """Answers ``GET /healthz`` first: no session, no host check (probes use any Host)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            from webapp.core.views import healthz_response  # noqa: PLC0415
+
+            return healthz_response()
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -6,7 +6,15 @@ and raises ``StopUpload`` past the limit, so nothing oversize is ever stored.
 """
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files import uploadhandler
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 
@@ -36,6 +44,18 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None
 
 
+class TemporaryFileUploadHandler(uploadhandler.TemporaryFileUploadHandler):
+    """Django's handler (spools every upload to ``FILE_UPLOAD_TEMP_DIR``), but the temp file's
+    name never carries the client's extension: Django appends it, and a 300-character
+    "extension" made the file name too long for the filesystem (a 500)."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        FileUploadHandler.new_file(self, *args, **kwargs)
+        self.file = TemporaryUploadedFile("upload", self.content_type, 0, self.charset,
+                                          self.content_type_extra)
+        self.file.name = self.file_name  # truncated to 255 characters by Django
+
+
 def upload_too_large(request: HttpRequest) -> bool:
     """True when this request's upload was stopped for its size (Django or DRF request)."""
     django_request = getattr(request, "_request", request)
@@ -53,3 +73,24 @@ def content_length_too_large(request: HttpRequest) -> bool:
 def too_large_message() -> str:
     limit_mb = settings.VIGIL_MAX_UPLOAD_BYTES / 1024**2
     return f"the file is larger than the upload limit of {limit_mb:.0f} MB"
+
+
+@contextmanager
+def upload_on_disk(upload: UploadedFile | str | os.PathLike[str]) -> Iterator[Path]:
+    """A path holding an upload's bytes (Django's temp file, or a temp copy removed after),
+    or a path as is."""
+    if isinstance(upload, str | os.PathLike):
+        yield Path(upload)
+        return
+    temporary_path = getattr(upload, "temporary_file_path", None)
+    if temporary_path is not None:
+        yield Path(temporary_path())
+        return
+    fd, path = tempfile.mkstemp(prefix="upload-", dir=settings.FILE_UPLOAD_TEMP_DIR)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        yield Path(path)
+    finally:
+        Path(path).unlink(missing_ok=True)

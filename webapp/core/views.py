@@ -1,9 +1,20 @@
-"""Pages that belong to no app: the home redirect and a health check."""
+"""Pages that belong to no app: the home redirect, the health check, the staff ops page."""
 from __future__ import annotations
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from webapp.core.health import health_report
+from webapp.core.selectors import ops_overview
+
+
+@login_required
+def ops(request: HttpRequest) -> HttpResponse:
+    """Staff-only operations page (queues, workers, analyses in flight); others get a 404."""
+    if not request.user.is_staff:
+        raise Http404("no such page")
+    return render(request, "core/ops.html", {"ops": ops_overview()})
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -11,7 +22,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness plus a database round trip."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """200 when database, broker and storage all answer; 503 naming the failing parts.
+
+    Normally answered by :class:`webapp.core.middleware.HealthCheckMiddleware` before any
+    session, host or CSRF handling; this view serves it when that middleware is absent.
+    """
+    return healthz_response()
+
+
+def healthz_response() -> JsonResponse:
+    ok, report = health_report()
+    response = JsonResponse(report, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,10 +1,25 @@
-"""REST API for model versions (read-only)."""
+"""REST API for model versions: read for everyone; promote, roll back, (de)activate and
+import weights for staff."""
 from __future__ import annotations
 
-from rest_framework import mixins, serializers, viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, parsers, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from webapp.models_registry import services
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_list
+
+
+def _drf_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"detail": exc.messages})
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):
@@ -14,11 +29,24 @@ class ModelVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ModelVersion
         fields = ("id", "name", "arch", "weights", "untrained", "description", "is_default",
-                  "is_active", "label_count", "labels", "input_spec")
+                  "is_active", "label_count", "labels", "input_spec", "metrics",
+                  "weights_sha256", "training_run", "dataset", "promoted_at", "created_at")
         read_only_fields = fields
 
     def get_label_count(self, obj: ModelVersion) -> int:
         return len(obj.labels)
+
+
+class ModelVersionImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A state dict or checkpoint (read with "
+                                           "weights_only=True; other objects are refused).")
+    arch = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="Registry architecture (default: the file's).")
+    labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+                                   help_text="Class names (default: the file's or the "
+                                             "architecture's bundled set).")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=110)
+    description = serializers.CharField(required=False, allow_blank=True)
 
 
 class ModelVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -30,3 +58,57 @@ class ModelVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return model_version_list(user=self.request.user)
+
+    def get_permissions(self):
+        if self.action in ("promote", "rollback", "activate", "deactivate", "import_weights"):
+            return [IsAdminUser()]
+        return super().get_permissions()
+
+    def _call(self, fn, **kwargs) -> Response:
+        try:
+            version = fn(**kwargs)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        return Response(ModelVersionSerializer(version).data)
+
+    @extend_schema(request=None, responses=ModelVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def promote(self, request: Request, pk=None) -> Response:
+        """Make this version the default of new analyses."""
+        return self._call(services.model_version_set_default, version=self.get_object(),
+                          by=request.user)
+
+    @extend_schema(request=None, responses=ModelVersionSerializer)
+    @action(detail=False, methods=["post"])
+    def rollback(self, request: Request) -> Response:
+        """Make the previously promoted version the default again."""
+        return self._call(services.model_version_rollback)
+
+    @extend_schema(request=None, responses=ModelVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk=None) -> Response:
+        return self._call(services.model_version_set_active, version=self.get_object(),
+                          active=True)
+
+    @extend_schema(request=None, responses=ModelVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk=None) -> Response:
+        return self._call(services.model_version_set_active, version=self.get_object(),
+                          active=False)
+
+    @extend_schema(request={"multipart/form-data": ModelVersionImportSerializer},
+                   responses={201: ModelVersionSerializer})
+    @action(detail=False, methods=["post"], url_path="import",
+            parser_classes=(parsers.MultiPartParser, parsers.FormParser))
+    def import_weights(self, request: Request) -> Response:
+        """Import a weights file as a new version (shape-checked against the architecture)."""
+        body = ModelVersionImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        response = self._call(services.model_version_import, upload=data["file"],
+                              arch=data.get("arch") or "", labels=data.get("labels") or (),
+                              name=data.get("name") or "",
+                              description=data.get("description") or "",
+                              created_by=request.user)
+        response.status_code = 201
+        return response

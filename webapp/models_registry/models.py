@@ -1,6 +1,7 @@
 """Model versions users pick for an analysis: a registry architecture plus its weights."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -18,6 +19,17 @@ class ModelVersion(models.Model):
     description = models.TextField(blank=True)
     is_default = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    metrics = models.JSONField(default=dict, blank=True,
+                               help_text="Validation metrics (best epoch, or the import's).")
+    weights_sha256 = models.CharField(max_length=64, blank=True)
+    training_run = models.ForeignKey("training_runs.TrainingRun", on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    dataset = models.ForeignKey("datasets.Dataset", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="model_versions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    promoted_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="When it last became the default.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -34,3 +46,20 @@ class ModelVersion(models.Model):
     @property
     def untrained(self) -> bool:
         return self.weights == "none"
+
+
+class ModelPromotion(models.Model):
+    """One "make this the default" step; a roll-back reverts the newest one still standing."""
+
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE,
+                                related_name="promotions")
+    promoted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reverted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.version} at {self.created_at:%Y-%m-%d %H:%M}"

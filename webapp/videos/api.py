@@ -75,7 +75,8 @@ class AnalysisOptionsSerializer(serializers.Serializer):
                                    help_text="Labels to watch (repeat the field, or "
                                              "comma-separate them).")
     threshold = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
-    device = serializers.CharField(required=False, max_length=32, help_text="cpu or cuda[:N]")
+    device = serializers.CharField(required=False, max_length=32,
+                                   help_text="cpu, cuda[:N] or auto (CUDA when the worker has it)")
     modalities = serializers.ListField(
         child=serializers.ChoiceField(choices=list(MODALITIES)), required=False,
         help_text="Streams to fuse, e.g. [\"rgb\", \"flow\"]; the model's own when left out.")

@@ -4,10 +4,11 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from inference.flow import minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.models_registry.models import ModelVersion
 
-DEVICE_CHOICES = [("cpu", "CPU"), ("cuda", "GPU (CUDA)")]
+DEVICE_CHOICES = [("cpu", "CPU"), ("cuda", "GPU (CUDA)"), ("auto", "GPU when the worker has one")]
 
 
 class AnalysisOptionsForm(forms.Form):
@@ -56,6 +57,7 @@ class AnalysisOptionsForm(forms.Form):
         for name in ("segment_sec", "stride_sec", "threshold"):
             self.fields[name].widget.attrs["step"] = "any"
         self.fields["labels"].widget.attrs["list"] = "label-options"
+        self.fields["flow_method"].choices = flow_method_choices()
 
     def service_options(self) -> dict:
         data = self.cleaned_data
@@ -71,6 +73,21 @@ class AnalysisOptionsForm(forms.Form):
             "fusion_weights": data.get("fusion_weights") or {},
             "flow_method": data.get("flow_method") or None,
         }
+
+
+def flow_method_choices() -> list[tuple[str, str]]:
+    """Flow methods labelled with their cost, measured on this server, so the choice is informed."""
+    choices = []
+    for method in FLOW_METHODS:
+        minutes = minutes_per_video_minute(method)
+        if minutes is None:
+            cost = "GPU only"
+        elif minutes < 0.1:
+            cost = f"~{minutes * 60:.1f} s of CPU per minute of video"
+        else:
+            cost = f"~{minutes:.1f} min of CPU per minute of video"
+        choices.append((method, f"{method} ({cost})"))
+    return choices
 
 
 class UploadForm(AnalysisOptionsForm):

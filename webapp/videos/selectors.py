@@ -5,14 +5,13 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
+from webapp.core.storage import media_storage
 from webapp.videos.models import Analysis, AnalysisStatus, Event, Segment, Video
 
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -91,9 +90,9 @@ def analysis_results_document(*, analysis: Analysis) -> dict | None:
     """The results document of a succeeded analysis, or ``None`` when there is none yet."""
     if analysis.status != AnalysisStatus.SUCCEEDED or not analysis.results_file:
         return None
-    path = Path(settings.MEDIA_ROOT) / analysis.results_file
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with media_storage().open(analysis.results_file, "rb") as fh:
+            return json.loads(fh.read().decode("utf-8"))
     except (OSError, ValueError):
         return None
 

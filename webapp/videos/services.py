@@ -12,15 +12,13 @@ import dataclasses
 import hashlib
 import logging
 import os
-import shutil
 import socket
 import tempfile
 import threading
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -49,6 +47,8 @@ from inference.types import (
 from webapp.alerts.models import Alert
 from webapp.alerts.services import alerts_evaluate_enqueue
 from webapp.celery import queue_for_device
+from webapp.core import storage as media
+from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_default
 from webapp.videos.models import (
@@ -66,6 +66,8 @@ ANALYZE_TASK = "videos.analyze_video"
 CONTAINER_EXTENSIONS = {"mov": "mp4", "matroska": "mkv", "avi": "avi", "mpeg": "mpg",
                         "mpegts": "ts", "flv": "flv", "ogg": "ogv", "mpegvideo": "m1v"}
 THUMBNAIL_MAX_HEIGHT = 180
+#: Longest display name kept for an upload (``Video.original_name``).
+MAX_NAME_CHARS = 200
 #: Overall percent at the start and end of each pipeline stage.
 STAGE_SPANS = {
     "starting": (0.0, 0.0),
@@ -112,32 +114,25 @@ def clean_original_name(name: str | None) -> str:
     name = "".join(" " if ch.isspace() else ch for ch in name
                    if ch.isspace() or not unicodedata.category(ch).startswith("C"))
     name = " ".join(name.split()).strip(" .")
-    return name[:200] or "video"
+    if len(name) > MAX_NAME_CHARS:  # shorten the stem, keep a short extension
+        stem, dot, extension = name.rpartition(".")
+        keep = dot and stem and len(extension) <= 16
+        name = (stem[:MAX_NAME_CHARS - len(extension) - 1].rstrip(" .") + "." + extension
+                if keep else name[:MAX_NAME_CHARS].rstrip(" ."))
+    return name or "video"
 
 
 def media_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
-@contextmanager
-def _upload_on_disk(upload: UploadedFile) -> Iterator[str]:
-    """A filesystem path holding the upload's bytes (Django's temp file when there is one)."""
-    temporary_path = getattr(upload, "temporary_file_path", None)
-    if temporary_path is not None:
-        yield temporary_path()
-        return
-    fd, path = tempfile.mkstemp(prefix="upload-", dir=settings.FILE_UPLOAD_TEMP_DIR)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        yield path
-    finally:
-        Path(path).unlink(missing_ok=True)
+    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
+    return media.local_name_path(relative)
 
 
 def _copy_with_sha256(source: str, dest: Path) -> str:
-    """Copy to ``dest`` via a temp name + rename; return the hex SHA-256 of the bytes."""
+    """Copy to the local file ``dest`` via a temp name + rename; return the hex SHA-256.
+
+    Local files only (used by ``webapp.datasets``); stored media goes through
+    ``webapp.core.storage`` (``store_with_sha256``).
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
@@ -154,13 +149,13 @@ def _copy_with_sha256(source: str, dest: Path) -> str:
     return digest.hexdigest()
 
 
-def thumbnail_create(meta: VideoMeta, dest: Path, *, at_sec: float = 1.0) -> None:
-    """JPEG of the frame on screen at ``at_sec`` (capped to a third of the video)."""
+def thumbnail_create(meta: VideoMeta, name: str, *, at_sec: float = 1.0) -> None:
+    """Store a JPEG of the frame on screen at ``at_sec`` (capped to a third of the video)."""
     from inference.clip import still_jpeg  # noqa: PLC0415  (PyAV/Pillow: only needed here)
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    still_jpeg(meta, str(dest), at_sec=min(at_sec, meta.duration_sec / 3),
-               max_height=THUMBNAIL_MAX_HEIGHT)
+    with media.local_output(name) as dest:
+        still_jpeg(meta, str(dest), at_sec=min(at_sec, meta.duration_sec / 3),
+                   max_height=THUMBNAIL_MAX_HEIGHT)
 
 
 def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
@@ -173,18 +168,19 @@ def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
     if upload.size is not None and upload.size > settings.VIGIL_MAX_UPLOAD_BYTES:
         raise UploadTooLarge
     video_id = uuid.uuid4()
-    with _upload_on_disk(upload) as source:
-        meta = probe(source, limits=probe_limits())
-        relative = f"videos/{video_id.hex[:2]}/{video_id}.{CONTAINER_EXTENSIONS[meta.container]}"
-        dest = media_path(relative)
-        sha256 = _copy_with_sha256(source, dest)
     thumbnail = f"thumbnails/{video_id.hex[:2]}/{video_id}.jpg"
+    relative = ""
     try:
-        try:
-            thumbnail_create(dataclasses.replace(meta, path=str(dest)), media_path(thumbnail))
-        except (VigilError, OSError, ValueError) as exc:
-            logger.warning("no thumbnail for video %s: %s", video_id, exc)
-            thumbnail = ""
+        with upload_on_disk(upload) as source:
+            meta = probe(str(source), limits=probe_limits())
+            relative = (f"videos/{video_id.hex[:2]}/{video_id}."
+                        f"{CONTAINER_EXTENSIONS[meta.container]}")
+            sha256 = media.store_with_sha256(source, relative)
+            try:
+                thumbnail_create(dataclasses.replace(meta, path=str(source)), thumbnail)
+            except (VigilError, OSError, ValueError) as exc:
+                logger.warning("no thumbnail for video %s: %s", video_id, exc)
+                thumbnail = ""
         return Video.objects.create(
             id=video_id, owner=owner, original_name=clean_original_name(
                 original_name if original_name is not None else upload.name),
@@ -195,18 +191,14 @@ def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
             has_audio=meta.has_audio, source_tag=(source_tag or "").strip()[:100],
         )
     except BaseException:
-        dest.unlink(missing_ok=True)
-        if thumbnail:
-            media_path(thumbnail).unlink(missing_ok=True)
+        media.delete([relative, thumbnail])
         raise
 
 
 def _remove_media(paths: Iterable[str], folders: Iterable[str]) -> None:
-    for relative in paths:
-        if relative:
-            media_path(relative).unlink(missing_ok=True)
+    media.delete(paths)
     for relative in folders:
-        shutil.rmtree(media_path(relative), ignore_errors=True)
+        media.delete_tree(relative)
 
 
 def video_delete(*, video: Video) -> None:
@@ -237,8 +229,8 @@ def analysis_options_validate(*, model_version: ModelVersion, segment_sec: float
         errors["stride_sec"] = "stride_sec must be between 0.1 and 60 seconds"
     if not 0.0 <= threshold <= 1.0:
         errors["threshold"] = "threshold must be between 0 and 1"
-    if not (device in {"cpu", "cuda"} or device.startswith("cuda:")):
-        errors["device"] = "device must be cpu, cuda or cuda:N"
+    if not (device in {"cpu", "cuda", "auto"} or device.startswith("cuda:")):
+        errors["device"] = "device must be cpu, cuda, cuda:N or auto"
     cleaned = list(dict.fromkeys(label.strip() for label in labels if label and label.strip()))
     known = set(model_version.labels)
     unknown = [label for label in cleaned if known and label not in known]
@@ -421,9 +413,9 @@ def _analysis_claim(*, analysis_id: str, task_id: str) -> tuple[Analysis, str] |
                             "again in %.1f s", analysis_id, retry_in)
                 raise AnalysisBusy(retry_in)
             if analysis.attempts >= settings.VIGIL_MAX_ATTEMPTS:
-                _finish_row(analysis, AnalysisStatus.FAILED, code="worker_lost",
-                            error=f"worker stopped responding (heartbeat stale since "
-                                  f"{_when(since)}); gave up after {analysis.attempts} attempts")
+                _fail_worker_lost(analysis, f"worker stopped responding (heartbeat stale since "
+                                            f"{_when(since)}); gave up after "
+                                            f"{analysis.attempts} attempts")
                 return None
             logger.warning("analysis %s: taking over from a dead worker (%s)", analysis_id,
                            analysis.worker)
@@ -452,6 +444,13 @@ def _when(moment: datetime | None) -> str:
     if moment is None:
         return "unknown"
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _fail_worker_lost(analysis: Analysis, error: str) -> None:
+    """Fail an analysis whose worker died; its half-written outputs (``.part`` files of the
+    dead run) go once this commits."""
+    _finish_row(analysis, AnalysisStatus.FAILED, error=error, code="worker_lost")
+    transaction.on_commit(partial(_remove_media, [], [f"analyses/{analysis.pk}"]))
 
 
 def _finish_row(analysis: Analysis, status: str, *, error: str = "", code: str = "") -> None:
@@ -585,8 +584,13 @@ def pipeline_config(analysis: Analysis) -> PipelineConfig:
     weights = version.weights
     if weights not in ("default", "none") and not os.path.isabs(weights):
         weights = str(Path(settings.VIGIL_MODEL_DIR) / weights)
+    device = analysis.device
+    if device == "auto":  # the worker's GPU when it has one
+        from inference.classify import resolve_device  # noqa: PLC0415  (torch: workers only)
+
+        device = str(resolve_device(device))
     return PipelineConfig(
-        model=version.arch, weights=weights, device=analysis.device,
+        model=version.arch, weights=weights, device=device,
         segment_sec=analysis.segment_sec, stride_sec=analysis.stride_sec,
         labels=tuple(analysis.labels),
         events=EventRules(enter_threshold=analysis.threshold),
@@ -612,26 +616,30 @@ def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
 
     analysis, token = claim
     out_relative = f"analyses/{analysis.pk}"
-    out_dir = media_path(out_relative)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = media.output_dir(out_relative)
     config = pipeline_config(analysis)
+    logger.info("analysis %s started: model %s, device %s, attempt %d, video %s (%.1f s)",
+                analysis.pk, analysis.model_version.name, config.device, analysis.attempts,
+                analysis.video_id, analysis.video.duration_sec)
+    started = time.monotonic()
     reporter = _RunReporter(analysis, token, render=config.render)
     heartbeat = _Heartbeat(reporter)
     heartbeat.start()
     status, error, code = AnalysisStatus.FAILED, "", ""
     try:
-        results = pipeline.run(
-            str(media_path(analysis.video.file)), config=config, out_dir=str(out_dir),
-            on_progress=reporter.on_progress, on_segment=reporter.on_segment,
-            should_cancel=reporter.should_cancel)
+        with media.local_copy(analysis.video.file) as video_path:
+            results = pipeline.run(
+                str(video_path), config=config, out_dir=str(out_dir),
+                on_progress=reporter.on_progress, on_segment=reporter.on_segment,
+                should_cancel=reporter.should_cancel)
+        media.output_publish(out_dir, out_relative)
     except Cancelled:
         if reporter.timed_out:
             error, code = _time_limit_message(), "time_limit"
         elif reporter.lost:
             logger.info("analysis %s: this execution lost ownership; stopping", analysis_id)
             if not Analysis.objects.filter(pk=analysis.pk).exists():
-                shutil.rmtree(out_dir, ignore_errors=True)  # deleted meanwhile: leave nothing
+                media.output_discard(out_dir, out_relative)  # deleted meanwhile: leave nothing
             return "lost"
         else:
             status, error, code = AnalysisStatus.CANCELLED, "cancelled", ""
@@ -643,12 +651,18 @@ def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
         logger.exception("analysis %s failed", analysis_id)
         error, code = f"internal error: {type(exc).__name__}: {exc}", "internal"
     else:
-        return _analysis_complete(analysis_id=analysis.pk, token=token, results=results,
-                                  out_relative=out_relative)
+        final = _analysis_complete(analysis_id=analysis.pk, token=token, results=results,
+                                   out_relative=out_relative)
+        logger.info("analysis %s %s in %.1f s (%d segments, %d events)", analysis.pk, final,
+                    time.monotonic() - started, len(results.segments), len(results.events))
+        return final
     finally:
         heartbeat.stop()
+        media.output_release(out_dir)
     updated = Analysis.objects.filter(pk=analysis.pk, run_token=token).update(
         status=status, error=error[:4000], error_code=code[:64], finished_at=timezone.now())
+    logger.info("analysis %s %s in %.1f s: %s", analysis.pk, status,
+                time.monotonic() - started, code or error or "-")
     return status if updated else "lost"
 
 
@@ -686,7 +700,7 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relat
         analysis.finished_at = now
         analysis.heartbeat_at = now
         analysis.results_file = f"{out_relative}/{RESULTS_NAME}"
-        analysis.annotated_file = annotated if media_path(annotated).is_file() else ""
+        analysis.annotated_file = annotated if media.exists(annotated) else ""
         analysis.model_weights = results.model.weights[:200]
         analysis.untrained = results.model.weights == "random"
         analysis.watched_labels = list(results.watched_labels)
@@ -744,7 +758,7 @@ def analyses_reap_stale(*, stale_after_sec: float | None = None, now: datetime |
                                               analysis.queue))
                 action = "requeued"
             else:
-                _finish_row(analysis, AnalysisStatus.FAILED, error=reason, code="worker_lost")
+                _fail_worker_lost(analysis, reason)
                 action = "failed"
             logger.warning("watchdog: analysis %s %s: %s", analysis.pk, action, reason)
             reaped.append(ReapedAnalysis(analysis.pk, action, reason))

@@ -183,7 +183,7 @@ def video_delete(request: HttpRequest, pk) -> HttpResponse:
 @require_GET
 def video_source(request: HttpRequest, pk) -> HttpResponse:
     video = _video_or_404(request, pk)
-    return file_response(request, services.media_path(video.file))
+    return file_response(request, video.file)
 
 
 @login_or_token_required
@@ -192,7 +192,7 @@ def video_thumbnail(request: HttpRequest, pk) -> HttpResponse:
     video = _video_or_404(request, pk)
     if not video.thumbnail:
         raise Http404("no thumbnail")
-    return file_response(request, services.media_path(video.thumbnail),
+    return file_response(request, video.thumbnail,
                          content_type="image/jpeg")
 
 
@@ -203,7 +203,7 @@ def analysis_annotated(request: HttpRequest, pk) -> HttpResponse:
     if not analysis.annotated_file:
         raise Http404("no annotated video")
     download = request.GET.get("download") == "1"
-    return file_response(request, services.media_path(analysis.annotated_file),
+    return file_response(request, analysis.annotated_file,
                          content_type="video/mp4",
                          download_name=f"vigil-{analysis.pk}-annotated.mp4" if download else None)
 
@@ -214,7 +214,7 @@ def analysis_results(request: HttpRequest, pk) -> HttpResponse:
     analysis = _analysis_or_404(request, pk)
     if not analysis.results_file:
         raise Http404("no results yet")
-    return file_response(request, services.media_path(analysis.results_file),
+    return file_response(request, analysis.results_file,
                          content_type="application/json",
                          download_name=f"vigil-{analysis.pk}-results.json")
 

@@ -1,0 +1,188 @@
+"""REST API (staff only): ``/api/v1/training-runs/``, ``/api/v1/evaluations/``,
+``/api/v1/rescore/`` and ``/api/v1/compare/``."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from webapp.datasets.models import Dataset
+from webapp.models_registry.models import ModelVersion
+from webapp.training_runs import selectors, services
+from webapp.training_runs.models import Evaluation, TrainingRun
+from webapp.videos.models import Analysis
+
+
+def drf_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "message_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"detail": exc.messages})
+
+
+class TrainingRunSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.get_username", read_only=True,
+                                       allow_null=True, default=None)
+
+    class Meta:
+        model = TrainingRun
+        fields = ("id", "dataset", "base_version", "settings", "status", "stage", "percent",
+                  "epoch", "device", "queue", "history", "best", "labels", "error",
+                  "cancel_requested", "attempts", "heartbeat_at", "result_version",
+                  "created_by", "created_at", "started_at", "finished_at")
+        read_only_fields = fields
+
+
+class TrainingRunStartSerializer(serializers.Serializer):
+    dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all())
+    base_version = serializers.PrimaryKeyRelatedField(queryset=ModelVersion.objects.all())
+    settings = serializers.DictField(
+        required=False, default=dict,
+        help_text="FinetuneConfig fields: epochs, batch_size, lr, momentum, weight_decay, "
+                  "dropout, train_blocks, optimizer, backbone_lr_mult, balanced, freeze_bn, "
+                  "patience, segments, size, seed, positive_label, target_precision, "
+                  "corner_crop, scale_jitter, color_jitter, flip. Missing: defaults.")
+    device = serializers.CharField(required=False, allow_blank=True,
+                                   help_text="cpu, cuda, cuda:N or auto (default: "
+                                             "VIGIL_TRAINING_DEVICE)")
+
+
+class TrainingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         viewsets.GenericViewSet):
+    """Fine-tuning runs: start, follow (``history`` per epoch), cancel."""
+
+    permission_classes = (IsAdminUser,)
+    serializer_class = TrainingRunSerializer
+    queryset = TrainingRun.objects.none()
+
+    def get_queryset(self):
+        return selectors.training_run_list()
+
+    @extend_schema(request=TrainingRunStartSerializer, responses={201: TrainingRunSerializer})
+    def create(self, request: Request) -> Response:
+        start = TrainingRunStartSerializer(data=request.data)
+        start.is_valid(raise_exception=True)
+        data = start.validated_data
+        try:
+            run = services.training_run_start(
+                dataset=data["dataset"], base_version=data["base_version"],
+                options=data.get("settings") or {}, created_by=request.user,
+                device=data.get("device") or None)
+        except DjangoValidationError as exc:
+            raise drf_error(exc) from None
+        return Response(TrainingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=TrainingRunSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk=None) -> Response:
+        run = services.training_run_cancel(run=self.get_object())
+        return Response(TrainingRunSerializer(run).data)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["get"])
+    def defaults(self, request: Request) -> Response:
+        """The default settings of a new run."""
+        return Response(services.training_defaults())
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ("id", "version", "dataset", "split", "status", "device", "queue", "metrics",
+                  "error", "created_at", "finished_at")
+        read_only_fields = ("id", "status", "queue", "metrics", "error", "created_at",
+                            "finished_at")
+
+
+class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Evaluate a model version (with its own weights file) on a dataset split."""
+
+    permission_classes = (IsAdminUser,)
+    serializer_class = EvaluationSerializer
+    queryset = Evaluation.objects.none()
+
+    def get_queryset(self):
+        return selectors.evaluation_list()
+
+    def perform_create(self, serializer: EvaluationSerializer) -> None:
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.evaluation_start(
+                version=data["version"], dataset=data["dataset"], split=data.get("split", "val"),
+                created_by=self.request.user, device=data.get("device") or None)
+        except DjangoValidationError as exc:
+            raise drf_error(exc) from None
+
+
+class RescoreSerializer(serializers.Serializer):
+    version = serializers.PrimaryKeyRelatedField(
+        queryset=ModelVersion.objects.filter(is_active=True))
+    analyses = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=200)
+
+
+class RescoreResultSerializer(serializers.Serializer):
+    analyses = serializers.ListField(child=serializers.UUIDField(),
+                                     help_text="The new analyses, in the order asked.")
+
+
+class RescoreView(APIView):
+    """Re-score earlier analyses' videos with another version (new analyses)."""
+
+    permission_classes = (IsAdminUser,)
+
+    @extend_schema(request=RescoreSerializer, responses={201: RescoreResultSerializer})
+    def post(self, request: Request) -> Response:
+        body = RescoreSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = body.validated_data["analyses"]
+        found = Analysis.objects.select_related("video").in_bulk(wanted)
+        missing = [str(pk) for pk in wanted if pk not in found]
+        if missing:
+            raise ValidationError({"analyses": f"unknown analyses: {', '.join(missing)}"})
+        try:
+            new = services.analyses_rescore(analyses=[found[pk] for pk in wanted],
+                                            version=body.validated_data["version"],
+                                            created_by=request.user)
+        except DjangoValidationError as exc:
+            raise drf_error(exc) from None
+        return Response({"analyses": [str(a.pk) for a in new]}, status=status.HTTP_201_CREATED)
+
+
+class SegmentChangeSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    start_sec = serializers.FloatField()
+    end_sec = serializers.FloatField()
+    label_a = serializers.CharField()
+    score_a = serializers.FloatField()
+    label_b = serializers.CharField()
+    score_b = serializers.FloatField()
+    changed = serializers.BooleanField()
+
+
+class CompareView(APIView):
+    """Per-segment top-label changes between two analyses of the same video."""
+
+    permission_classes = (IsAdminUser,)
+
+    @extend_schema(parameters=[OpenApiParameter("a", OpenApiTypes.UUID, required=True),
+                               OpenApiParameter("b", OpenApiTypes.UUID, required=True)],
+                   responses=SegmentChangeSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        try:
+            a = Analysis.objects.get(pk=request.query_params.get("a"))
+            b = Analysis.objects.get(pk=request.query_params.get("b"))
+        except (Analysis.DoesNotExist, DjangoValidationError, ValueError):
+            raise Http404 from None
+        try:
+            changes = selectors.analyses_compare(a=a, b=b)
+        except ValueError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        return Response(SegmentChangeSerializer(changes, many=True).data)

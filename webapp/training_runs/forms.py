@@ -1,0 +1,88 @@
+"""Forms of the training pages; the services validate again."""
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+
+from webapp.datasets.models import Dataset
+from webapp.models_registry.models import ModelVersion
+from webapp.training_runs.services import OPTIMIZERS, SETTING_RULES, training_defaults
+
+LABELS = {
+    "epochs": "Epochs", "batch_size": "Batch size", "lr": "Learning rate",
+    "backbone_lr_mult": "Backbone LR ×", "momentum": "Momentum",
+    "weight_decay": "Weight decay", "dropout": "Dropout",
+    "train_blocks": "Blocks to fine-tune (0 head only, -1 all)",
+    "patience": "Early stopping patience (epochs)", "segments": "Segments (snippets)",
+    "size": "Input size (px)", "seed": "Seed", "target_precision": "Target precision",
+    "balanced": "Class-balanced sampling", "freeze_bn": "Keep BatchNorm statistics",
+    "corner_crop": "Corner cropping", "scale_jitter": "Scale jitter",
+    "color_jitter": "Colour jitter", "flip": "Horizontal flips", "optimizer": "Optimizer",
+    "positive_label": "Positive label (threshold)",
+}
+
+
+class TrainingRunForm(forms.Form):
+    dataset = forms.ModelChoiceField(queryset=Dataset.objects.order_by("name"))
+    base_version = forms.ModelChoiceField(
+        queryset=ModelVersion.objects.filter(arch__startswith="tsn_")
+        .filter(Q(is_active=True) | Q(weights="default"))  # *_stats: from the ImageNet backbone
+        .order_by("-is_default", "name"), help_text="A TSN version: its weights start the run.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        defaults = training_defaults()
+        for name, (kind, low, high) in SETTING_RULES.items():
+            initial = defaults[name]
+            label = LABELS.get(name, name)
+            if kind is bool:
+                field = forms.BooleanField(required=False, initial=initial, label=label)
+            elif name == "optimizer":
+                field = forms.ChoiceField(choices=[(o, o) for o in OPTIMIZERS], initial=initial,
+                                          label=label)
+            elif kind is str:
+                field = forms.CharField(required=False, initial=initial or "", label=label,
+                                        max_length=100)
+            elif kind is int:
+                field = forms.IntegerField(initial=initial, min_value=low, max_value=high,
+                                           label=label)
+            else:
+                field = forms.FloatField(initial=initial, min_value=low, max_value=high,
+                                         label=label)
+            self.fields[name] = field
+
+    def settings_values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in SETTING_RULES}
+
+    def setting_fields(self) -> list:
+        return [self[name] for name in SETTING_RULES]
+
+
+class ImportWeightsForm(forms.Form):
+    file = forms.FileField(help_text="A PyTorch state dict or checkpoint (.pt/.pth).")
+    arch = forms.CharField(required=False, max_length=100,
+                           help_text="Registry architecture (default: the file's).")
+    labels = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Class names, comma-separated (default: the file's).")
+    name = forms.SlugField(required=False, max_length=110)
+    description = forms.CharField(required=False, max_length=500)
+
+    def label_list(self) -> list[str]:
+        return [x.strip() for x in self.cleaned_data.get("labels", "").split(",") if x.strip()]
+
+
+class EvaluationForm(forms.Form):
+    version = forms.ModelChoiceField(queryset=ModelVersion.objects.exclude(
+        weights__in=("default", "none")).order_by("name"))
+    dataset = forms.ModelChoiceField(queryset=Dataset.objects.order_by("name"))
+    split = forms.ChoiceField(choices=[("val", "val"), ("test", "test"), ("train", "train")])
+
+
+class RescoreForm(forms.Form):
+    version = forms.ModelChoiceField(queryset=ModelVersion.objects.filter(is_active=True)
+                                     .order_by("-is_default", "name"))
+    analyses = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, analyses=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["analyses"].choices = [(str(a.pk), str(a.pk)) for a in analyses]

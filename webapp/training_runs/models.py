@@ -1,0 +1,96 @@
+"""Fine-tuning runs (a dataset + a base model version + settings) and evaluations."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings as django_settings
+from django.db import models
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINISHED_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
+
+
+class TrainingRun(models.Model):
+    """One fine-tuning job; its files live in ``VIGIL_MODEL_DIR/runs/<id>/`` (resumable)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.ForeignKey("datasets.Dataset", on_delete=models.SET_NULL, null=True,
+                                related_name="training_runs")
+    base_version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.SET_NULL,
+                                     null=True, related_name="derived_runs")
+    settings = models.JSONField(default=dict, help_text="training.finetune.FinetuneConfig fields.")
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED,
+                              db_index=True)
+    device = models.CharField(max_length=32, default="cpu")
+    queue = models.CharField(max_length=16, default="cpu")
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    run_token = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
+    stage = models.CharField(max_length=32, blank=True)
+    percent = models.FloatField(default=0.0)
+    epoch = models.PositiveIntegerField(default=0, help_text="Last finished epoch.")
+    history = models.JSONField(
+        default=list, blank=True,
+        help_text="One row per finished epoch: epoch, train_loss, train_acc, val_loss, val_acc, "
+                  "lr, sec.")
+    best = models.JSONField(
+        default=dict, blank=True,
+        help_text="Best epoch: accuracy, loss, macro F1, per-class P/R/F1, confusion matrix, "
+                  "threshold at the target precision.")
+    labels = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    result_version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.SET_NULL,
+                                       null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_RUN_STATUSES
+
+
+class Evaluation(models.Model):
+    """Metrics of one model version on one split of a dataset."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.CASCADE,
+                                related_name="evaluations")
+    dataset = models.ForeignKey("datasets.Dataset", on_delete=models.CASCADE,
+                                related_name="evaluations")
+    split = models.CharField(max_length=8, default="val")
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    device = models.CharField(max_length=32, default="cpu")
+    queue = models.CharField(max_length=16, default="cpu")
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.version} on {self.dataset} {self.split} ({self.status})"

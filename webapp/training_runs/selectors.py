@@ -1,0 +1,66 @@
+"""Reads for training runs, evaluations and analysis comparisons (staff-only data; views and
+the API check ``is_staff``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from webapp.training_runs.models import Evaluation, TrainingRun
+from webapp.videos.models import Analysis
+
+
+def training_run_list() -> QuerySet[TrainingRun]:
+    return TrainingRun.objects.select_related("dataset", "base_version", "result_version",
+                                              "created_by").order_by("-created_at")
+
+
+def training_run_get(*, pk) -> TrainingRun:
+    """Raises ``TrainingRun.DoesNotExist``."""
+    return training_run_list().get(pk=pk)
+
+
+def evaluation_list() -> QuerySet[Evaluation]:
+    return Evaluation.objects.select_related("version", "dataset").order_by("-created_at")
+
+
+def run_progress(run: TrainingRun) -> dict:
+    """What the run page polls: status, progress, per-epoch curves and best-epoch metrics."""
+    return {"id": str(run.pk), "status": run.status, "stage": run.stage, "percent": run.percent,
+            "epoch": run.epoch, "epochs": run.settings.get("epochs"),
+            "finished": run.finished, "error": run.error, "history": run.history,
+            "best": run.best, "labels": run.labels,
+            "result_version": run.result_version_id,
+            "cancel_requested": run.cancel_requested}
+
+
+@dataclass(frozen=True)
+class SegmentChange:
+    index: int
+    start_sec: float
+    end_sec: float
+    label_a: str
+    score_a: float
+    label_b: str
+    score_b: float
+
+    @property
+    def changed(self) -> bool:
+        return self.label_a != self.label_b
+
+
+def analyses_compare(*, a: Analysis, b: Analysis) -> list[SegmentChange]:
+    """Per-segment top labels of two analyses of the same video, matched by time window
+    (start/end rounded to 10 ms); windows only one of them has are left out."""
+    if a.video_id != b.video_id:
+        raise ValueError("the analyses are of different videos")
+
+    def windows(analysis: Analysis) -> dict[tuple[float, float], object]:
+        return {(round(s.start_sec, 2), round(s.end_sec, 2)): s
+                for s in analysis.segments.order_by("index")}
+
+    left, right = windows(a), windows(b)
+    return [SegmentChange(index=left[key].index, start_sec=key[0], end_sec=key[1],
+                          label_a=left[key].top_label, score_a=left[key].top_score,
+                          label_b=right[key].top_label, score_b=right[key].top_score)
+            for key in sorted(left) if key in right]

@@ -1,0 +1,622 @@
+"""Writes for training runs and evaluations: start, cancel, run (worker side), reap stale runs.
+
+A run's files live in ``VIGIL_MODEL_DIR/runs/<run id>/`` (``manifest.csv``, ``cache/`` of
+decoded clips, ``out/last.pt``, ``out/best.pt``, ``out/metrics.json``), so a message delivered
+again after its worker died resumes from ``last.pt`` instead of starting over. The claim /
+heartbeat / watchdog logic follows :mod:`webapp.videos.services` (and reuses its helpers):
+every write of an execution is conditional on its run token.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from inference.errors import Cancelled, VigilError
+from webapp.celery import queue_for_device
+from webapp.datasets.models import Dataset
+from webapp.datasets.services import dataset_write_manifest
+from webapp.models_registry.models import ModelVersion
+from webapp.models_registry.services import unique_version_name, weights_path, weights_store
+from webapp.training_runs.models import (
+    FINISHED_RUN_STATUSES,
+    Evaluation,
+    RunStatus,
+    TrainingRun,
+)
+from webapp.videos.models import Analysis
+from webapp.videos.services import (
+    AnalysisBusy,
+    _Heartbeat,
+    _stale_cutoff,
+    _when,
+    _worker_name,
+    analysis_start,
+)
+
+logger = logging.getLogger(__name__)
+
+TRAIN_TASK = "training_runs.train"
+EVALUATE_TASK = "training_runs.evaluate"
+RUNS_DIR = "runs"
+PROGRESS_MIN_INTERVAL_SEC = 1.0
+CANCEL_POLL_INTERVAL_SEC = 0.5
+
+#: ``FinetuneConfig`` fields staff set, with their type and allowed range (inclusive).
+SETTING_RULES: dict[str, tuple[type, float | None, float | None]] = {
+    "epochs": (int, 1, 500),
+    "batch_size": (int, 1, 512),
+    "lr": (float, 1e-7, 1.0),
+    "backbone_lr_mult": (float, 0.0, 10.0),
+    "momentum": (float, 0.0, 0.999),
+    "weight_decay": (float, 0.0, 1.0),
+    "dropout": (float, 0.0, 0.95),
+    "train_blocks": (int, -1, 100),
+    "patience": (int, 1, 500),
+    "segments": (int, 1, 32),
+    "size": (int, 32, 512),
+    "seed": (int, 0, 2**31 - 1),
+    "target_precision": (float, 0.01, 1.0),
+    "balanced": (bool, None, None),
+    "freeze_bn": (bool, None, None),
+    "corner_crop": (bool, None, None),
+    "scale_jitter": (bool, None, None),
+    "color_jitter": (bool, None, None),
+    "flip": (bool, None, None),
+    "optimizer": (str, None, None),
+    "positive_label": (str, None, None),
+}
+OPTIMIZERS = ("adamw", "sgd")
+
+
+# --- Settings ------------------------------------------------------------------------------------
+
+def training_defaults() -> dict[str, Any]:
+    """The editable ``FinetuneConfig`` fields with their defaults."""
+    from training.finetune import FinetuneConfig  # noqa: PLC0415  (torch: import when needed)
+
+    defaults = dataclasses.asdict(FinetuneConfig())
+    return {name: defaults[name] for name in SETTING_RULES}
+
+
+def training_settings_clean(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Defaults overridden by ``raw``; raises one ``ValidationError`` naming every bad field."""
+    raw = dict(raw or {})
+    unknown = sorted(set(raw) - set(SETTING_RULES))
+    errors: dict[str, str] = {name: "unknown setting" for name in unknown}
+    cleaned = training_defaults()
+    for name, (kind, low, high) in SETTING_RULES.items():
+        if name not in raw or raw[name] is None:
+            continue
+        value = raw[name]
+        try:
+            if kind is bool:
+                if isinstance(value, str):
+                    if value.lower() not in ("true", "false", "1", "0", "on", "off"):
+                        raise ValueError
+                    value = value.lower() in ("true", "1", "on")
+                elif not isinstance(value, bool):
+                    raise ValueError
+            elif kind is str:
+                value = " ".join(str(value).split())[:100]
+            elif kind is int:
+                if isinstance(value, bool) or float(value) != int(float(value)):
+                    raise ValueError
+                value = int(float(value))
+            else:
+                value = float(value)
+                if not math.isfinite(value):
+                    raise ValueError
+        except (TypeError, ValueError):
+            errors[name] = f"expected {kind.__name__}"
+            continue
+        if low is not None and not low <= value <= high:
+            errors[name] = f"must be between {low:g} and {high:g}"
+            continue
+        cleaned[name] = value
+    if cleaned["optimizer"] not in OPTIMIZERS:
+        errors["optimizer"] = f"one of {', '.join(OPTIMIZERS)}"
+    cleaned["positive_label"] = cleaned["positive_label"] or None
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def training_queue(device: str) -> str:
+    """``gpu`` for a CUDA device, ``VIGIL_AUTO_QUEUE`` for ``auto``, else ``cpu``."""
+    if device == "auto":
+        return getattr(settings, "VIGIL_AUTO_QUEUE", "cpu")
+    return queue_for_device(device)
+
+
+def run_dir(run: TrainingRun) -> Path:
+    """The run's stable folder (survives a worker restart: resume reads ``out/last.pt``)."""
+    return Path(settings.VIGIL_MODEL_DIR) / RUNS_DIR / str(run.pk)
+
+
+# --- Start / cancel ------------------------------------------------------------------------------
+
+def _split_labels(dataset: Dataset, split: str) -> set[str]:
+    return set(dataset.clips.filter(split=split).values_list("label", flat=True).distinct())
+
+
+def training_run_start(*, dataset: Dataset, base_version: ModelVersion,
+                       options: dict[str, Any] | None = None,
+                       created_by: AbstractBaseUser | None = None,
+                       device: str | None = None) -> TrainingRun:
+    """Validate, create a queued run and queue its task once the transaction commits."""
+    from inference.errors import ModelError  # noqa: PLC0415
+    from training.finetune import backbone_name  # noqa: PLC0415
+
+    errors: dict[str, str] = {}
+    try:
+        backbone_name(base_version.arch)
+    except ModelError as exc:
+        errors["base_version"] = str(exc)
+    if base_version.weights not in ("default", "none") and not weights_path(
+            base_version.weights).is_file():
+        errors["base_version"] = f"the weights file of {base_version.name} is missing"
+    counts = dict(dataset.clips.values_list("split").annotate(n=Count("id")))
+    if not counts.get("train") or not counts.get("val"):
+        errors["dataset"] = ("the dataset needs train and val clips (has "
+                             f"{counts.get('train', 0)} train, {counts.get('val', 0)} val)")
+    elif len(_split_labels(dataset, "train") | _split_labels(dataset, "val")) < 2:
+        errors["dataset"] = "the dataset needs clips of at least two labels"
+    try:
+        cleaned = training_settings_clean(options)
+    except ValidationError as exc:
+        errors.update({k: "; ".join(v) for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    device = device or settings.VIGIL_TRAINING_DEVICE
+    if device not in ("cpu", "auto") and not device.startswith("cuda"):
+        raise ValidationError({"device": "cpu, cuda, cuda:N or auto"})
+    model = base_version.arch.split(".", 1)[0]
+    init = base_version.weights
+    if init not in ("default", "none"):
+        init = str(weights_path(init))
+    with transaction.atomic():
+        run = TrainingRun.objects.create(
+            dataset=dataset, base_version=base_version, created_by=created_by,
+            settings={**cleaned, "model": model, "init_weights": init}, device=device,
+            queue=training_queue(device), celery_task_id=uuid.uuid4().hex)
+        transaction.on_commit(partial(_enqueue, TRAIN_TASK, TrainingRun, run.pk,
+                                      run.celery_task_id, run.queue))
+    return run
+
+
+def _enqueue(task: str, model: type[TrainingRun] | type[Evaluation], pk: uuid.UUID,
+             task_id: str, queue: str) -> None:
+    try:
+        current_app.send_task(task, args=[str(pk)], task_id=task_id, queue=queue)
+    except Exception as exc:
+        logger.exception("could not queue %s %s", task, pk)
+        model.objects.filter(pk=pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, error=f"could not queue the task: {exc}",
+            finished_at=timezone.now())
+
+
+def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
+    """Queued: cancelled now. Running: flagged; the worker stops before its next batch."""
+    with transaction.atomic():
+        row = TrainingRun.objects.select_for_update().get(pk=run.pk)
+        if row.status == RunStatus.QUEUED:
+            row.status = RunStatus.CANCELLED
+            row.cancel_requested = True
+            row.finished_at = timezone.now()
+            row.error = "cancelled before it started"
+            row.save(update_fields=["status", "cancel_requested", "finished_at", "error"])
+        elif row.status == RunStatus.RUNNING:
+            row.cancel_requested = True
+            row.save(update_fields=["cancel_requested"])
+    return row
+
+
+# --- Running (worker side) -----------------------------------------------------------------------
+
+def _finish(run: TrainingRun, status: str, *, error: str = "") -> None:
+    run.status = status
+    run.error = error
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def _run_claim(*, run_id: str, task_id: str) -> tuple[TrainingRun, str] | None:
+    """Make this execution the owner of the run, or say why not (``None``); raises
+    :class:`AnalysisBusy` while another execution's heartbeat is fresh."""
+    now = timezone.now()
+    with transaction.atomic():
+        run = (TrainingRun.objects.select_for_update(of=("self",))
+               .select_related("dataset", "base_version").filter(pk=run_id).first())
+        if run is None or run.status in FINISHED_RUN_STATUSES:
+            return None
+        if task_id and run.celery_task_id and task_id != run.celery_task_id:
+            logger.info("training run %s: message %s was superseded", run_id, task_id)
+            return None
+        if run.cancel_requested:
+            _finish(run, RunStatus.CANCELLED, error="cancelled")
+            return None
+        if run.dataset is None:
+            _finish(run, RunStatus.FAILED, error="the dataset was deleted")
+            return None
+        if run.status == RunStatus.RUNNING:
+            since = run.heartbeat_at or run.started_at
+            if since is not None and since > _stale_cutoff(now):
+                raise AnalysisBusy((since - _stale_cutoff(now)).total_seconds() + 1.0)
+            if run.attempts >= settings.VIGIL_MAX_ATTEMPTS:
+                _finish(run, RunStatus.FAILED,
+                        error=f"worker stopped responding (heartbeat stale since "
+                              f"{_when(since)}); gave up after {run.attempts} attempts")
+                return None
+            logger.warning("training run %s: taking over from a dead worker (%s)", run_id,
+                           run.worker)
+        token = uuid.uuid4().hex
+        run.status = RunStatus.RUNNING
+        run.run_token = token
+        run.attempts += 1
+        run.stage = "preparing"
+        run.error = ""
+        run.started_at = run.started_at or now
+        run.heartbeat_at = now
+        run.finished_at = None
+        run.worker = _worker_name()
+        run.save()
+    return run, token
+
+
+def _history_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The compact per-epoch row the run page plots."""
+    return {"epoch": int(row["epoch"]), "train_loss": float(row["train_loss"]),
+            "train_acc": float(row["train_accuracy"]), "val_loss": float(row["val_loss"]),
+            "val_acc": float(row["val_accuracy"]), "val_macro_f1": float(row["val_macro_f1"]),
+            "lr": float(row["lr"]), "sec": float(row.get("seconds", 0.0)),
+            "improved": bool(row.get("improved"))}
+
+
+def _best_metrics(row: dict[str, Any], labels: Iterable[str]) -> dict[str, Any]:
+    """Best-epoch metrics stored on the run and its version (JSON-safe)."""
+    keep = ("epoch", "val_accuracy", "val_loss", "val_macro_f1", "per_class",
+            "confusion_matrix", "threshold_at_precision")
+    return _json_safe({"labels": list(labels), **{k: row[k] for k in keep if k in row}})
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+class _TrainReporter:
+    """``finetune``'s callbacks for one execution; writes are conditional on its token."""
+
+    def __init__(self, run: TrainingRun, token: str, *, batches_per_epoch: int) -> None:
+        self.run_id = run.pk
+        self.token = token
+        self.epochs = int(run.settings.get("epochs", 1))
+        self.labels: list[str] = list(run.labels)
+        self.batches_per_epoch = max(batches_per_epoch, 1)
+        self.history: list[dict[str, Any]] = list(run.history)
+        self.epoch = run.epoch
+        self.batches = 0
+        self.lost = False
+        self.cancel = False
+        self.deadline = time.monotonic() + settings.VIGIL_TASK_SOFT_TIME_LIMIT
+        self.timed_out = False
+        self._last_poll = 0.0
+        self._last_progress = 0.0
+        self._lock = threading.Lock()
+
+    def _update(self, **fields: Any) -> bool:
+        with self._lock:
+            if self.lost:
+                return False
+            updated = TrainingRun.objects.filter(
+                pk=self.run_id, run_token=self.token, status=RunStatus.RUNNING,
+            ).update(**fields)
+            self.lost = not updated
+            return bool(updated)
+
+    def heartbeat(self) -> None:
+        self._update(heartbeat_at=timezone.now())
+
+    def percent(self) -> float:
+        done = self.epoch + min(self.batches / self.batches_per_epoch, 0.99)
+        return round(100.0 * min(done / max(self.epochs, 1), 0.99), 1)
+
+    def should_stop(self) -> bool:
+        """Asked before every batch: counts progress, polls for cancel / lost ownership."""
+        self.batches += 1
+        now = time.monotonic()
+        if self.lost or self.cancel:
+            return True
+        if now > self.deadline:
+            self.timed_out = True
+            return True
+        if now - self._last_progress >= PROGRESS_MIN_INTERVAL_SEC:
+            self._last_progress = now
+            self._update(stage="training",
+                         percent=self.percent(), heartbeat_at=timezone.now())
+        if now - self._last_poll < CANCEL_POLL_INTERVAL_SEC:
+            return False
+        self._last_poll = now
+        row = (TrainingRun.objects.filter(pk=self.run_id)
+               .values("run_token", "status", "cancel_requested").first())
+        if row is None or row["run_token"] != self.token or row["status"] != RunStatus.RUNNING:
+            self.lost = True
+            return True
+        self.cancel = bool(row["cancel_requested"])
+        return self.cancel
+
+    def on_epoch(self, row: dict[str, Any]) -> None:
+        """Store the epoch as soon as it ends (a resumed run replaces rows it redoes)."""
+        compact = _history_row(row)
+        self.history = [r for r in self.history if r["epoch"] < compact["epoch"]] + [compact]
+        self.epoch = compact["epoch"]
+        self.batches = 0
+        fields: dict[str, Any] = {"history": self.history, "epoch": self.epoch,
+                                  "percent": self.percent(), "heartbeat_at": timezone.now()}
+        if row.get("improved"):
+            fields["best"] = _best_metrics(row, self.labels)
+        self._update(**fields)
+
+
+def training_run_execute(*, run_id: str, task_id: str = "") -> str:
+    """Fine-tune for one run (resuming from its ``last.pt``) and, on success, create its
+    model version. Returns the final status (``skipped`` / ``lost`` when not the owner)."""
+    claim = _run_claim(run_id=run_id, task_id=task_id)
+    if claim is None:
+        return "skipped"
+    from training.datasets import load_manifest  # noqa: PLC0415  (torch: workers only)
+    from training.finetune import FinetuneConfig, finetune  # noqa: PLC0415
+
+    run, token = claim
+    folder = run_dir(run)
+    status, error = RunStatus.FAILED, ""
+    heartbeat: _Heartbeat | None = None
+    reporter: _TrainReporter | None = None
+    try:
+        manifest = dataset_write_manifest(dataset=run.dataset, directory=folder,
+                                          splits=("train", "val"))
+        clips = load_manifest(manifest, splits=("train", "val"), check_decode=False)
+        train = [c for c in clips if c.split == "train"]
+        val = [c for c in clips if c.split == "val"]
+        config = FinetuneConfig(**{**run.settings, "device": run.device,
+                                   "workers": settings.VIGIL_TRAINING_WORKERS})
+        labels = sorted({c.label for c in clips})
+        TrainingRun.objects.filter(pk=run.pk, run_token=token).update(labels=labels)
+        run.labels = labels
+        per_epoch = (math.ceil(len(train) / config.batch_size)
+                     + math.ceil(len(val) / config.batch_size))
+        reporter = _TrainReporter(run, token, batches_per_epoch=per_epoch)
+        heartbeat = _Heartbeat(reporter)
+        heartbeat.start()
+        reporter._update(stage="decoding clips")
+        doc = finetune(train, val, out_dir=folder / "out", config=config,
+                       on_epoch=reporter.on_epoch, should_stop=reporter.should_stop,
+                       resume=True, cache_dir=folder / "cache",
+                       log=lambda message: logger.info("training run %s: %s", run.pk, message))
+    except Cancelled:
+        if reporter is not None and reporter.timed_out:
+            error = _time_limit_message()
+        elif reporter is not None and reporter.lost:
+            logger.info("training run %s: this execution lost ownership; stopping", run.pk)
+            return "lost"
+        else:
+            status, error = RunStatus.CANCELLED, "cancelled"
+    except SoftTimeLimitExceeded:
+        error = _time_limit_message()
+    except VigilError as exc:
+        error = exc.message
+    except Exception as exc:
+        logger.exception("training run %s failed", run.pk)
+        error = f"internal error: {type(exc).__name__}: {exc}"
+    else:
+        final = _run_complete(run=run, token=token, doc=doc, folder=folder)
+        if final != "lost":
+            shutil.rmtree(folder / "cache", ignore_errors=True)
+        return final
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
+    updated = TrainingRun.objects.filter(pk=run.pk, run_token=token).update(
+        status=status, error=error[:4000], finished_at=timezone.now())
+    if updated:  # finished for good: the decoded frames are not needed any more
+        shutil.rmtree(folder / "cache", ignore_errors=True)
+    return status if updated else "lost"
+
+
+def _time_limit_message() -> str:
+    return f"the training run ran past its time limit of {settings.VIGIL_TASK_SOFT_TIME_LIMIT} s"
+
+
+def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: Path) -> str:
+    """Store the best checkpoint as a new model version and finish the run."""
+    from inference import models as registry  # noqa: PLC0415
+
+    config, labels = doc["config"], list(doc["labels"])
+    history = {row["epoch"]: row for row in doc["epochs"]}
+    best_row = history.get((doc.get("best") or {}).get("epoch"))
+    if best_row is None or not (folder / "out" / "best.pt").is_file():
+        TrainingRun.objects.filter(pk=run.pk, run_token=token).update(
+            status=RunStatus.FAILED, error="no epoch finished: nothing to keep",
+            finished_at=timezone.now())
+        return RunStatus.FAILED
+    metrics = _best_metrics(best_row, labels)
+    name = unique_version_name(f"{config['model']}.ft-{str(run.pk)[:8]}")
+    relative, digest = weights_store(
+        source=folder / "out" / "best.pt", arch=config["model"], labels=labels, name=name,
+        extra={"epoch": best_row["epoch"], "config": config, "metrics": metrics,
+               "training_run": str(run.pk)})
+    spec = dataclasses.asdict(registry.get(config["model"]).input_spec)
+    dataset_name = run.dataset.name if run.dataset else "?"
+    with transaction.atomic():
+        row = TrainingRun.objects.select_for_update().filter(pk=run.pk).first()
+        if row is None or row.run_token != token:
+            weights_path(relative).unlink(missing_ok=True)
+            return "lost"
+        version = ModelVersion.objects.create(
+            name=name, arch=config["model"], weights=relative, labels=labels,
+            input_spec={**spec, "train_segments": config["segments"],
+                        "train_size": config["size"]},
+            description=(f"fine-tuned on {dataset_name} from "
+                         f"{run.base_version.name if run.base_version else config['model']}: "
+                         f"val accuracy {metrics.get('val_accuracy', 0):.3f} "
+                         f"(epoch {best_row['epoch']})"),
+            weights_sha256=digest, metrics=metrics, training_run=row, dataset=row.dataset,
+            created_by=row.created_by, is_active=True)
+        row.result_version = version
+        row.best = metrics
+        row.history = [_history_row(r) for r in doc["epochs"]]
+        row.epoch = max(history)
+        row.status = RunStatus.CANCELLED if row.cancel_requested else RunStatus.SUCCEEDED
+        row.stage = "done"
+        row.percent = 100.0
+        row.finished_at = row.heartbeat_at = timezone.now()
+        row.save()
+    return row.status
+
+
+# --- Watchdog ------------------------------------------------------------------------------------
+
+def training_runs_reap_stale(*, stale_after_sec: float | None = None,
+                             now: datetime | None = None) -> list[tuple[uuid.UUID, str]]:
+    """Running runs whose heartbeat is stale: re-queue (they resume from ``last.pt``) while
+    attempts remain, else fail. Returns ``(run id, action)`` pairs."""
+    now = now or timezone.now()
+    cutoff = _stale_cutoff(now, stale_after_sec)
+    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    reaped = []
+    for run_id in list(TrainingRun.objects.filter(status=RunStatus.RUNNING).filter(stale)
+                       .values_list("pk", flat=True)):
+        with transaction.atomic():
+            run = (TrainingRun.objects.select_for_update(skip_locked=True)
+                   .filter(pk=run_id, status=RunStatus.RUNNING).filter(stale).first())
+            if run is None:
+                continue
+            reason = (f"worker stopped responding (heartbeat stale since "
+                      f"{_when(run.heartbeat_at or run.started_at)})")
+            if run.cancel_requested:
+                _finish(run, RunStatus.CANCELLED, error=f"cancelled; {reason}")
+                action = "cancelled"
+            elif run.attempts < settings.VIGIL_MAX_ATTEMPTS:
+                run.status = RunStatus.QUEUED
+                run.run_token = ""
+                run.celery_task_id = uuid.uuid4().hex
+                run.save(update_fields=["status", "run_token", "celery_task_id"])
+                transaction.on_commit(partial(_enqueue, TRAIN_TASK, TrainingRun, run.pk,
+                                              run.celery_task_id, run.queue))
+                action = "requeued"
+            else:
+                _finish(run, RunStatus.FAILED, error=reason)
+                action = "failed"
+            logger.warning("watchdog: training run %s %s: %s", run.pk, action, reason)
+            reaped.append((run.pk, action))
+    return reaped
+
+
+# --- Evaluation ----------------------------------------------------------------------------------
+
+def evaluation_start(*, version: ModelVersion, dataset: Dataset, split: str = "val",
+                     created_by: AbstractBaseUser | None = None,
+                     device: str | None = None) -> Evaluation:
+    """Queue an evaluation of ``version`` (a trained or imported weights file) on a split."""
+    if split not in ("train", "val", "test"):
+        raise ValidationError({"split": "train, val or test"})
+    if version.weights in ("default", "none") or not weights_path(version.weights).is_file():
+        raise ValidationError({"version": "only versions with their own weights file (trained "
+                                          "or imported) can be evaluated on a dataset"})
+    labels = _split_labels(dataset, split)
+    if not labels:
+        raise ValidationError({"split": f"the dataset has no {split} clips"})
+    unknown = sorted(labels - set(version.labels))
+    if unknown:
+        raise ValidationError({"dataset": f"labels the version does not know: "
+                                          f"{', '.join(unknown)}"})
+    device = device or settings.VIGIL_TRAINING_DEVICE
+    with transaction.atomic():
+        evaluation = Evaluation.objects.create(
+            version=version, dataset=dataset, split=split, created_by=created_by,
+            device=device, queue=training_queue(device), celery_task_id=uuid.uuid4().hex)
+        transaction.on_commit(partial(_enqueue, EVALUATE_TASK, Evaluation, evaluation.pk,
+                                      evaluation.celery_task_id, evaluation.queue))
+    return evaluation
+
+
+def evaluation_execute(*, evaluation_id: str) -> str:
+    """Run one evaluation (``training.finetune.evaluate_checkpoint``) and store its metrics."""
+    with transaction.atomic():
+        evaluation = (Evaluation.objects.select_for_update(of=("self",))
+                      .select_related("version", "dataset")
+                      .filter(pk=evaluation_id).first())
+        if evaluation is None or evaluation.status in FINISHED_RUN_STATUSES:
+            return "skipped"
+        evaluation.status = RunStatus.RUNNING
+        evaluation.save(update_fields=["status"])
+    from training.datasets import load_manifest  # noqa: PLC0415  (torch: workers only)
+    from training.finetune import evaluate_checkpoint  # noqa: PLC0415
+
+    status, error, metrics = RunStatus.FAILED, "", {}
+    directory = Path(tempfile.mkdtemp(prefix="vigil-eval-"))
+    try:
+        manifest = dataset_write_manifest(dataset=evaluation.dataset, directory=directory,
+                                          splits=(evaluation.split,))
+        clips = load_manifest(manifest, splits=(evaluation.split,), check_decode=False)
+        metrics = _json_safe(evaluate_checkpoint(
+            weights_path(evaluation.version.weights), clips,
+            workers=settings.VIGIL_TRAINING_WORKERS, positive_label=_positive(evaluation)))
+        metrics["labels"] = list(evaluation.version.labels)
+        status = RunStatus.SUCCEEDED
+    except VigilError as exc:
+        error = exc.message
+    except Exception as exc:
+        logger.exception("evaluation %s failed", evaluation_id)
+        error = f"internal error: {type(exc).__name__}: {exc}"
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        status=status, error=error[:4000], metrics=metrics, finished_at=timezone.now())
+    return status
+
+
+def _positive(evaluation: Evaluation) -> str | None:
+    config = (evaluation.version.training_run.settings
+              if evaluation.version.training_run_id else {})
+    return config.get("positive_label", "fight")
+
+
+# --- Re-scoring ----------------------------------------------------------------------------------
+
+def analyses_rescore(*, analyses: Iterable[Analysis], version: ModelVersion,
+                     created_by: AbstractBaseUser | None = None) -> list[Analysis]:
+    """A new analysis of each analysis's video with ``version`` (same windows and threshold;
+    the version's default labels). All are created, or none."""
+    with transaction.atomic():
+        return [analysis_start(video=old.video, created_by=created_by, model_version=version,
+                               segment_sec=old.segment_sec, stride_sec=old.stride_sec,
+                               threshold=old.threshold, device=old.device)
+                for old in analyses]

@@ -1,0 +1,224 @@
+"""Pages (staff only): training runs (start, follow live, cancel), model versions (promote,
+roll back, (de)activate, import weights), evaluations, re-scoring and comparisons."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from webapp.core.uploads import too_large_message, upload_too_large
+from webapp.datasets.views import staff_required
+from webapp.models_registry import services as version_services
+from webapp.models_registry.models import ModelVersion
+from webapp.training_runs import selectors, services
+from webapp.training_runs.forms import (
+    EvaluationForm,
+    ImportWeightsForm,
+    RescoreForm,
+    TrainingRunForm,
+)
+from webapp.training_runs.models import TrainingRun
+from webapp.videos.models import Analysis, AnalysisStatus
+
+RESCORE_CANDIDATES = 50
+
+
+def _errors(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
+                         for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _run_or_404(pk) -> TrainingRun:
+    try:
+        return selectors.training_run_get(pk=pk)
+    except TrainingRun.DoesNotExist:
+        raise Http404("no such training run") from None
+
+
+def _version_or_404(pk: int) -> ModelVersion:
+    try:
+        return ModelVersion.objects.get(pk=pk)
+    except ModelVersion.DoesNotExist:
+        raise Http404("no such model version") from None
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def run_list(request: HttpRequest) -> HttpResponse:
+    form = TrainingRunForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                run = services.training_run_start(
+                    dataset=form.cleaned_data["dataset"],
+                    base_version=form.cleaned_data["base_version"],
+                    options=form.settings_values(), created_by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, "Training run queued.")
+                return redirect("training:run", pk=run.pk)
+        status = 400
+    return render(request, "training/runs.html",
+                  {"form": form, "runs": selectors.training_run_list()[:100]}, status=status)
+
+
+@staff_required
+@require_GET
+def run_detail(request: HttpRequest, pk) -> HttpResponse:
+    run = _run_or_404(pk)
+    best = run.best or {}
+    labels = best.get("labels") or run.labels
+    matrix = [{"label": label, "row": row}
+              for label, row in zip(labels, best.get("confusion_matrix") or [], strict=False)]
+    per_class = [{"label": label, **values}
+                 for label, values in (best.get("per_class") or {}).items()]
+    return render(request, "training/run.html", {
+        "run": run, "matrix": matrix, "labels": labels, "per_class": per_class,
+        "threshold": best.get("threshold_at_precision"),
+        "target_precision": run.settings.get("target_precision"),
+        "settings_items": sorted(run.settings.items())})
+
+
+@staff_required
+@require_GET
+def run_progress(request: HttpRequest, pk) -> JsonResponse:
+    return JsonResponse(selectors.run_progress(_run_or_404(pk)))
+
+
+@staff_required
+@require_POST
+def run_cancel(request: HttpRequest, pk) -> HttpResponse:
+    run = services.training_run_cancel(run=_run_or_404(pk))
+    messages.info(request, "Cancelled." if run.status == "cancelled"
+                  else "Cancel requested: the run stops before its next batch.")
+    return redirect("training:run", pk=run.pk)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def version_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and upload_too_large(request):
+        messages.error(request, too_large_message())
+        return redirect("training:versions")
+    form = ImportWeightsForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                version = version_services.model_version_import(
+                    upload=form.cleaned_data["file"], arch=form.cleaned_data["arch"],
+                    labels=form.label_list(), name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"], created_by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, f"Imported {version.name}.")
+                return redirect("training:versions")
+        status = 400
+    versions = ModelVersion.objects.select_related("training_run", "dataset").order_by(
+        "-is_default", "-is_active", "-created_at")
+    return render(request, "training/versions.html", {"form": form, "versions": versions},
+                  status=status)
+
+
+def _version_action(request: HttpRequest, fn, **kwargs) -> HttpResponse:
+    try:
+        version = fn(**kwargs)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"{version.name}: done.")
+    return redirect("training:versions")
+
+
+@staff_required
+@require_POST
+def version_promote(request: HttpRequest, pk: int) -> HttpResponse:
+    return _version_action(request, version_services.model_version_set_default,
+                           version=_version_or_404(pk), by=request.user)
+
+
+@staff_required
+@require_POST
+def version_rollback(request: HttpRequest) -> HttpResponse:
+    return _version_action(request, version_services.model_version_rollback)
+
+
+@staff_required
+@require_POST
+def version_active(request: HttpRequest, pk: int) -> HttpResponse:
+    return _version_action(request, version_services.model_version_set_active,
+                           version=_version_or_404(pk), active=request.POST.get("active") == "1")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    initial = {"version": request.GET.get("version")} if request.GET.get("version") else None
+    form = EvaluationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.evaluation_start(
+                    version=form.cleaned_data["version"], dataset=form.cleaned_data["dataset"],
+                    split=form.cleaned_data["split"], created_by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                messages.success(request, "Evaluation queued.")
+                return redirect("training:evaluations")
+        status = 400
+    return render(request, "training/evaluations.html",
+                  {"form": form, "evaluations": selectors.evaluation_list()[:100]},
+                  status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def rescore(request: HttpRequest) -> HttpResponse:
+    candidates = list(Analysis.objects.filter(status=AnalysisStatus.SUCCEEDED)
+                      .select_related("video", "model_version")
+                      .order_by("-created_at")[:RESCORE_CANDIDATES])
+    form = RescoreForm(request.POST or None, analyses=candidates)
+    created: list[tuple[Analysis, Analysis]] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            chosen = [a for a in candidates if str(a.pk) in set(form.cleaned_data["analyses"])]
+            try:
+                new = services.analyses_rescore(analyses=chosen,
+                                                version=form.cleaned_data["version"],
+                                                created_by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+                status = 400
+            else:
+                created = list(zip(chosen, new, strict=True))
+                messages.success(request, f"{len(new)} analyses queued.")
+        else:
+            status = 400
+    return render(request, "training/rescore.html",
+                  {"form": form, "candidates": candidates, "created": created}, status=status)
+
+
+@staff_required
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    try:
+        a = Analysis.objects.select_related("video", "model_version").get(
+            pk=request.GET.get("a"))
+        b = Analysis.objects.select_related("video", "model_version").get(
+            pk=request.GET.get("b"))
+        changes = selectors.analyses_compare(a=a, b=b)
+    except (Analysis.DoesNotExist, ValidationError, ValueError):
+        raise Http404("no such pair of analyses of one video") from None
+    return render(request, "training/compare.html", {
+        "a": a, "b": b, "changes": changes,
+        "changed": sum(1 for c in changes if c.changed)})
