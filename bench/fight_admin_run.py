@@ -8,7 +8,7 @@ folder of its own): imports ``../shared/clips/manifest.csv`` into a dataset ``fi
 dataset exists here), starts a training run with ``training_run_start`` (the service behind
 the admin page and ``POST /api/v1/training-runs/``), which a real Celery worker (started by
 the shell script) executes, then prints each epoch, the best epoch's metrics and the wall time
-from start to the model version.
+from the run's creation to its end (the model version).
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a training setting (as on the admin page), e.g. epochs=8")
     parser.add_argument("--timeout-sec", type=float, default=3600.0)
+    parser.add_argument("--watch", metavar="RUN_ID", help="follow an existing run instead")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
@@ -38,7 +39,7 @@ def main() -> int:
 
     from webapp.datasets.models import Dataset
     from webapp.models_registry.models import ModelVersion
-    from webapp.training_runs.models import FINISHED_RUN_STATUSES, RunStatus
+    from webapp.training_runs.models import FINISHED_RUN_STATUSES, RunStatus, TrainingRun
     from webapp.training_runs.services import training_run_start
 
     options: dict[str, object] = {}
@@ -48,19 +49,22 @@ def main() -> int:
             options[key] = json.loads(value)  # numbers, true/false
         except json.JSONDecodeError:
             options[key] = value
-    dataset = Dataset.objects.get(name="fight-surv")
-    base = ModelVersion.objects.get(arch=args.model, weights="default")
     started = time.monotonic()
-    with transaction.atomic():
-        run = training_run_start(dataset=dataset, base_version=base, options=options)
+    if args.watch:
+        run = TrainingRun.objects.get(pk=args.watch)
+    else:
+        dataset = Dataset.objects.get(name="fight-surv")
+        base = ModelVersion.objects.get(arch=args.model, weights="default")
+        with transaction.atomic():
+            run = training_run_start(dataset=dataset, base_version=base, options=options)
     print(f"run {run.pk} queued on '{run.queue}' with {json.dumps(run.settings)}", flush=True)
     shown = 0
     while True:
         run.refresh_from_db()
         for row in run.history[shown:]:
             print(f"epoch {row['epoch']}: train loss {row['train_loss']:.3f} acc "
-                  f"{row['train_accuracy']:.3f} | val loss {row['val_loss']:.3f} acc "
-                  f"{row['val_accuracy']:.3f} | {row.get('seconds', 0):.0f} s", flush=True)
+                  f"{row['train_acc']:.3f} | val loss {row['val_loss']:.3f} acc "
+                  f"{row['val_acc']:.3f} | {row['sec']:.0f} s", flush=True)
         shown = len(run.history)
         if run.status in FINISHED_RUN_STATUSES:
             break
@@ -68,7 +72,7 @@ def main() -> int:
             print("timed out", flush=True)
             return 1
         time.sleep(1.0)  # polling the row, as the run page does
-    wall_sec = time.monotonic() - started
+    wall_sec = (run.finished_at - run.created_at).total_seconds()  # queued -> version
     print(f"status {run.status} {run.error}".strip())
     if run.status != RunStatus.SUCCEEDED:
         return 1

@@ -313,6 +313,8 @@ def iter_stream_batches(meta: VideoMeta, plan: Sequence[Window], *, streams: dic
         with ExitStack() as stack:
             cache = None
             if "flow" in streams:
+                if device == "cpu":
+                    stack.enter_context(flow.opencv_threads(1))
                 cache = stack.enter_context(flow.FlowCache(
                     flow_cache or None, method=flow_method,
                     video_sha256=sha256_file(meta.path) if flow_cache else "",

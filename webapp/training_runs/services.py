@@ -46,11 +46,11 @@ from webapp.training_runs.models import (
 from webapp.videos.models import Analysis
 from webapp.videos.services import (
     AnalysisBusy,
-    _Heartbeat,
-    _stale_cutoff,
-    _when,
-    _worker_name,
+    Heartbeat,
     analysis_start,
+    format_moment,
+    stale_cutoff,
+    worker_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -260,12 +260,12 @@ def _run_claim(*, run_id: str, task_id: str) -> tuple[TrainingRun, str] | None:
             return None
         if run.status == RunStatus.RUNNING:
             since = run.heartbeat_at or run.started_at
-            if since is not None and since > _stale_cutoff(now):
-                raise AnalysisBusy((since - _stale_cutoff(now)).total_seconds() + 1.0)
+            if since is not None and since > stale_cutoff(now):
+                raise AnalysisBusy((since - stale_cutoff(now)).total_seconds() + 1.0)
             if run.attempts >= settings.VIGIL_MAX_ATTEMPTS:
                 _finish(run, RunStatus.FAILED,
                         error=f"worker stopped responding (heartbeat stale since "
-                              f"{_when(since)}); gave up after {run.attempts} attempts")
+                              f"{format_moment(since)}); gave up after {run.attempts} attempts")
                 return None
             logger.warning("training run %s: taking over from a dead worker (%s)", run_id,
                            run.worker)
@@ -278,7 +278,7 @@ def _run_claim(*, run_id: str, task_id: str) -> tuple[TrainingRun, str] | None:
         run.started_at = run.started_at or now
         run.heartbeat_at = now
         run.finished_at = None
-        run.worker = _worker_name()
+        run.worker = worker_name()
         run.save()
     return run, token
 
@@ -397,7 +397,7 @@ def training_run_execute(*, run_id: str, task_id: str = "") -> str:
     run, token = claim
     folder = run_dir(run)
     status, error = RunStatus.FAILED, ""
-    heartbeat: _Heartbeat | None = None
+    heartbeat: Heartbeat | None = None
     reporter: _TrainReporter | None = None
     try:
         manifest = dataset_write_manifest(dataset=run.dataset, directory=folder,
@@ -413,7 +413,7 @@ def training_run_execute(*, run_id: str, task_id: str = "") -> str:
         per_epoch = (math.ceil(len(train) / config.batch_size)
                      + math.ceil(len(val) / config.batch_size))
         reporter = _TrainReporter(run, token, batches_per_epoch=per_epoch)
-        heartbeat = _Heartbeat(reporter)
+        heartbeat = Heartbeat(reporter)
         heartbeat.start()
         reporter._update(stage="decoding clips")
         doc = finetune(train, val, out_dir=folder / "out", config=config,
@@ -508,7 +508,7 @@ def training_runs_reap_stale(*, stale_after_sec: float | None = None,
     """Running runs whose heartbeat is stale: re-queue (they resume from ``last.pt``) while
     attempts remain, else fail. Returns ``(run id, action)`` pairs."""
     now = now or timezone.now()
-    cutoff = _stale_cutoff(now, stale_after_sec)
+    cutoff = stale_cutoff(now, stale_after_sec)
     stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     reaped = []
     for run_id in list(TrainingRun.objects.filter(status=RunStatus.RUNNING).filter(stale)
@@ -519,7 +519,7 @@ def training_runs_reap_stale(*, stale_after_sec: float | None = None,
             if run is None:
                 continue
             reason = (f"worker stopped responding (heartbeat stale since "
-                      f"{_when(run.heartbeat_at or run.started_at)})")
+                      f"{format_moment(run.heartbeat_at or run.started_at)})")
             if run.cancel_requested:
                 _finish(run, RunStatus.CANCELLED, error=f"cancelled; {reason}")
                 action = "cancelled"

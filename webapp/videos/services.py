@@ -380,11 +380,13 @@ def _default(value, fallback):
 
 # --- Running (worker side) ---------------------------------------------------------------
 
-def _stale_cutoff(now: datetime, stale_after_sec: float | None = None) -> datetime:
+def stale_cutoff(now: datetime, stale_after_sec: float | None = None) -> datetime:
+    """Heartbeats older than this are stale (``VIGIL_STALE_AFTER_SEC`` by default)."""
     return now - timedelta(seconds=stale_after_sec or settings.VIGIL_STALE_AFTER_SEC)
 
 
-def _worker_name() -> str:
+def worker_name() -> str:
+    """This worker process as shown on analyses and runs: host and pid."""
     return f"{socket.gethostname()} pid {os.getpid()}"[:255]
 
 
@@ -407,14 +409,14 @@ def _analysis_claim(*, analysis_id: str, task_id: str) -> tuple[Analysis, str] |
             return None
         if analysis.status == AnalysisStatus.RUNNING:
             since = analysis.heartbeat_at or analysis.started_at
-            if since is not None and since > _stale_cutoff(now):
-                retry_in = (since - _stale_cutoff(now)).total_seconds() + 1.0
+            if since is not None and since > stale_cutoff(now):
+                retry_in = (since - stale_cutoff(now)).total_seconds() + 1.0
                 logger.info("analysis %s is running elsewhere (fresh heartbeat); checking "
                             "again in %.1f s", analysis_id, retry_in)
                 raise AnalysisBusy(retry_in)
             if analysis.attempts >= settings.VIGIL_MAX_ATTEMPTS:
                 _fail_worker_lost(analysis, f"worker stopped responding (heartbeat stale since "
-                                            f"{_when(since)}); gave up after "
+                                            f"{format_moment(since)}); gave up after "
                                             f"{analysis.attempts} attempts")
                 return None
             logger.warning("analysis %s: taking over from a dead worker (%s)", analysis_id,
@@ -430,7 +432,7 @@ def _analysis_claim(*, analysis_id: str, task_id: str) -> tuple[Analysis, str] |
         analysis.started_at = now
         analysis.heartbeat_at = now
         analysis.finished_at = None
-        analysis.worker = _worker_name()
+        analysis.worker = worker_name()
         analysis.results_file = ""
         analysis.annotated_file = ""
         analysis.save()
@@ -440,7 +442,8 @@ def _analysis_claim(*, analysis_id: str, task_id: str) -> tuple[Analysis, str] |
     return analysis, token
 
 
-def _when(moment: datetime | None) -> str:
+def format_moment(moment: datetime | None) -> str:
+    """A heartbeat or start time for an error message, in the server's time zone."""
     if moment is None:
         return "unknown"
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
@@ -555,7 +558,7 @@ class _RunReporter:
         return self._cancel
 
 
-class _Heartbeat(threading.Thread):
+class Heartbeat(threading.Thread):
     """Beats every ``VIGIL_HEARTBEAT_SEC`` while the pipeline runs (even in silent stages)."""
 
     def __init__(self, reporter: _RunReporter) -> None:
@@ -623,7 +626,7 @@ def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
                 analysis.video_id, analysis.video.duration_sec)
     started = time.monotonic()
     reporter = _RunReporter(analysis, token, render=config.render)
-    heartbeat = _Heartbeat(reporter)
+    heartbeat = Heartbeat(reporter)
     heartbeat.start()
     status, error, code = AnalysisStatus.FAILED, "", ""
     try:
@@ -728,7 +731,7 @@ def analyses_reap_stale(*, stale_after_sec: float | None = None, now: datetime |
     old message then steps aside); otherwise it fails with the time of its last heartbeat.
     """
     now = now or timezone.now()
-    cutoff = _stale_cutoff(now, stale_after_sec)
+    cutoff = stale_cutoff(now, stale_after_sec)
     stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff) \
         | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
     reaped: list[ReapedAnalysis] = []
@@ -742,7 +745,7 @@ def analyses_reap_stale(*, stale_after_sec: float | None = None, now: datetime |
             if analysis is None:
                 continue
             since = analysis.heartbeat_at or analysis.started_at or analysis.created_at
-            reason = f"worker stopped responding (heartbeat stale since {_when(since)})"
+            reason = f"worker stopped responding (heartbeat stale since {format_moment(since)})"
             if analysis.cancel_requested:
                 _finish_row(analysis, AnalysisStatus.CANCELLED, error=f"cancelled; {reason}")
                 action = "cancelled"
