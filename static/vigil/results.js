@@ -79,19 +79,8 @@
 
   function draw() {
     if (!canvas) return;
-    const ratio = window.devicePixelRatio || 1;
-    const cssWidth = canvas.clientWidth || 800;
-    const cssHeight = canvas.clientHeight || 220;
-    if (canvas.width !== Math.round(cssWidth * ratio)) {
-      canvas.width = Math.round(cssWidth * ratio);
-      canvas.height = Math.round(cssHeight * ratio);
-    }
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.save();
-    ctx.scale(ratio, ratio);
-    const w = canvas.width / ratio, h = canvas.height / ratio;
+    const frame = window.vigilCanvas.begin(canvas, 220);
+    const ctx = frame.ctx, w = frame.w, h = frame.h;
     const pw = w - PAD.left - PAD.right, ph = h - PAD.top - PAD.bottom;
     const segments = Array.from(state.segments.values()).sort(function (a, b) { return a.index - b.index; });
     const labels = seriesLabels();

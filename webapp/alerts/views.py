@@ -1,8 +1,10 @@
 """Pages: the alerts inbox and detail, rules, webhooks, the delivery log; incident files."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -115,24 +117,36 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
-@login_required
-def rules(request: HttpRequest) -> HttpResponse:
+def _list_and_create(request: HttpRequest, *, form_class: type[forms.Form],
+                     create: Callable[[forms.Form], object], done: str, redirect_to: str,
+                     template: str, context: dict) -> HttpResponse:
+    """A list page with a create form: POST validates, calls ``create(form)`` (a service),
+    redirects with ``done``; invalid input re-renders with the errors and status 400."""
     status = 200
     if request.method == "POST":
-        form = AlertRuleForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             try:
-                services.alert_rule_create(owner=request.user, **form.service_fields())
+                create(form)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, "The rule was created.")
-                return redirect("alerts:rules")
+                messages.success(request, done)
+                return redirect(redirect_to)
         status = 400
     else:
-        form = AlertRuleForm()
-    return render(request, "alerts/rules.html", {
-        "form": form, "rules": selectors.alert_rule_list(user=request.user)}, status=status)
+        form = form_class()
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    return _list_and_create(
+        request, form_class=AlertRuleForm,
+        create=lambda form: services.alert_rule_create(owner=request.user,
+                                                       **form.service_fields()),
+        done="The rule was created.", redirect_to="alerts:rules", template="alerts/rules.html",
+        context={"rules": selectors.alert_rule_list(user=request.user)})
 
 
 @login_required
@@ -158,22 +172,12 @@ def _webhook_or_404(request: HttpRequest, pk: int) -> WebhookEndpoint:
 
 @login_required
 def webhooks(request: HttpRequest) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        form = WebhookForm(request.POST)
-        if form.is_valid():
-            try:
-                services.webhook_create(owner=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, "The webhook was added.")
-                return redirect("alerts:webhooks")
-        status = 400
-    else:
-        form = WebhookForm()
-    return render(request, "alerts/webhooks.html", {
-        "form": form, "webhooks": selectors.webhook_list(user=request.user)}, status=status)
+    return _list_and_create(
+        request, form_class=WebhookForm,
+        create=lambda form: services.webhook_create(owner=request.user, **form.cleaned_data),
+        done="The webhook was added.", redirect_to="alerts:webhooks",
+        template="alerts/webhooks.html",
+        context={"webhooks": selectors.webhook_list(user=request.user)})
 
 
 @login_required
