@@ -231,6 +231,11 @@ def decode_snippets(meta: VideoMeta, *, segments: int, candidates: int, short_si
     return array.reshape(segments, candidates, *array.shape[1:])
 
 
+def short_side_for(size: int) -> int:
+    """Short side frames are scaled to before a ``size`` crop (the 256 -> 224 ratio)."""
+    return round(size * 256 / 224)
+
+
 class ClipDataset(Dataset):
     """TSN clips: item ``i`` is ``((T, H, W, C) uint8 tensor, label index)``, ``T = segments``.
 
@@ -254,7 +259,7 @@ class ClipDataset(Dataset):
             raise ValueError(f"clips have labels outside {self.labels}: {unknown}")
         self.segments = segments
         self.size = size
-        self.short_side = short_side or round(size * 256 / 224)
+        self.short_side = short_side or short_side_for(size)
         self.train = train
         self.candidates = candidates or (3 if train else 1)
         self.transform = transform

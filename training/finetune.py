@@ -27,7 +27,7 @@ from inference.errors import Cancelled, ModelError
 from inference.models.backbones import BACKBONES
 from inference.models.weights import read_checkpoint, save_checkpoint
 from training.augment import TrainTransform
-from training.datasets import Clip, ClipDataset, labels_of
+from training.datasets import Clip, ClipDataset, labels_of, short_side_for
 from training.engine import evaluate, grad_scaler_for, train_one_epoch
 from training.metrics import summarize, threshold_at_precision
 
@@ -155,6 +155,13 @@ def make_optimizer(module: nn.Module, config: FinetuneConfig) -> torch.optim.Opt
     raise ValueError(f"unknown optimizer {config.optimizer!r} (adamw, sgd)")
 
 
+def trained_spec(config: FinetuneConfig) -> dict[str, int]:
+    """The input a checkpoint of ``config`` expects (``extra["input_spec"]``, read back by
+    :func:`inference.models.registry.trained_input_spec`)."""
+    return {"clip_len": config.segments, "crop_size": config.size,
+            "resize_short": short_side_for(config.size)}
+
+
 def cosine_lr(base: float, epoch: int, epochs: int) -> float:
     """Cosine decay from ``base`` at epoch 0 towards 0.05·base at the last epoch."""
     return base * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * epoch / max(epochs, 1))))
@@ -280,9 +287,11 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
         if improved:
             best = {k: row[k] for k in ("epoch", "val_accuracy", "val_loss", "val_macro_f1")}
             save_checkpoint(out / "best.pt", arch=config.model, state_dict=state, labels=labels,
-                            extra={"epoch": epoch, "config": asdict(config), "metrics": row})
+                            extra={"epoch": epoch, "config": asdict(config), "metrics": row,
+                                   "input_spec": trained_spec(config)})
         save_checkpoint(last_path, arch=config.model, state_dict=state, labels=labels,
                         extra={"epoch": epoch, "config": asdict(config), "history": history,
+                               "input_spec": trained_spec(config),
                                "best": best, "optimizer": optimizer.state_dict()})
         _write_json(out / "metrics.json", document())
         say(f"epoch {epoch}: train loss {train['loss']:.3f} acc {train['accuracy']:.3f} | "
@@ -304,15 +313,14 @@ def evaluate_checkpoint(weights: str | os.PathLike[str], clips: Sequence[Clip], 
                         cache_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Accuracy, per-class P/R/F1, confusion matrix (and threshold) of a checkpoint on clips.
 
-    ``segments`` / ``size`` default to the ones the checkpoint was trained with (else 8, 224).
+    ``segments`` / ``size`` default to the ones the checkpoint was trained with (its input spec).
     """
     checkpoint = read_checkpoint(weights)
     if checkpoint.arch is None or checkpoint.labels is None:
         raise ModelError(f"{weights} is not a Vigil checkpoint (no arch / labels)")
-    trained = checkpoint.extra.get("config") or {}
-    segments = segments or int(trained.get("segments", 8))
-    size = size or int(trained.get("size", 224))
     loaded = models.build(checkpoint.arch, weights=str(weights))
+    segments = segments or loaded.info.input_spec.clip_len
+    size = size or loaded.info.input_spec.crop_size
     labels = loaded.info.labels
     dataset = ClipDataset(clips, labels=labels, segments=segments, size=size, train=False,
                           cache_dir=cache_dir)

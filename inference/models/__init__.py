@@ -14,7 +14,15 @@ from inference.models import (  # noqa: F401  (they register models)
     torchvision_video,
     tsn,
 )
-from inference.models.registry import LoadedModel, ModelEntry, build, get, list_models, register
+from inference.models.registry import (
+    LoadedModel,
+    ModelEntry,
+    build,
+    get,
+    list_models,
+    register,
+    trained_input_spec,
+)
 
 __all__ = [
     "LoadedModel",
@@ -23,4 +31,5 @@ __all__ = [
     "get",
     "list_models",
     "register",
+    "trained_input_spec",
 ]

@@ -106,10 +106,13 @@ class EfficientNetLite0(nn.Module):
         self._dropout = nn.Dropout(dropout)
         self._fc = nn.Linear(1280, num_classes)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, C, H, W)`` -> ``(N, 1280, H/32, W/32)`` feature maps before pooling."""
         x = F.relu6(self._bn0(self._conv_stem(x)))
-        x = F.relu6(self._bn1(self._conv_head(self._blocks(x))))
-        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return F.relu6(self._bn1(self._conv_head(self._blocks(x))))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.flatten(F.adaptive_avg_pool2d(self.forward_features(x), 1), 1)
         return self._fc(self._dropout(x))
 
 
@@ -160,6 +163,16 @@ def build_backbone(name: str, num_classes: int, *, in_channels: int = 3) -> nn.M
                             padding=old.padding, bias=old.bias is not None)
         setattr(module, spec.first_conv, new)
     return module
+
+
+def feature_maps(backbone: nn.Module, images: torch.Tensor) -> torch.Tensor:
+    """``(N, C, H, W)`` images -> ``(N, D, h, w)``: the backbone's last feature maps, before
+    global pooling (EfficientNet-Lite0 ``forward_features``; torchvision ResNet ``layer4``)."""
+    forward_features = getattr(backbone, "forward_features", None)
+    if forward_features is not None:
+        return forward_features(images)
+    x = backbone.maxpool(backbone.relu(backbone.bn1(backbone.conv1(images))))
+    return backbone.layer4(backbone.layer3(backbone.layer2(backbone.layer1(x))))
 
 
 def cross_modality_init(weight: torch.Tensor, in_channels: int) -> torch.Tensor:

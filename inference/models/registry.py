@@ -6,7 +6,7 @@ returns ``(B, num_classes)`` logits.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -96,6 +96,7 @@ def build(
     ``model_dir``; ``none`` seeds torch with ``seed`` so random weights are reproducible.
     """
     entry = get(name)
+    input_spec = entry.input_spec
     if weights.startswith("inflate:"):
         module, labels, source = _build_inflated(entry, weights.removeprefix("inflate:"),
                                                  model_dir=model_dir, seed=seed)
@@ -133,6 +134,7 @@ def build(
         module = entry.build_module(num_classes)
         load_weights(module, state)
         source = source or f"file:{sha256_file(path)}"
+        input_spec = trained_input_spec(entry.input_spec, checkpoint.extra.get("input_spec"))
     try:
         module = module.to(torch.device(device)).eval()
     except (RuntimeError, AssertionError) as exc:
@@ -143,9 +145,25 @@ def build(
         labels=labels,
         modalities=entry.input_spec.modalities,
         weights=source,
-        input_spec=entry.input_spec,
+        input_spec=input_spec,
     )
     return LoadedModel(module=module, info=info)
+
+
+#: ``InputSpec`` fields a fine-tuned checkpoint may set (``extra["input_spec"]``).
+TRAINED_SPEC_FIELDS = ("clip_len", "crop_size", "resize_short")
+
+
+def trained_input_spec(spec: InputSpec, trained: object) -> InputSpec:
+    """``spec`` with the snippet count and frame size a checkpoint was trained at
+    (``{"clip_len", "crop_size", "resize_short"}``, positive ints; others are ignored), so a
+    model fine-tuned on 16 snippets of 160 px is scored on 16 snippets of 160 px."""
+    if not isinstance(trained, dict):
+        return spec
+    values = {k: trained[k] for k in TRAINED_SPEC_FIELDS
+              if isinstance(trained.get(k), int) and not isinstance(trained[k], bool)
+              and 0 < trained[k] <= 4096}
+    return replace(spec, **values)
 
 
 def _build_inflated(entry: ModelEntry, backbone: str, *, model_dir: str | None, seed: int,

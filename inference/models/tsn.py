@@ -2,9 +2,11 @@
 
 A window is split into k segments; one snippet per segment goes through the same 2D backbone
 and the snippets' class scores are averaged (the consensus). ``tsn_<backbone>_stats`` replaces
-the average by a temporal-statistics consensus over the snippets' features: their mean, standard
-deviation and mean absolute difference between consecutive snippets (a cheap motion cue in
-feature space, in the spirit of temporal-difference networks), then one linear layer. It has no
+the average by a temporal-statistics consensus over the snippets' feature maps: the mean feature,
+and at every spatial position the standard deviation over time and the mean absolute difference
+between consecutive snippets, each averaged and max-pooled over space (where in the frame things
+change, and how much: a cheap motion cue in feature space, in the spirit of temporal-difference
+networks), then one linear layer. It has no
 public weights: fine-tune it from ``backbone:<name>`` (the 2D ImageNet backbone, new head).
 Modalities, one registry entry each (``tsn_<backbone>`` is RGB, ``tsn_<backbone>.flow``,
 ``tsn_<backbone>.rgbdiff``):
@@ -25,7 +27,12 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from inference.models.backbones import BACKBONES, build_backbone, cross_modality_init
+from inference.models.backbones import (
+    BACKBONES,
+    build_backbone,
+    cross_modality_init,
+    feature_maps,
+)
 from inference.models.registry import ModelEntry, register
 from inference.types import InputSpec
 
@@ -39,23 +46,30 @@ MODALITY_CHANNELS = {"rgb": lambda L: 3, "flow": lambda L: 2 * L, "rgbdiff": lam
 CONSENSUS = ("avg", "stats")
 
 
-def temporal_stats(features: torch.Tensor) -> torch.Tensor:
-    """``(B, k, D)`` snippet features -> ``(B, 3D)``: mean, std and mean |consecutive diff|."""
-    mean = features.mean(dim=1)
-    std = features.std(dim=1, unbiased=False)
-    if features.shape[1] > 1:
-        diff = (features[:, 1:] - features[:, :-1]).abs().mean(dim=1)
+#: Statistics :func:`temporal_stats` concatenates (the head sees ``len(STATS) * D`` features).
+STATS = ("mean", "std_mean", "diff_mean", "std_max", "diff_max")
+
+
+def temporal_stats(maps: torch.Tensor) -> torch.Tensor:
+    """``(B, k, D, h, w)`` snippet feature maps -> ``(B, 5D)``, in :data:`STATS` order: the
+    mean feature; the per-position std over time and mean |consecutive difference|, each
+    averaged over space and max-pooled over space. A still clip gives zeros after the mean."""
+    mean = maps.mean(dim=(1, 3, 4))
+    std = maps.std(dim=1, unbiased=False)  # (B, D, h, w)
+    if maps.shape[1] > 1:
+        diff = (maps[:, 1:] - maps[:, :-1]).abs().mean(dim=1)
     else:
-        diff = torch.zeros_like(mean)
-    return torch.cat([mean, std, diff], dim=1)
+        diff = torch.zeros_like(std)
+    return torch.cat([mean, std.mean(dim=(2, 3)), diff.mean(dim=(2, 3)),
+                      std.amax(dim=(2, 3)), diff.amax(dim=(2, 3))], dim=1)
 
 
 class TSN(nn.Module):
     """``(B, C, k, H, W)`` -> ``(B, num_classes)``: backbone per snippet, then the consensus.
 
-    ``avg``: the backbone classifies each snippet and the logits are averaged. ``stats``: the
-    backbone's head is removed, :func:`temporal_stats` of the ``(B, k, D)`` features goes
-    through dropout and ``head`` (``Linear(3D, num_classes)``).
+    ``avg``: the backbone classifies each snippet and the logits are averaged. ``stats``:
+    :func:`temporal_stats` of the backbone's ``(B, k, D, h, w)`` feature maps goes through
+    dropout and ``head`` (``Linear(5D, num_classes)``).
     """
 
     def __init__(self, backbone: nn.Module, *, modality: str = "rgb", consensus: str = "avg",
@@ -73,10 +87,11 @@ class TSN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*k, C, H, W)
-        out = self.backbone(frames).view(x.shape[0], x.shape[2], -1)  # (B, k, K or D)
         if self.consensus == "avg":
-            return out.mean(dim=1)
-        return self.head(self.dropout(temporal_stats(out)))
+            return self.backbone(frames).view(x.shape[0], x.shape[2], -1).mean(dim=1)
+        maps = feature_maps(self.backbone, frames)  # (B*k, D, h, w)
+        maps = maps.view(x.shape[0], x.shape[2], *maps.shape[1:])
+        return self.head(self.dropout(temporal_stats(maps)))
 
     def enable_partial_bn(self, enabled: bool = True) -> TSN:
         """TSN's partial BN for fine-tuning: every BatchNorm but the first keeps its running
@@ -105,9 +120,9 @@ def tsn(backbone: str, num_classes: int, *, modality: str = "rgb", consensus: st
     module = build_backbone(backbone, 1, in_channels=channels)
     setattr(module, spec.head, nn.Identity())
     if isinstance(getattr(module, "_dropout", None), nn.Dropout):
-        module._dropout = nn.Identity()  # per-snippet dropout noise would swamp std / diff
+        module._dropout = nn.Identity()  # unused: the consensus reads forward feature maps
     return TSN(module, modality=modality, consensus=consensus,
-               head=nn.Linear(3 * spec.feature_dim, num_classes))
+               head=nn.Linear(len(STATS) * spec.feature_dim, num_classes))
 
 
 def adapt_backbone_weights(backbone: str, *, modality: str, snippet_len: int = SNIPPET_LEN,
@@ -165,7 +180,8 @@ def _register_all() -> None:
                 label_set="kinetics400",
                 default_weights=None,
                 description=(f"TSN, {modality}, {backbone} backbone, {NUM_SNIPPETS} snippets, "
-                             f"temporal-statistics consensus (mean, std, mean |diff|); "
+                             f"temporal-statistics consensus over feature maps (mean; std and "
+                             f"|diff| over time, spatial mean and max); "
                              f"fine-tune from backbone:{backbone}"),
                 adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
             ))

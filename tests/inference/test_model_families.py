@@ -98,19 +98,32 @@ def test_tsn_averages_snippets_and_partial_bn() -> None:
     assert all(not p.requires_grad for n in norms[1:] for p in n.parameters())
 
 
-def test_tsn_stats_consensus_is_mean_std_and_mean_abs_difference() -> None:
+def test_tsn_stats_consensus_reads_feature_maps_over_time_and_space() -> None:
     model = tsn.tsn("resnet18", 2, consensus="stats").eval()
-    x = torch.randn(2, 3, 4, 32, 32)
+    x = torch.randn(2, 3, 4, 64, 64)
     with torch.inference_mode():
-        features = torch.stack([model.backbone(x[:, :, i]) for i in range(4)], dim=1)
-        expected = torch.cat([features.mean(1), features.std(1, unbiased=False),
-                              (features[:, 1:] - features[:, :-1]).abs().mean(1)], dim=1)
+        maps = torch.stack([backbones.feature_maps(model.backbone, x[:, :, i])
+                            for i in range(4)], dim=1)  # (B, k, D, h, w)
+        std = maps.std(1, unbiased=False)
+        diff = (maps[:, 1:] - maps[:, :-1]).abs().mean(1)
+        expected = torch.cat([maps.mean((1, 3, 4)), std.mean((2, 3)), diff.mean((2, 3)),
+                              std.flatten(2).max(2).values, diff.flatten(2).max(2).values], 1)
         torch.testing.assert_close(model(x), model.head(expected))
+        # the ResNet path equals the backbone's own pooled features
+        torch.testing.assert_close(maps[:, 0].mean((2, 3)), model.backbone(x[:, :, 0]))
         still = x[:, :, :1].expand(-1, -1, 4, -1, -1)  # a still clip: no spread, no motion
-        stats = tsn.temporal_stats(torch.stack([model.backbone(still[:, :, i])
-                                                for i in range(4)], dim=1))
-    assert features.shape == (2, 4, backbones.BACKBONES["resnet18"].feature_dim)
-    assert stats[:, 512:].abs().max() < 1e-5
+        stats = tsn.temporal_stats(torch.stack([backbones.feature_maps(
+            model.backbone, still[:, :, i]) for i in range(4)], dim=1))
+        # motion in one corner only: the spatial max sees it more than the spatial mean
+        moving = x[:, :, :1].repeat(1, 1, 4, 1, 1)
+        moving[:, :, 2, :16, :16] += 3.0
+        moved = tsn.temporal_stats(torch.stack([backbones.feature_maps(
+            model.backbone, moving[:, :, i]) for i in range(4)], dim=1))
+    dim = backbones.BACKBONES["resnet18"].feature_dim
+    assert maps.shape == (2, 4, dim, 2, 2) and stats.shape == (2, len(tsn.STATS) * dim)
+    assert stats[:, dim:].abs().max() < 1e-5
+    std_mean, std_max = moved[:, dim:2 * dim], moved[:, 3 * dim:4 * dim]
+    assert (std_max > std_mean + 1e-3).any() and (std_max >= std_mean - 1e-6).all()
 
 
 def test_backbone_weights_source_loads_imagenet_backbone_with_a_new_head() -> None:
@@ -122,7 +135,7 @@ def test_backbone_weights_source_loads_imagenet_backbone_with_a_new_head() -> No
         torch.testing.assert_close(ours._blocks[5]._project_conv.weight,
                                    theirs._blocks[5]._project_conv.weight)
         assert isinstance(ours._fc, nn.Identity)
-        assert loaded.module.head.in_features == 3 * 1280
+        assert loaded.module.head.in_features == len(tsn.STATS) * 1280
     with pytest.raises(ModelError, match="no 2D weights"):
         build("tsn_efficientnet_lite0_stats", weights="backbone:nonexistent")
     with pytest.raises(ModelError, match="no public weights"):

@@ -101,6 +101,9 @@ def test_stats_consensus_model_fine_tunes_from_the_imagenet_backbone(
     imagenet = models.build("tsn_efficientnet_lite0", weights="default")
     assert trained.info.labels == ("fight", "no_fight")
     assert trained.module.head.out_features == 2
+    spec = trained.info.input_spec  # the checkpoint is scored as it was trained
+    assert (spec.clip_len, spec.crop_size, spec.resize_short) == (3, 64, 73)
+    assert models.get("tsn_efficientnet_lite0_stats").input_spec.clip_len == 8
     # frozen early blocks are the ImageNet ones: the run started from the real backbone
     torch.testing.assert_close(trained.module.backbone._blocks[0]._depthwise_conv.weight,
                                imagenet.module.backbone._blocks[0]._depthwise_conv.weight)

@@ -5,7 +5,7 @@ import re
 
 from webapp.videos.forms import AnalysisOptionsForm, flow_method_choices
 from webapp.videos.models import Analysis
-from webapp.videos.services import analysis_start, pipeline_config
+from webapp.videos.services import pipeline_config
 
 
 def test_api_stores_streams_and_passes_them_to_the_pipeline(
@@ -65,13 +65,3 @@ def test_upload_page_shows_each_flow_methods_measured_cost(client, user, passwor
             costs[method] = float(number[1]) * (60 if number[2] == "min" else 1)
     assert costs["tvl1"] > 20 * costs["dis"]  # TV-L1 is the slow, paper-faithful choice
     assert "raft (GPU only)" in page
-
-
-def test_fine_tuned_version_is_scored_with_its_training_snippet_count(owned, model_version):
-    video, _ = owned
-    analysis = analysis_start(video=video, model_version=model_version)
-    assert pipeline_config(analysis).clip_len is None  # registry models: their own clip_len
-    model_version.input_spec = {**model_version.input_spec, "train_segments": 16}
-    model_version.save()
-    analysis.refresh_from_db()
-    assert pipeline_config(analysis).clip_len == 16

@@ -167,7 +167,8 @@ def test_a_run_with_last_pt_of_epoch_1_resumes_at_epoch_2(
     version = run.result_version
     assert version is not None and version.training_run_id == run.pk
     assert version.dataset_id == dataset.pk and version.labels == ["fight", "no_fight"]
-    assert version.input_spec["train_segments"] == 2 and version.input_spec["train_size"] == 64
+    # scored the way it was trained: 2 snippets of 64 px (the file carries it, the row shows it)
+    assert (version.input_spec["clip_len"], version.input_spec["crop_size"]) == (2, 64)
     assert version.metrics["epoch"] == run.best["epoch"]
     assert len(version.metrics["confusion_matrix"]) == 2
     stored = version_services.weights_path(version.weights)
@@ -222,6 +223,20 @@ def test_import_accepts_a_real_checkpoint(model_dir, staff_user, db):
     stored = version_services.weights_path(version.weights)
     assert sha256_file(stored) == version.weights_sha256
     assert registry.build(TSN, weights=str(stored)).info.labels == tuple(version.labels)
+
+
+def test_import_keeps_the_input_a_checkpoint_was_trained_at(model_dir, staff_user, db):
+    path = model_dir / "trained.pt"
+    save_checkpoint(path, arch=TSN, state_dict=registry.get(TSN).build_module(2).state_dict(),
+                    labels=["fight", "no_fight"],
+                    extra={"input_spec": {"clip_len": 16, "crop_size": 160, "resize_short": 183,
+                                          "mean": "ignored", "snippet_len": True}})
+    version = version_services.model_version_import(upload=str(path), created_by=staff_user)
+    spec = version.input_spec
+    assert (spec["clip_len"], spec["crop_size"], spec["resize_short"]) == (16, 160, 183)
+    assert tuple(spec["mean"]) == registry.get(TSN).input_spec.mean and spec["snippet_len"] == 1
+    built = registry.build(TSN, weights=str(version_services.weights_path(version.weights)))
+    assert (built.info.input_spec.clip_len, built.info.input_spec.crop_size) == (16, 160)
 
 
 def test_import_refuses_a_state_dict_of_the_wrong_shape(model_dir, staff_user, db):
@@ -285,7 +300,7 @@ def _two_label_version(model_dir: Path, tmp_path: Path) -> ModelVersion:
     module = registry.get(TSN).build_module(2)
     path = tmp_path / "random.pt"
     save_checkpoint(path, arch=TSN, state_dict=module.state_dict(), labels=["fight", "no_fight"],
-                    extra={"config": {"segments": 2, "size": 64}})
+                    extra={"input_spec": {"clip_len": 2, "crop_size": 64, "resize_short": 73}})
     return version_services.model_version_import(upload=path, name="random-2")
 
 

@@ -171,6 +171,8 @@ def weights_store(*, source: str | os.PathLike[str], arch: str, labels: Sequence
         state = entry.adapt_state_dict(state)
     module = entry.build_module(len(labels))
     load_weights(module, state)  # strict: missing / unexpected keys and shapes are refused
+    if "input_spec" in checkpoint.extra:  # a fine-tuned file keeps the input it was trained at
+        extra = {"input_spec": checkpoint.extra["input_spec"], **(extra or {})}
     relative = f"{VERSIONS_DIR}/{name}.pt"
     target = weights_path(relative)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -213,7 +215,8 @@ def model_version_import(*, upload: UploadedFile | str | os.PathLike[str], arch:
     try:
         return ModelVersion.objects.create(
             name=name, arch=arch, weights=relative, labels=list(labels),
-            input_spec=dataclasses.asdict(entry.input_spec),
+            input_spec=dataclasses.asdict(registry.trained_input_spec(
+                entry.input_spec, checkpoint.extra.get("input_spec"))),
             description=description or "imported weights", weights_sha256=digest,
             created_by=created_by, metrics=dict(checkpoint.extra.get("metrics") or {}))
     except BaseException:

@@ -472,7 +472,8 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
         source=folder / "out" / "best.pt", arch=config["model"], labels=labels, name=name,
         extra={"epoch": best_row["epoch"], "config": config, "metrics": metrics,
                "training_run": str(run.pk)})
-    spec = dataclasses.asdict(registry.get(config["model"]).input_spec)
+    spec = dataclasses.asdict(registry.build(config["model"], weights=str(weights_path(
+        relative))).info.input_spec)  # the snippets and size it was trained at
     dataset_name = run.dataset.name if run.dataset else "?"
     with transaction.atomic():
         row = TrainingRun.objects.select_for_update().filter(pk=run.pk).first()
@@ -481,8 +482,7 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
             return "lost"
         version = ModelVersion.objects.create(
             name=name, arch=config["model"], weights=relative, labels=labels,
-            input_spec={**spec, "train_segments": config["segments"],
-                        "train_size": config["size"]},
+            input_spec=spec,
             description=(f"fine-tuned on {dataset_name} from "
                          f"{run.base_version.name if run.base_version else config['model']}: "
                          f"val accuracy {metrics.get('val_accuracy', 0):.3f} "

@@ -595,7 +595,6 @@ def pipeline_config(analysis: Analysis) -> PipelineConfig:
     return PipelineConfig(
         model=version.arch, weights=weights, device=device,
         segment_sec=analysis.segment_sec, stride_sec=analysis.stride_sec,
-        clip_len=(version.input_spec or {}).get("train_segments"),  # fine-tuned: as trained
         labels=tuple(analysis.labels),
         events=EventRules(enter_threshold=analysis.threshold),
         batch_size=settings.VIGIL_BATCH_SIZE, num_threads=settings.VIGIL_NUM_THREADS,
