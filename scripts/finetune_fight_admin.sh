@@ -5,7 +5,12 @@
 # page and POST /api/v1/training-runs/ call), executed by a real Celery worker, ending in a
 # model version. Embedded defaults (SQLite + local broker) in a data folder of its own.
 # Usage: scripts/finetune_fight_admin.sh [--model NAME] [--set key=value ...]
+# With no arguments: the measured run (88.3% val, 879 s on 2 cores; README "Fine-tuning").
 set -euo pipefail
+if [ $# -eq 0 ]; then
+  set -- --model tsn_efficientnet_lite0_stats --set epochs=8 --set segments=16 --set size=224 \
+    --set train_blocks=3 --set backbone_lr_mult=0.1 --set lr=0.001 --set patience=4
+fi
 cd "$(dirname "$0")/.."
 export VIGIL_VAR_DIR=${FIGHT_VAR_DIR:-var/fight-admin}
 export VIGIL_MODEL_DIR=$PWD/$VIGIL_VAR_DIR/models
