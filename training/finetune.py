@@ -248,8 +248,7 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
 
     def document() -> dict[str, Any]:
         return {"config": asdict(config), "labels": list(labels), "epochs": history,
-                "best": best, "input_spec": {"segments": config.segments, "size": config.size,
-                                             "mean": list(spec.mean), "std": list(spec.std)}}
+                "best": best, "input_spec": trained_spec(config)}
 
     stale = _epochs_since_best(history)
     for epoch in range(start_epoch, config.epochs + 1):

@@ -6,8 +6,8 @@ the average by a temporal-statistics consensus over the snippets' feature maps: 
 and at every spatial position the standard deviation over time and the mean absolute difference
 between consecutive snippets, each averaged and max-pooled over space (where in the frame things
 change, and how much: a cheap motion cue in feature space, in the spirit of temporal-difference
-networks), then one linear layer. It has no
-public weights: fine-tune it from ``backbone:<name>`` (the 2D ImageNet backbone, new head).
+networks), then one linear layer. It has no public weights: fine-tune it from
+``backbone:<name>`` (the 2D ImageNet backbone, new head).
 Modalities, one registry entry each (``tsn_<backbone>`` is RGB, ``tsn_<backbone>.flow``,
 ``tsn_<backbone>.rgbdiff``):
 

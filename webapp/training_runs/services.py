@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from inference.errors import Cancelled, VigilError
 from webapp.celery import queue_for_device
+from webapp.core.jobs import job_cancel
 from webapp.datasets.models import Dataset
 from webapp.datasets.services import dataset_write_manifest
 from webapp.models_registry.models import ModelVersion
@@ -217,18 +218,7 @@ def _enqueue(task: str, model: type[TrainingRun] | type[Evaluation], pk: uuid.UU
 
 def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
     """Queued: cancelled now. Running: flagged; the worker stops before its next batch."""
-    with transaction.atomic():
-        row = TrainingRun.objects.select_for_update().get(pk=run.pk)
-        if row.status == RunStatus.QUEUED:
-            row.status = RunStatus.CANCELLED
-            row.cancel_requested = True
-            row.finished_at = timezone.now()
-            row.error = "cancelled before it started"
-            row.save(update_fields=["status", "cancel_requested", "finished_at", "error"])
-        elif row.status == RunStatus.RUNNING:
-            row.cancel_requested = True
-            row.save(update_fields=["cancel_requested"])
-    return row
+    return job_cancel(run)
 
 
 # --- Running (worker side) -----------------------------------------------------------------------
@@ -472,8 +462,8 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
         source=folder / "out" / "best.pt", arch=config["model"], labels=labels, name=name,
         extra={"epoch": best_row["epoch"], "config": config, "metrics": metrics,
                "training_run": str(run.pk)})
-    spec = dataclasses.asdict(registry.build(config["model"], weights=str(weights_path(
-        relative))).info.input_spec)  # the snippets and size it was trained at
+    spec = dataclasses.asdict(registry.trained_input_spec(  # the snippets and size it was
+        registry.get(config["model"]).input_spec, doc["input_spec"]))  # trained at
     dataset_name = run.dataset.name if run.dataset else "?"
     with transaction.atomic():
         row = TrainingRun.objects.select_for_update().filter(pk=run.pk).first()

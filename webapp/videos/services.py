@@ -48,6 +48,7 @@ from webapp.alerts.models import Alert
 from webapp.alerts.services import alerts_evaluate_enqueue
 from webapp.celery import queue_for_device
 from webapp.core import storage as media
+from webapp.core.jobs import job_cancel
 from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_default
@@ -319,18 +320,7 @@ def _enqueue(analysis_id: uuid.UUID, task_id: str, queue: str) -> None:
 
 def analysis_cancel(*, analysis: Analysis) -> Analysis:
     """Queued: cancelled now. Running: flagged; the worker stops within about a second."""
-    with transaction.atomic():
-        row = Analysis.objects.select_for_update().get(pk=analysis.pk)
-        if row.status == AnalysisStatus.QUEUED:
-            row.status = AnalysisStatus.CANCELLED
-            row.cancel_requested = True
-            row.finished_at = timezone.now()
-            row.error = "cancelled before it started"
-            row.save(update_fields=["status", "cancel_requested", "finished_at", "error"])
-        elif row.status == AnalysisStatus.RUNNING:
-            row.cancel_requested = True
-            row.save(update_fields=["cancel_requested"])
-    return row
+    return job_cancel(analysis)
 
 
 def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
