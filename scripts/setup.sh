@@ -9,13 +9,15 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # opencv-contrib-python-headless replaces opencv-python-headless (both install cv2).
   .venv/bin/python -m pip uninstall --quiet --yes opencv-python-headless >/dev/null 2>&1 || true
   # (the grep drops pip's notes about local mirror paths some machines configure)
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
     2> >(grep -v "is neither a file nor a directory" >&2)
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+    -r requirements-nodeps.txt 2> >(grep -v "is neither a file nor a directory" >&2)
   echo "$want" > "$stamp"
 fi
 
