@@ -67,8 +67,9 @@ class Classifier:
 
     def __init__(self, module: torch.nn.Module, *, spec: InputSpec, device: str = "cpu",
                  num_threads: int | None = None, amp_dtype: torch.dtype | str | None = "auto",
-                 fold_bn: bool = True) -> None:
+                 fold_bn: bool = True, head_sizes: tuple[int, ...] = ()) -> None:
         """``fold_bn=False`` when the module's BatchNorms are already folded (saves a copy).
+        ``head_sizes``: the logits are several heads, each softmaxed on its own.
 
         ``amp_dtype``: ``"auto"`` (:func:`amp_dtype_for`: bf16/fp16 on CUDA, float32 on CPU),
         a dtype (CUDA only), or ``None`` for float32 everywhere.
@@ -91,6 +92,7 @@ class Classifier:
                 except RuntimeError:  # RNN weights: keep the default layout
                     pass
         self.module = module
+        self.head_sizes = head_sizes
         if amp_dtype == "auto":
             amp_dtype = amp_dtype_for(self.device)
         self.amp_dtype = amp_dtype if self.device.type == "cuda" else None
@@ -120,8 +122,11 @@ class Classifier:
     def forward(self, batch: torch.Tensor) -> np.ndarray:
         """Model + softmax on an already prepared ``(B, C, T, H, W)`` batch."""
         with autocast_for(self.device, self.amp_dtype):
-            logits = self.module(batch)
-        return torch.softmax(logits.float(), dim=1).cpu().numpy()
+            logits = self.module(batch).float()
+        if self.head_sizes:
+            return torch.cat([torch.softmax(part, dim=1) for part in
+                              logits.split(list(self.head_sizes), dim=1)], dim=1).cpu().numpy()
+        return torch.softmax(logits, dim=1).cpu().numpy()
 
     @torch.inference_mode()
     def predict(self, clips: np.ndarray) -> np.ndarray:

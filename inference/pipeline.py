@@ -84,11 +84,13 @@ def run(
     loaded = next(iter(streams.values()))
     spec = loaded.info.input_spec
     labels = loaded.info.labels
-    watched = _check_labels(config.labels, labels)
+    heads = loaded.info.head_sizes
+    watched = _check_labels(config.labels, labels) or detector_labels(heads, labels)
+    primary = heads[0] if heads else len(labels)
     clip_len = config.clip_len or spec.clip_len
     classifiers = {m: Classifier(s.module, spec=s.info.input_spec, device=config.device,
-                                 fold_bn=False,
-                                 num_threads=config.num_threads) for m, s in streams.items()}
+                                 fold_bn=False, num_threads=config.num_threads,
+                                 head_sizes=s.info.head_sizes) for m, s in streams.items()}
     classifier = next(iter(classifiers.values()))
     fusion = fusion_weights_for(tuple(streams), config.fusion_weights)
     timings["load_model"] = time.perf_counter() - mark
@@ -126,7 +128,7 @@ def run(
             probabilities[window.index] = probs
             if on_segment is not None:
                 on_segment(_segment(window, probs, labels=labels, score_labels=streaming_labels,
-                                    k=config.top_k,
+                                    k=config.top_k, primary=primary,
                                     streams={m: p[window.index] for m, p in stream_probs.items()}))
         done += len(batch_windows)
         progress("analyze", done / len(plan))
@@ -138,7 +140,8 @@ def run(
     score_labels = streaming_labels or _most_probable_labels(probabilities, labels)
     segments = tuple(
         _segment(window, probabilities[window.index], labels=labels, score_labels=score_labels,
-                 k=config.top_k, streams={m: p[window.index] for m, p in stream_probs.items()})
+                 k=config.top_k, primary=primary,
+                 streams={m: p[window.index] for m, p in stream_probs.items()})
         for window in plan
     )
     event_labels = watched or score_labels
@@ -357,10 +360,19 @@ def _most_probable_labels(probabilities: np.ndarray, labels: Sequence[str]) -> t
     return (labels[int(probabilities.mean(axis=0).argmax())],)
 
 
+def detector_labels(head_sizes: Sequence[int], labels: Sequence[str]) -> tuple[str, ...]:
+    """The positive label (the first) of every head after the primary one: what a
+    several-head model watches by default (``fight``, ``fall``)."""
+    starts = np.cumsum([0, *head_sizes])[1:-1]
+    return tuple(labels[int(start)] for start in starts)
+
+
 def _segment(window: Window, probs: np.ndarray, *, labels: Sequence[str],
-             score_labels: Sequence[str], k: int,
+             score_labels: Sequence[str], k: int, primary: int | None = None,
              streams: dict[str, np.ndarray] | None = None) -> SegmentScore:
-    top = top_k(probs, labels, k=k)
+    """``top``: the k best labels of the primary head (all labels for a one-head model)."""
+    primary = primary or len(labels)
+    top = top_k(probs[:primary], labels[:primary], k=k)
     index = {label: i for i, label in enumerate(labels)}
     if score_labels:
         scores = {label: float(probs[index[label]]) for label in score_labels}
@@ -378,7 +390,10 @@ def crop_size_for(meta: VideoMeta, spec: InputSpec) -> tuple[int, int]:
 
 
 def center_crop(image: np.ndarray, *, size: int) -> np.ndarray:
-    """Centre ``size x size`` crop of an ``(H, W, C)`` image (padded by edge if smaller)."""
+    """Centre ``size x size`` crop of an ``(H, W, C)`` image (padded by edge if smaller);
+    ``size`` 0 keeps the whole frame (fully convolutional models see all of it)."""
+    if size <= 0:
+        return image
     height, width = image.shape[:2]
     if height < size or width < size:
         pad_h, pad_w = max(0, size - height), max(0, size - width)

@@ -47,6 +47,8 @@ def to_document(results: Results) -> dict[str, Any]:
     }
     if model.fusion_weights:
         model_doc["fusion_weights"] = dict(model.fusion_weights)
+    if model.head_sizes:
+        model_doc["head_sizes"] = list(model.head_sizes)
     return {
         "schema": SCHEMA_ID,
         "video": {

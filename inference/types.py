@@ -183,6 +183,9 @@ class ModelInfo:
     input_spec: InputSpec
     fusion_weights: dict[str, float] = field(default_factory=dict)
     """Late-fusion weight per modality when several streams were fused (else empty)."""
+    head_sizes: tuple[int, ...] = ()
+    """Several heads over one backbone pass: ``labels`` is their concatenation, each block of
+    this many labels its own softmax, the first the primary (its top-k is ``top``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from inference.models import (  # noqa: F401  (they register models)
     crnn,
+    detectors,
     i3d,
     resnet3d,
     torchvision_video,
@@ -20,8 +21,11 @@ from inference.models.registry import (
     build,
     get,
     list_models,
+    recommended_threshold,
     register,
     trained_input_spec,
+    weights_available,
+    weights_status,
 )
 
 __all__ = [
@@ -30,6 +34,9 @@ __all__ = [
     "build",
     "get",
     "list_models",
+    "recommended_threshold",
     "register",
     "trained_input_spec",
+    "weights_available",
+    "weights_status",
 ]

@@ -102,12 +102,25 @@ class InceptionI3d(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.logits = Unit3D(1024, num_classes, activation=False, batch_norm=False, bias=True)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for name in ("Conv3d_1a_7x7", "MaxPool3d_2a_3x3", "Conv3d_2b_1x1", "Conv3d_2c_3x3",
-                     "MaxPool3d_3a_3x3", *(m[0] for m in _MIXED)):
+    def forward_features(self, x: torch.Tensor, *, start: str | None = None,
+                         end: str = "Mixed_5c") -> torch.Tensor:
+        """The feature map after layer ``end`` (``(B, 1024, T/8, H/32, W/32)`` for Mixed_5c),
+        starting after layer ``start`` when ``x`` is that layer's output (cached features)."""
+        names = LAYERS[LAYERS.index(start) + 1:] if start else LAYERS
+        for name in names:
             x = getattr(self, name)(x)
-        x = self.dropout(F.adaptive_avg_pool3d(x, 1))
+            if name == end:
+                break
+        return x
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.dropout(F.adaptive_avg_pool3d(self.forward_features(x), 1))
         return self.logits(x).flatten(1)
+
+
+#: Layer names in forward order, up to the last feature map (``Mixed_5c``).
+LAYERS = ("Conv3d_1a_7x7", "MaxPool3d_2a_3x3", "Conv3d_2b_1x1", "Conv3d_2c_3x3",
+          "MaxPool3d_3a_3x3", *(m[0] for m in _MIXED))
 
 
 #: The port's preprocessing: RGB scaled to [-1, 1]; 64 frames in the paper, 16 here (CPU).

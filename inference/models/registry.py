@@ -42,6 +42,15 @@ class ModelEntry:
     adapt_state_dict: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None
     """Maps a weights file's state dict to this module's (e.g. a bare 2D backbone's ImageNet
     weights into a TSN: key prefix, cross-modality first conv); None keeps it as read."""
+    base_weights: str | None = None
+    """A default weights source loaded into the module's ``backbone`` before a weights file
+    that holds only the rest (a detector head over a frozen, shared backbone)."""
+    compose: Callable[[str | None], tuple[torch.nn.Module, tuple[str, ...], tuple[int, ...],
+                                          InputSpec]] | None = None
+    """``model_dir -> (module, labels, head_sizes, input_spec)`` for a model assembled from
+    other entries' default weights (several heads over one backbone pass)."""
+    family_parts: tuple[str, ...] = ()
+    """The entries a composed model is assembled from."""
 
 
 @dataclass
@@ -97,12 +106,19 @@ def build(
     """
     entry = get(name)
     input_spec = entry.input_spec
+    head_sizes: tuple[int, ...] = ()
     if weights.startswith("inflate:"):
         module, labels, source = _build_inflated(entry, weights.removeprefix("inflate:"),
                                                  model_dir=model_dir, seed=seed)
     elif weights.startswith("backbone:"):
         module, labels, source = _build_on_backbone(entry, weights.removeprefix("backbone:"),
                                                     model_dir=model_dir, seed=seed)
+    elif entry.compose is not None:
+        if weights != "default":
+            raise ModelError(f"model {name!r} is assembled from shipped weights: use "
+                             "--weights default")
+        module, labels, head_sizes, input_spec = entry.compose(model_dir)
+        source = f"composed:{name}"
     elif weights == "none":
         labels = load_label_set(entry.label_set)
         torch.manual_seed(seed)
@@ -128,6 +144,9 @@ def build(
         state = checkpoint.state_dict
         if entry.adapt_state_dict is not None:
             state = entry.adapt_state_dict(state)
+        if entry.base_weights is not None:
+            base = read_checkpoint(fetch_default(entry.base_weights, model_dir=model_dir))
+            state = {**{f"backbone.{k}": v for k, v in base.state_dict.items()}, **state}
         with torch.device("meta"):
             num_classes = head_num_classes(entry.build_module(1), state)
         labels = _labels_for(entry, path, checkpoint.labels, num_classes)
@@ -146,8 +165,46 @@ def build(
         modalities=entry.input_spec.modalities,
         weights=source,
         input_spec=input_spec,
+        head_sizes=head_sizes,
     )
     return LoadedModel(module=module, info=info)
+
+
+def weights_available(entry: ModelEntry, *, model_dir: str | None = None) -> bool:
+    """Whether ``build(entry.name, weights="default")`` works offline: every source it reads
+    is installed, shipped or already downloaded."""
+    from inference.models.weights import default_available  # noqa: PLC0415
+
+    if entry.compose is not None:
+        return all(weights_available(get(part), model_dir=model_dir)
+                   for part in entry.family_parts)
+    sources = [entry.default_weights, entry.base_weights]
+    return entry.default_weights is not None and all(
+        default_available(s, model_dir=model_dir) for s in sources if s is not None)
+
+
+def weights_status(entry: ModelEntry, *, model_dir: str | None = None) -> str:
+    """A few words for listings: ``available offline``, ``download needed``, ``file only``."""
+    if entry.default_weights is None:
+        return "file only"
+    if weights_available(entry, model_dir=model_dir):
+        return "available offline"
+    kind = entry.default_weights.partition(":")[0]
+    return "download needed" if kind == "torchvision" else "not installed"
+
+
+def recommended_threshold(name: str, *, fallback: float = 0.5) -> float:
+    """The event threshold a model's card recommends (its precision target), else
+    ``fallback``."""
+    from inference.models.detectors import model_card  # noqa: PLC0415
+
+    try:
+        card = model_card(name)
+    except ModelError:
+        return fallback
+    threshold = (card.get("decision_threshold") or {}).get("threshold")
+    return float(threshold) if isinstance(threshold, int | float) and 0 < threshold <= 1 \
+        else fallback
 
 
 #: ``InputSpec`` fields a fine-tuned checkpoint may set (``extra["input_spec"]``).
@@ -156,13 +213,14 @@ TRAINED_SPEC_FIELDS = ("clip_len", "crop_size", "resize_short")
 
 def trained_input_spec(spec: InputSpec, trained: object) -> InputSpec:
     """``spec`` with the snippet count and frame size a checkpoint was trained at
-    (``{"clip_len", "crop_size", "resize_short"}``, positive ints; others are ignored), so a
+    (``{"clip_len", "crop_size", "resize_short"}``, positive ints, ``crop_size`` 0 for whole
+    frames of a fully convolutional model; others are ignored), so a
     model fine-tuned on 16 snippets of 160 px is scored on 16 snippets of 160 px."""
     if not isinstance(trained, dict):
         return spec
     values = {k: trained[k] for k in TRAINED_SPEC_FIELDS
               if isinstance(trained.get(k), int) and not isinstance(trained[k], bool)
-              and 0 < trained[k] <= 4096}
+              and (0 if k == "crop_size" else 1) <= trained[k] <= 4096}
     return replace(spec, **values)
 
 

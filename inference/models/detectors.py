@@ -1,0 +1,180 @@
+"""Detectors shipped with Vigil: a small trained head over the frozen Kinetics-400 I3D.
+
+``fight_detector`` (fight / no_fight) and ``fall_detector`` (fall / no_fall) take ``(B, 3, T,
+H, W)`` RGB in [-1, 1] like ``i3d`` and return ``(B, 2)`` logits. The I3D trunk is DeepMind's
+Kinetics-400 network (:mod:`inference.models.i3d_weights`, converted offline); what Vigil
+trained and ships is only the head (a few KB, ``detectors/<name>.pt``) and, for the
+``finetune_5c`` recipe, a fine-tuned last block. Their model cards are ``cards/<name>.json``:
+data and licences, recipe, grouped-CV metrics, the decision threshold, and the command that
+reproduces the weights (``python -m training ship --task <task>``).
+
+Features (``pooled``) are shared with :mod:`training.heads`, so what was cross-validated is
+exactly what runs.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from inference.errors import ModelError
+from inference.models.i3d import I3D_KINETICS400_SOURCE, I3D_RGB_SPEC, InceptionI3d
+from inference.models.registry import ModelEntry, register
+
+DETECTORS_DIR = Path(__file__).with_name("detectors")
+CARDS_DIR = Path(__file__).with_name("cards")
+#: Feature sets a head may read: name -> width.
+POOLS = {"mean": 1024, "meanmax": 2048, "kinetics": 400}
+#: The layer after which a fine-tuned block replaces the Kinetics one.
+BLOCK_INPUT_LAYER = "Mixed_5b"
+
+
+def pooled(maps: torch.Tensor, *, pool: str, kinetics_logits: nn.Module) -> torch.Tensor:
+    """``(N, 1024, T, H, W)`` Mixed_5c maps -> ``(N, D)`` features: ``mean`` over time and
+    space; ``meanmax`` that and the spatial max averaged over time (a fight is local);
+    ``kinetics`` the Kinetics-400 log-probabilities."""
+    mean = maps.mean(dim=(2, 3, 4))
+    if pool == "meanmax":
+        return torch.cat([mean, maps.amax(dim=(3, 4)).mean(dim=2)], dim=1)
+    if pool == "kinetics":
+        return F.log_softmax(kinetics_logits(mean[:, :, None, None, None]).flatten(1), dim=1)
+    return mean
+
+
+class I3DDetector(nn.Module):
+    """Kinetics-400 I3D trunk (``backbone``) + optional fine-tuned ``Mixed_5c`` (``block``) +
+    a linear ``head`` over ``pool`` features: ``(B, 3, T, H, W)`` -> ``(B, num_classes)``."""
+
+    def __init__(self, num_classes: int = 2, *, pool: str = "meanmax",
+                 finetuned_block: bool = False) -> None:
+        super().__init__()
+        if pool not in POOLS:
+            raise ModelError(f"unknown feature pool {pool!r}; known: {', '.join(POOLS)}")
+        self.pool = pool
+        self.backbone = InceptionI3d(400)
+        self.block = _mixed_5c() if finetuned_block else None
+        self.head = nn.Linear(POOLS[pool], num_classes)
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True,
+                        assign: bool = False) -> Any:
+        """Load, first shaping the module as the weights say: the head's width names its
+        pool (1024 mean, 2048 meanmax, 400 kinetics) and ``block.*`` keys a fine-tuned block,
+        so a file is self-describing whatever the registry's defaults."""
+        weight = state_dict.get("head.weight")
+        pool = {width: name for name, width in POOLS.items()}.get(
+            int(weight.shape[1]) if weight is not None and weight.ndim == 2 else -1)
+        if pool is not None and pool != self.pool:
+            self.pool = pool
+            self.head = nn.Linear(POOLS[pool], self.head.out_features)
+        has_block = any(k.startswith("block.") for k in state_dict)
+        if has_block != (self.block is not None):
+            self.block = _mixed_5c() if has_block else None
+        return super().load_state_dict(state_dict, strict=strict, assign=assign)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        maps = self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER)
+        maps = (self.block or self.backbone.Mixed_5c)(maps)
+        return self.head(pooled(maps, pool=self.pool, kinetics_logits=self.backbone.logits))
+
+
+def _mixed_5c() -> nn.Module:
+    return InceptionI3d(400).Mixed_5c
+
+
+@cache
+def model_card(name: str) -> dict[str, Any]:
+    """The model card of a shipped detector (``cards/<name>.json``)."""
+    path = CARDS_DIR / f"{name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"no model card for {name!r}: {exc}") from exc
+
+
+def _register(name: str, *, what: str, label_set: str) -> None:
+    register(ModelEntry(
+        name=name,
+        family="detector",
+        build_module=I3DDetector,
+        input_spec=I3D_RGB_SPEC,
+        label_set=label_set,
+        default_weights=f"vigil:{name}",
+        base_weights=I3D_KINETICS400_SOURCE,
+        description=f"{what} detector: a head trained by Vigil over the frozen Kinetics-400 "
+                    f"I3D (model card: inference/models/cards/{name}.json)",
+    ))
+
+
+_register("fight_detector", what="Fight", label_set="fight")
+_register("fall_detector", what="Fall", label_set="fall")
+
+
+class I3DMultiHead(nn.Module):
+    """One I3D pass, several heads: ``(B, 3, T, H, W)`` -> ``(B, 400 + sum K)`` logits, the
+    Kinetics-400 logits first, then each detector's (each block its own softmax; see
+    ``ModelInfo.head_sizes``). Detectors without a fine-tuned block share ``Mixed_5c``."""
+
+    def __init__(self, detectors: list[I3DDetector]) -> None:
+        super().__init__()
+        self.backbone = detectors[0].backbone
+        self.detectors = nn.ModuleList(detectors)
+        for detector in detectors:  # one trunk in memory, whoever loaded it
+            detector.backbone = self.backbone
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        maps_5b = self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER)
+        shared = self.backbone.Mixed_5c(maps_5b)
+        outputs = [self.backbone.logits(F.adaptive_avg_pool3d(shared, 1)).flatten(1)]
+        for detector in self.detectors:
+            maps = shared if detector.block is None else detector.block(maps_5b)
+            outputs.append(detector.head(pooled(maps, pool=detector.pool,
+                                                kinetics_logits=self.backbone.logits)))
+        return torch.cat(outputs, dim=1)
+
+
+def compose_multi_head(detector_names: tuple[str, ...], *, model_dir: str | None,
+                       ) -> tuple[nn.Module, tuple[str, ...], tuple[int, ...], Any]:
+    """Build the shipped detectors over one Kinetics-400 I3D: ``(module, labels, head_sizes,
+    input_spec)``. Refused when the detectors were trained on different inputs (one pass
+    cannot serve them)."""
+    from inference.models.registry import build  # noqa: PLC0415
+    from inference.models.weights import load_label_set  # noqa: PLC0415
+
+    loaded = [build(name, weights="default", model_dir=model_dir) for name in detector_names]
+    spec = loaded[0].info.input_spec
+    for other in loaded[1:]:
+        if other.info.input_spec != spec:
+            raise ModelError(f"{other.info.name} was trained on other input than "
+                             f"{loaded[0].info.name}: they cannot share one pass")
+    kinetics = load_label_set("kinetics400")
+    labels = kinetics + tuple(label for item in loaded for label in item.info.labels)
+    sizes = (len(kinetics), *(len(item.info.labels) for item in loaded))
+    module = I3DMultiHead([item.module for item in loaded])  # type: ignore[misc]
+    return module, labels, sizes, spec
+
+
+#: Detectors scored together with Kinetics-400 in one pass (``kinetics400_fight_fall``).
+MULTI_HEAD_PARTS = ("fight_detector", "fall_detector")
+
+
+def _register_multi_head() -> None:
+    register(ModelEntry(
+        name="kinetics400_fight_fall",
+        family="detector",
+        build_module=I3DDetector,
+        input_spec=I3D_RGB_SPEC,
+        label_set="kinetics400_fight_fall",
+        default_weights="composed",
+        description="Kinetics-400 actions, fight and fall from one I3D pass per window "
+                    "(the shipped detectors' heads over one shared trunk)",
+        compose=lambda model_dir: compose_multi_head(MULTI_HEAD_PARTS, model_dir=model_dir),
+        family_parts=MULTI_HEAD_PARTS,
+    ))
+
+
+_register_multi_head()
