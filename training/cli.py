@@ -1,4 +1,4 @@
-"""Command line: ``python -m training finetune|evaluate``.
+"""Command line: ``python -m training finetune|evaluate|cv|ship``.
 
 Bad input ends with one line on stderr: 2 = bad manifest, 4 = model / weights problem.
 """
@@ -9,15 +9,20 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import torch
 
 from inference.errors import ModelError, VigilError
 from training.datasets import ManifestError, load_manifest
+from training.detectors import TASKS, cv_command, ship_command
 from training.finetune import FinetuneConfig, evaluate_checkpoint, finetune
+from training.heads import RECIPES
 
 EXIT_MANIFEST = 2
 EXIT_MODEL = 4
+#: ``../shared/clips`` beside the project's root.
+DEFAULT_CLIPS_DIR = Path(__file__).resolve().parents[2] / "shared" / "clips"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +73,21 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--batch-size", type=int, default=d.batch_size)
     ev.add_argument("--workers", type=int, default=d.workers)
     ev.add_argument("--cache-dir", default=None)
+    for name, what in (("cv", "grouped k-fold CV of every detector recipe (a table)"),
+                       ("ship", "CV, then train the shipped detector and write its card")):
+        det = sub.add_parser(name, help=what)
+        det.add_argument("--task", required=True, choices=sorted(TASKS))
+        det.add_argument("--clips", default=str(DEFAULT_CLIPS_DIR),
+                         help="the shared clips folder (manifest.csv, falls/manifest.csv)")
+        det.add_argument("--cache-dir", default="var/features", help="cached I3D features")
+        det.add_argument("--model-dir", default=None, help="where the converted I3D lives")
+        det.add_argument("--folds", type=int, default=5)
+        det.add_argument("--seed", type=int, default=0)
+        det.add_argument("--recipes", type=lambda v: tuple(v.split(",")), default=RECIPES,
+                         help=f"recipes to cross-validate, comma-separated, of: "
+                              f"{', '.join(RECIPES)} (ship: the task's own always)")
+        if name == "cv":
+            det.add_argument("--out", default=None, help="also write the report as JSON")
     for p in (ft, ev):
         p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     return parser
@@ -79,11 +99,19 @@ def _log(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.threads:
+    if getattr(args, "threads", 0):
         torch.set_num_threads(args.threads)
     started = time.monotonic()
     try:
-        if args.command == "finetune":
+        if args.command == "cv":
+            cv_command(args.task, clips_dir=args.clips, cache_dir=args.cache_dir,
+                       recipes=args.recipes, k=args.folds, seed=args.seed, out=args.out,
+                       model_dir=args.model_dir, log=_log)
+        elif args.command == "ship":
+            ship_command(args.task, clips_dir=args.clips, cache_dir=args.cache_dir,
+                         k=args.folds, seed=args.seed, model_dir=args.model_dir,
+                         recipes=args.recipes, log=_log)
+        elif args.command == "finetune":
             clips = load_manifest(args.manifest, splits=(args.train_split, args.val_split))
             config = FinetuneConfig(
                 model=args.model, init_weights=args.init_weights, epochs=args.epochs,
