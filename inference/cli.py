@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from inference.errors import Cancelled, ModelError, VideoRejected, VigilError
-from inference.types import FLOW_METHODS, EventRules, PipelineConfig, ProbeLimits
+from inference.types import FLOW_METHODS, EventRules, PipelineConfig, ProbeLimits, Results
 
 EXIT_REJECTED = 3
 EXIT_MODEL = 4
@@ -78,21 +78,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    analyze = sub.add_parser("analyze", help="analyse a video: results.json + annotated.mp4")
-    analyze.add_argument("video")
-    analyze.add_argument("--model", default="r2plus1d_18", help="registry name (see `models`)")
+    analyze = sub.add_parser("analyze", help="analyse videos: results.json + annotated.mp4")
+    analyze.add_argument("videos", nargs="+", metavar="video",
+                         help="video files or folders (every video file in a folder)")
+    analyze.add_argument("--model", default="i3d",
+                         help="registry name (see `models`): i3d (Kinetics-400 actions), "
+                              "fight_detector, fall_detector, ...")
     analyze.add_argument("--weights", default="default",
-                         help="'default' (pretrained download), a weights file, or 'none' "
-                              "(random init, for tests only)")
+                         help="'default' (shipped, converted or downloaded weights), a weights "
+                              "file, or 'none' (random init, for tests only)")
     analyze.add_argument("--model-dir", default=None, help="where downloaded weights live")
-    analyze.add_argument("--out", required=True, help="output folder")
+    analyze.add_argument("--out", required=True,
+                         help="output folder (one subfolder per video when given several)")
     analyze.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto")
     analyze.add_argument("--segment-sec", type=float, default=2.0)
     analyze.add_argument("--stride-sec", type=float, default=1.0)
     analyze.add_argument("--clip-len", type=int, default=None, help="frames per window")
     analyze.add_argument("--labels", type=_labels, default=(),
                          help="comma-separated labels to watch (events, chart)")
-    analyze.add_argument("--threshold", type=float, default=0.5, help="event enter threshold")
+    analyze.add_argument("--threshold", type=float, default=None,
+                         help="event enter threshold (default: the detector's model-card "
+                              "threshold, else 0.5)")
     analyze.add_argument("--exit-threshold", type=float, default=None)
     analyze.add_argument("--min-event-sec", type=float, default=0.0)
     analyze.add_argument("--merge-gap-sec", type=float, default=0.0)
@@ -123,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> PipelineConfig:
+    if args.threshold is None:
+        from inference.models import recommended_threshold  # noqa: PLC0415
+
+        args.threshold = recommended_threshold(args.model)
     for name in ("segment_sec", "stride_sec", "threshold"):
         if getattr(args, name) <= 0:
             raise VigilError(f"--{name.replace('_', '-')} must be positive", code="usage")
@@ -157,28 +167,88 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
     )
 
 
+#: File name extensions taken from a folder given to ``analyze``.
+VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpeg", ".mpg", ".ts",
+                    ".mts", ".flv", ".wmv", ".3gp")
+
+
+def video_paths(paths: Sequence[str]) -> list[str]:
+    """Files as given, folders expanded to their video files (sorted, not recursive)."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(os.path.join(path, name) for name in os.listdir(path)
+                           if name.lower().endswith(VIDEO_EXTENSIONS)
+                           and os.path.isfile(os.path.join(path, name)))
+            if not found:
+                raise VigilError(f"no video files in folder {path}", code="usage")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
 def _analyze(args: argparse.Namespace) -> int:
+    """One video: its results and events; several: one line per video, results in
+    ``<out>/<name>/``, and the worst exit code (every video is attempted)."""
     from inference.pipeline import ANNOTATED_NAME, RESULTS_NAME, run  # noqa: PLC0415
 
     config = _config(args)
-    if "flow" in config.modalities and config.flow_method == "tvl1":
-        print(_tvl1_estimate(args.video, config), file=sys.stderr)
-    bar = ProgressBar(sys.stderr)
-    try:
-        results = run(args.video, config=config, out_dir=args.out, on_progress=bar)
-    finally:
-        bar.close()
+    videos = video_paths(args.videos)
+    if len(videos) == 1:
+        video, out_dir = videos[0], args.out
+        if "flow" in config.modalities and config.flow_method == "tvl1":
+            print(_tvl1_estimate(video, config), file=sys.stderr)
+        bar = ProgressBar(sys.stderr)
+        try:
+            results = run(video, config=config, out_dir=out_dir, on_progress=bar)
+        finally:
+            bar.close()
+        print(_summary_line(results))
+        for event in results.events:
+            print(f"  {event.label}: {event.start_sec:.1f}-{event.end_sec:.1f} s "
+                  f"(peak {event.peak_score:.2f})")
+        print(os.path.join(out_dir, RESULTS_NAME))
+        if config.render:
+            print(os.path.join(out_dir, ANNOTATED_NAME))
+        return 0
+    worst = 0
+    names: dict[str, int] = {}
+    for video in videos:
+        stem = os.path.splitext(os.path.basename(video))[0] or "video"
+        names[stem] = names.get(stem, 0) + 1
+        out_dir = os.path.join(args.out, stem if names[stem] == 1 else f"{stem}-{names[stem]}")
+        try:
+            results = run(video, config=config, out_dir=out_dir)
+        except VigilError as exc:
+            code = _exit_code(exc)
+            worst = max(worst, code)
+            print(f"{video}\terror [{exc.code}]: {exc.message}")
+            continue
+        peaks = {label: max((s.scores.get(label, 0.0) for s in results.segments), default=0.0)
+                 for label in results.watched_labels}
+        events = ", ".join(f"{e.label} {e.start_sec:.1f}-{e.end_sec:.1f} s ({e.peak_score:.2f})"
+                           for e in results.events) or "no events"
+        peak_text = " ".join(f"max {label}={score:.2f}" for label, score in peaks.items())
+        print(f"{video}\t{_summary_line(results)}; {peak_text}; {events}\t{out_dir}")
+    return worst
+
+
+def _summary_line(results: Results) -> str:
     wall = results.timings_sec.get("total", 0.0)
-    print(f"{len(results.segments)} segments, {len(results.events)} events, "
-          f"{results.video.duration_sec:.1f} s of video in {wall:.1f} s "
-          f"({results.video.duration_sec / wall if wall else 0:.2f}x real time)")
-    for event in results.events:
-        print(f"  {event.label}: {event.start_sec:.1f}-{event.end_sec:.1f} s "
-              f"(peak {event.peak_score:.2f})")
-    print(os.path.join(args.out, RESULTS_NAME))
-    if config.render:
-        print(os.path.join(args.out, ANNOTATED_NAME))
-    return 0
+    return (f"{len(results.segments)} segments, {len(results.events)} events, "
+            f"{results.video.duration_sec:.1f} s of video in {wall:.1f} s "
+            f"({results.video.duration_sec / wall if wall else 0:.2f}x real time)")
+
+
+def _exit_code(exc: VigilError) -> int:
+    if isinstance(exc, VideoRejected):
+        return EXIT_REJECTED
+    if isinstance(exc, ModelError):
+        return EXIT_MODEL
+    if isinstance(exc, Cancelled):
+        return EXIT_CANCELLED
+    return 2 if exc.code == "usage" else 1
 
 
 def _tvl1_estimate(path: str, config: PipelineConfig) -> str:
@@ -204,12 +274,13 @@ def _tvl1_estimate(path: str, config: PipelineConfig) -> str:
 
 
 def _models() -> int:
-    from inference.models import list_models  # noqa: PLC0415
+    from inference.models import list_models, weights_status  # noqa: PLC0415
 
     for entry in list_models():
         spec = entry.input_spec
         print(f"{entry.name:<31} {entry.family:<18} clip_len={spec.clip_len:<3} "
-              f"size={spec.crop_size:<4} weights={entry.default_weights or 'file only'}")
+              f"size={spec.crop_size:<4} weights={entry.default_weights or 'file only'} "
+              f"({weights_status(entry)})")
     return 0
 
 
