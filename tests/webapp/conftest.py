@@ -60,6 +60,7 @@ def _web_settings(settings, tmp_path: Path) -> None:
     settings.FILE_UPLOAD_TEMP_DIR = str(upload_tmp)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.VIGIL_RENDER_MAX_HEIGHT = 240
+    settings.VIGIL_SHOW_UNTRAINED = True  # tests run random-weight models; users never see them
 
 
 @pytest.fixture

@@ -102,7 +102,10 @@ def test_sync_models_creates_one_version_per_registry_entry(settings):
     assert set(ModelVersion.objects.values_list("arch", flat=True)) == names
     assert ModelVersion.objects.count() == len(names)
     default = ModelVersion.objects.get(is_default=True)
-    assert default.arch == "r2plus1d_18"
+    assert default.arch == "fight_detector"
     assert default.weights == "none"
-    assert len(default.labels) == 400
+    assert default.labels == ["fight", "no_fight"]
     assert default.input_spec["clip_len"] > 0
+    assert ModelVersion.objects.get(arch="i3d").kind == "classifier"
+    assert ModelVersion.objects.get(arch="tsn_efficientnet_lite0").kind == "backbone"
+    assert ModelVersion.objects.get(arch="i3d.flow").kind == "stream"

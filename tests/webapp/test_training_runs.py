@@ -179,13 +179,16 @@ def test_a_run_with_last_pt_of_epoch_1_resumes_at_epoch_2(
 # --- Promote / roll back / deactivate ----------------------------------------------------------
 
 def test_promote_and_roll_back(model_version, staff_user, db):
-    a = version_services.model_version_set_default(version=model_version, by=staff_user)
+    a = version_services.model_version_set_default(version=model_version, by=staff_user,
+                                                   force=True)
     b = ModelVersion.objects.create(name="b", arch="mc3_18", weights="none",
                                     labels=kinetics_labels())
     c = ModelVersion.objects.create(name="c", arch="mc3_18", weights="none",
                                     labels=kinetics_labels())
-    version_services.model_version_set_default(version=b, by=staff_user)
-    version_services.model_version_set_default(version=c, by=staff_user)
+    with pytest.raises(ValidationError, match="random"):  # untrained: refused without force
+        version_services.model_version_set_default(version=b, by=staff_user)
+    version_services.model_version_set_default(version=b, by=staff_user, force=True)
+    version_services.model_version_set_default(version=c, by=staff_user, force=True)
     assert ModelVersion.objects.get(is_default=True) == c
     assert version_services.model_version_rollback() == b
     assert ModelVersion.objects.get(is_default=True) == b
@@ -196,8 +199,8 @@ def test_promote_and_roll_back(model_version, staff_user, db):
     # The default cannot be deactivated; another version can, and is skipped by roll-backs.
     with pytest.raises(ValidationError):
         version_services.model_version_set_active(version=a, active=False)
-    version_services.model_version_set_default(version=b)
-    version_services.model_version_set_default(version=c)
+    version_services.model_version_set_default(version=b, force=True)
+    version_services.model_version_set_default(version=c, force=True)
     version_services.model_version_set_active(version=b, active=False)
     assert version_services.model_version_rollback() == a
 
@@ -435,7 +438,7 @@ def test_staff_pages_start_follow_and_promote(
     assert response.status_code == 302
     imported = ModelVersion.objects.get(name="from-page")
     assert imported.labels == ["fight", "no_fight"] and imported.weights_sha256
-    version_services.model_version_set_default(version=tsn_version)
+    version_services.model_version_set_default(version=tsn_version, force=True)
     assert client.post(f"/training/versions/{version.pk}/promote/").status_code == 302
     assert ModelVersion.objects.get(is_default=True) == version
     assert client.post("/training/versions/rollback/").status_code == 302
@@ -446,7 +449,7 @@ def test_api_promote_rollback_and_import(staff_user, api_client, model_version, 
                                          tmp_path):
     version = _two_label_version(model_dir, tmp_path)
     api_client.force_authenticate(staff_user)
-    version_services.model_version_set_default(version=model_version)
+    version_services.model_version_set_default(version=model_version, force=True)
     body = api_client.post(f"/api/v1/model-versions/{version.pk}/promote/").json()
     assert body["is_default"] is True and body["promoted_at"]
     assert api_client.post("/api/v1/model-versions/rollback/").json()["id"] == model_version.pk

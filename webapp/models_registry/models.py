@@ -6,6 +6,12 @@ from django.db import models
 from django.db.models import Q
 
 
+class ModelKind(models.TextChoices):
+    CLASSIFIER = "classifier", "classifier (offered for analyses)"
+    BACKBONE = "backbone", "backbone (a fine-tuning start; its labels are ImageNet's)"
+    STREAM = "stream", "stream (fused into another model's analysis)"
+
+
 class ModelVersion(models.Model):
     name = models.SlugField(max_length=120, unique=True,
                             help_text="Shown to users, e.g. r2plus1d_18 or r2plus1d_18.untrained.")
@@ -17,6 +23,9 @@ class ModelVersion(models.Model):
     labels = models.JSONField(default=list, blank=True)
     input_spec = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=ModelKind.choices,
+                            default=ModelKind.CLASSIFIER,
+                            help_text="Only classifiers are offered for analyses.")
     is_default = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     metrics = models.JSONField(default=dict, blank=True,

@@ -1,17 +1,30 @@
 """Reads for model versions (shared by all users; inactive ones only for staff)."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 
-from webapp.models_registry.models import ModelVersion
+from webapp.models_registry.models import ModelKind, ModelVersion
+
+
+def _without_untrained(versions: QuerySet[ModelVersion]) -> QuerySet[ModelVersion]:
+    """Random-weight versions are hidden unless ``VIGIL_SHOW_UNTRAINED`` (development, tests)."""
+    return versions if settings.VIGIL_SHOW_UNTRAINED else versions.exclude(weights="none")
 
 
 def model_version_list(*, user: AbstractBaseUser) -> QuerySet[ModelVersion]:
-    versions = ModelVersion.objects.all()
+    versions = _without_untrained(ModelVersion.objects.all())
     if not getattr(user, "is_staff", False):
         versions = versions.filter(is_active=True)
     return versions.order_by("-is_default", "name")
+
+
+def model_version_analysable() -> QuerySet[ModelVersion]:
+    """Versions an analysis may use: active classifiers with trained weights (no ImageNet
+    backbones, no stand-alone flow streams, no random weights)."""
+    return _without_untrained(ModelVersion.objects.filter(
+        is_active=True, kind=ModelKind.CLASSIFIER)).order_by("-is_default", "name")
 
 
 def model_version_get(*, user: AbstractBaseUser, pk: int) -> ModelVersion:
@@ -20,5 +33,7 @@ def model_version_get(*, user: AbstractBaseUser, pk: int) -> ModelVersion:
 
 
 def model_version_default() -> ModelVersion | None:
-    return (ModelVersion.objects.filter(is_default=True, is_active=True).first()
-            or ModelVersion.objects.filter(is_active=True).order_by("name").first())
+    """The promoted default, else the first analysable version."""
+    analysable = model_version_analysable()
+    return (analysable.filter(is_default=True).first()
+            or analysable.order_by("name").first())

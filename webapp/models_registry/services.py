@@ -8,7 +8,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from webapp.models_registry.models import ModelPromotion, ModelVersion
+from webapp.models_registry.models import ModelKind, ModelPromotion, ModelVersion
 
 #: Folder (inside ``VIGIL_MODEL_DIR``) of imported and trained weights files.
 VERSIONS_DIR = "versions"
@@ -35,13 +35,27 @@ def version_name(*, arch: str, weights: str) -> str:
     return f"{arch}.{stem}"[:120]
 
 
+def registry_kind(entry: Any) -> str:
+    """What a registry entry is for: a ``stream`` of a fused model (``<arch>.flow``), a
+    ``backbone`` (ImageNet labels: a fine-tuning start), else a ``classifier``."""
+    if len(entry.input_spec.modalities) == 1 and entry.input_spec.modalities[0] != "rgb":
+        return ModelKind.STREAM
+    if entry.label_set == "imagenet1k":
+        return ModelKind.BACKBONE
+    return ModelKind.CLASSIFIER
+
+
 @transaction.atomic
 def model_versions_sync(*, weights: str | None = None,
                         default_arch: str | None = None) -> list[ModelVersion]:
-    """One active version per registry entry (weights ``VIGIL_DEFAULT_WEIGHTS``).
+    """One version per registry entry (weights ``VIGIL_DEFAULT_WEIGHTS``), each registered on
+    its own: with ``default`` weights a version is active only when its weights are on this
+    machine without a download (shipped detectors, the converted I3D, installed ImageNet
+    backbones, downloaded torchvision files); the others are listed inactive, saying why.
 
-    The version of ``default_arch`` (``VIGIL_DEFAULT_MODEL``) becomes the default unless
-    another default already exists. Idempotent.
+    The version of ``default_arch`` (``VIGIL_DEFAULT_MODEL``) becomes the default unless an
+    active default already exists; when it cannot run, the first runnable classifier does.
+    Idempotent; a version an admin deactivated stays inactive.
     """
     from inference import models as registry  # noqa: PLC0415  (torch: import only when needed)
     from inference.models.weights import load_label_set  # noqa: PLC0415
@@ -53,41 +67,80 @@ def model_versions_sync(*, weights: str | None = None,
         entries = [entry for entry in entries if entry.name == default_arch]
     versions = []
     for entry in entries:
-        # Entries without a public download need a file: listed, but inactive until given one.
-        runnable = weights != "default" or entry.default_weights is not None
+        if weights == "default":
+            runnable = registry.weights_available(entry, model_dir=settings.VIGIL_MODEL_DIR)
+        else:
+            runnable = True
         description = entry.description
         if weights == "none":
             description += " (untrained: random weights, for development and tests)"
-        version, _ = ModelVersion.objects.update_or_create(
-            name=version_name(arch=entry.name, weights=weights),
-            defaults={
-                "arch": entry.name,
-                "weights": weights,
-                "labels": list(load_label_set(entry.label_set)),
-                "input_spec": dataclasses.asdict(entry.input_spec),
-                "description": description,
-            },
-            create_defaults={
-                "arch": entry.name,
-                "weights": weights,
-                "labels": list(load_label_set(entry.label_set)),
-                "input_spec": dataclasses.asdict(entry.input_spec),
-                "description": description,
-                "is_active": runnable,
-            },
-        )
+        elif not runnable:
+            description += (f" (weights {registry.weights_status(entry)}: "
+                            f"{entry.default_weights or 'pass a weights file'})")
+        fields = {
+            "arch": entry.name,
+            "weights": weights,
+            "kind": registry_kind(entry),
+            "labels": list(load_label_set(entry.label_set)),
+            "input_spec": dataclasses.asdict(entry.input_spec),
+            "description": description,
+        }
+        version, created = ModelVersion.objects.update_or_create(
+            name=version_name(arch=entry.name, weights=weights), defaults=fields,
+            create_defaults={**fields, "is_active": runnable})
+        if not created and not runnable and version.is_active and not version.is_default:
+            version.is_active = False
+            version.save(update_fields=["is_active", "updated_at"])
         versions.append(version)
     if not ModelVersion.objects.filter(is_default=True, is_active=True).exists():
-        chosen = next((v for v in versions if v.arch == default_arch), None)
+        runnable_classifiers = [v for v in versions
+                                if v.is_active and v.kind == ModelKind.CLASSIFIER]
+        chosen = next((v for v in runnable_classifiers if v.arch == default_arch),
+                      next(iter(runnable_classifiers), None))
         if chosen is not None:
-            model_version_set_default(version=chosen)
+            _make_default(version=chosen, by=None)
     return versions
 
 
+#: Checks run before a promotion: ``check(candidate, current) -> reason or None``. Apps that
+#: hold evidence about versions (evaluations) register one at start-up, so this app imports
+#: none of them.
+PROMOTION_CHECKS: list[Callable[[ModelVersion, ModelVersion], str | None]] = []
+
+
+def promotion_problems(*, version: ModelVersion) -> list[str]:
+    """Why ``version`` should not become the default: untrained, not a classifier, or worse
+    than the current default where both were evaluated on the same data."""
+    problems = []
+    if version.untrained:
+        problems.append("it has random (untrained) weights")
+    if version.kind != ModelKind.CLASSIFIER:
+        problems.append(f"it is a {version.kind}, not a classifier analyses can use")
+    current = ModelVersion.objects.filter(is_default=True).exclude(pk=version.pk).first()
+    if current is not None:
+        problems += [reason for check in PROMOTION_CHECKS
+                     if (reason := check(version, current)) is not None]
+    return problems
+
+
 @transaction.atomic
-def model_version_set_default(*, version: ModelVersion,
-                              by: AbstractBaseUser | None = None) -> ModelVersion:
-    """Promote ``version`` to the default of new analyses (recorded for :func:`rollback`)."""
+def model_version_set_default(*, version: ModelVersion, by: AbstractBaseUser | None = None,
+                              force: bool = False) -> ModelVersion:
+    """Promote ``version`` to the default of new analyses (recorded for :func:`rollback`).
+
+    Refused (``ValidationError``) when :func:`promotion_problems` finds any, unless ``force``
+    (staff who know better); an untrained version is refused even then unless
+    ``VIGIL_SHOW_UNTRAINED`` (development and tests)."""
+    problems = promotion_problems(version=version)
+    if version.untrained and not settings.VIGIL_SHOW_UNTRAINED:
+        raise ValidationError(f"Not promoted: {version.name} has random (untrained) weights.")
+    if problems and not force:
+        raise ValidationError(f"Not promoted: {'; '.join(problems)}. Promote with force to "
+                              "do it anyway.")
+    return _make_default(version=version, by=by)
+
+
+def _make_default(*, version: ModelVersion, by: AbstractBaseUser | None) -> ModelVersion:
     ModelVersion.objects.select_for_update().filter(is_default=True).exclude(
         pk=version.pk).update(is_default=False)
     now = timezone.now()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 
 from webapp.datasets.models import Dataset
@@ -22,15 +23,42 @@ LABELS = {
 }
 
 
+def run_start_weights(version: ModelVersion) -> str:
+    """Which weights a run from ``version`` starts from, in words."""
+    if version.untrained:
+        return "random weights (untrained: asked for explicitly)"
+    if version.weights == "default":
+        return "the ImageNet EfficientNet-Lite0 backbone (installed), new head"
+    return f"this version's own fine-tuned weights ({version.weights_sha256[:12] or 'file'})"
+
+
+class BaseVersionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ModelVersion) -> str:
+        return f"{obj.name}: starts from {run_start_weights(obj)}"
+
+
+def base_version_choices(*, show_untrained: bool) -> object:
+    """TSN versions a run may start from, pretrained first (``_stats`` from the ImageNet
+    backbone); random-weight versions only where ``VIGIL_SHOW_UNTRAINED``."""
+    versions = (ModelVersion.objects.filter(arch__startswith="tsn_")
+                .filter(Q(is_active=True) | Q(weights="default")))
+    if not show_untrained:
+        versions = versions.exclude(weights="none")
+    return versions.order_by("weights", "-is_default", "-arch")
+
+
 class TrainingRunForm(forms.Form):
     dataset = forms.ModelChoiceField(queryset=Dataset.objects.order_by("name"))
-    base_version = forms.ModelChoiceField(
-        queryset=ModelVersion.objects.filter(arch__startswith="tsn_")
-        .filter(Q(is_active=True) | Q(weights="default"))  # *_stats: from the ImageNet backbone
-        .order_by("-is_default", "name"), help_text="A TSN version: its weights start the run.")
+    base_version = BaseVersionField(
+        queryset=ModelVersion.objects.none(),
+        help_text="A TSN version: its weights start the run (the first choice is the best "
+                  "pretrained start installed here).")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["base_version"]
+        field.queryset = base_version_choices(show_untrained=settings.VIGIL_SHOW_UNTRAINED)
+        field.initial = field.queryset.first()
         defaults = training_defaults()
         for name, (kind, low, high) in SETTING_RULES.items():
             initial = defaults[name]

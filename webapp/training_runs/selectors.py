@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from webapp.training_runs.models import Evaluation, TrainingRun
+from webapp.models_registry.models import ModelVersion
+from webapp.training_runs.models import Evaluation, RunStatus, TrainingRun
 from webapp.videos.models import Analysis
 
 
@@ -64,3 +65,25 @@ def analyses_compare(*, a: Analysis, b: Analysis) -> list[SegmentChange]:
                           label_a=left[key].top_label, score_a=left[key].top_score,
                           label_b=right[key].top_label, score_b=right[key].top_score)
             for key in sorted(left) if key in right]
+
+
+def evaluation_promotion_check(candidate: ModelVersion, current: ModelVersion) -> str | None:
+    """A reason not to promote ``candidate`` over ``current``: its newest succeeded
+    evaluation on a (dataset, split) that ``current`` was also evaluated on is less accurate.
+    Registered with the model registry's promotion checks at start-up."""
+    def newest(version: ModelVersion) -> dict[tuple[int, str], float]:
+        found: dict[tuple[int, str], float] = {}
+        for evaluation in Evaluation.objects.filter(version=version,
+                                                    status=RunStatus.SUCCEEDED
+                                                    ).order_by("-created_at"):
+            accuracy = (evaluation.metrics or {}).get("accuracy")
+            if isinstance(accuracy, int | float):
+                found.setdefault((evaluation.dataset_id, evaluation.split), float(accuracy))
+        return found
+
+    theirs = newest(current)
+    for key, accuracy in newest(candidate).items():
+        if key in theirs and accuracy < theirs[key]:
+            return (f"on the same evaluation split it is less accurate than the current "
+                    f"default {current.name} ({accuracy:.1%} vs {theirs[key]:.1%})")
+    return None

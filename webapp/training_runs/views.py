@@ -141,7 +141,8 @@ def _version_action(request: HttpRequest, fn, **kwargs) -> HttpResponse:
 @require_POST
 def version_promote(request: HttpRequest, pk: int) -> HttpResponse:
     return _version_action(request, version_services.model_version_set_default,
-                           version=_version_or_404(pk), by=request.user)
+                           version=_version_or_404(pk), by=request.user,
+                           force=request.POST.get("force") == "1")
 
 
 @staff_required

@@ -15,8 +15,7 @@ from rest_framework.response import Response
 from inference.errors import VideoRejected
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.core.uploads import too_large_message, upload_too_large
-from webapp.models_registry.models import ModelVersion
-from webapp.models_registry.selectors import model_version_default
+from webapp.models_registry.selectors import model_version_analysable, model_version_default
 from webapp.videos import selectors, services
 from webapp.videos.models import Analysis, Event, Segment, Video
 
@@ -67,7 +66,7 @@ class SegmentSerializer(serializers.ModelSerializer):
 
 class AnalysisOptionsSerializer(serializers.Serializer):
     model_version = serializers.PrimaryKeyRelatedField(
-        queryset=ModelVersion.objects.filter(is_active=True), required=False, allow_null=True,
+        queryset=model_version_analysable(), required=False, allow_null=True,
         help_text="Model version id; the default version when left out.")
     segment_sec = serializers.FloatField(required=False, min_value=0.1, max_value=60)
     stride_sec = serializers.FloatField(required=False, min_value=0.1, max_value=60)

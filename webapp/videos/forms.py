@@ -6,15 +6,14 @@ from django.conf import settings
 
 from inference.flow import minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
-from webapp.models_registry.models import ModelVersion
+from webapp.models_registry.selectors import model_version_analysable
 
 DEVICE_CHOICES = [("cpu", "CPU"), ("cuda", "GPU (CUDA)"), ("auto", "GPU when the worker has one")]
 
 
 class AnalysisOptionsForm(forms.Form):
     model_version = forms.ModelChoiceField(
-        queryset=ModelVersion.objects.filter(is_active=True).order_by("-is_default", "name"),
-        required=False, empty_label=None)
+        queryset=model_version_analysable(), required=False, empty_label=None)
     segment_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
                                    label="Segment (s)")
     stride_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
