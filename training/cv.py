@@ -60,8 +60,8 @@ class RecipeResult:
     fit_sec: float
 
 
-def cross_validate(features: Sequence[ClipFeatures], *, positive: str, recipes: Sequence[str],
-                   trainer: HeadTrainer, k: int = 5, seed: int = 0,
+def cross_validate(features: Sequence[ClipFeatures], *, positive: str, negative: str,
+                   recipes: Sequence[str], trainer: HeadTrainer, k: int = 5, seed: int = 0,
                    log: Callable[[str], None] = print) -> tuple[np.ndarray, list[RecipeResult]]:
     """Out-of-fold scores of each recipe on the same grouped folds; returns ``(folds, results)``."""
     labels = [f.clip.label for f in features]
@@ -77,7 +77,7 @@ def cross_validate(features: Sequence[ClipFeatures], *, positive: str, recipes: 
             test = np.flatnonzero(folds == fold)
             head = trainer.fit(recipe, [features[i] for i in train], y[train])
             scores[test] = clip_scores(trainer.window_scores(head, [features[i] for i in test]))
-            per_fold.append(fold_metrics(scores[test], y[test], positive=positive))
+            per_fold.append(fold_metrics(scores[test], y[test], labels=(positive, negative)))
         result = RecipeResult(recipe, scores, per_fold, time.perf_counter() - started)
         log(f"{recipe:<16} {format_mean_std(result.folds, 'accuracy')}  "
             f"({result.fit_sec:.0f} s)")
@@ -86,20 +86,22 @@ def cross_validate(features: Sequence[ClipFeatures], *, positive: str, recipes: 
 
 
 def ensemble(results: Sequence[RecipeResult], *, y: np.ndarray, folds: np.ndarray,
-             positive: str) -> RecipeResult:
+             labels: tuple[str, str]) -> RecipeResult:
     """Mean of the recipes' out-of-fold scores, scored on the same folds."""
     scores = np.mean([r.scores for r in results], axis=0)
-    per_fold = [fold_metrics(scores[folds == f], y[folds == f], positive=positive)
+    per_fold = [fold_metrics(scores[folds == f], y[folds == f], labels=labels)
                 for f in range(int(folds.max()) + 1)]
     name = "ensemble(" + "+".join(r.recipe for r in results) + ")"
     return RecipeResult(name, scores, per_fold, sum(r.fit_sec for r in results))
 
 
-def fold_metrics(scores: np.ndarray, y: np.ndarray, *, positive: str) -> dict[str, Any]:
-    """Accuracy, macro-F1, per-class P/R/F1 and confusion at threshold 0.5."""
+def fold_metrics(scores: np.ndarray, y: np.ndarray, *, labels: tuple[str, str],
+                 ) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class P/R/F1 and confusion at threshold 0.5; ``labels`` is
+    ``(positive, negative)``."""
     probabilities = np.stack([scores, 1.0 - scores], axis=1)
     targets = 1 - y  # class 0 = positive label
-    return summarize(probabilities, targets, labels=(positive, f"not_{positive}"))
+    return summarize(probabilities, targets, labels=labels)
 
 
 def format_mean_std(folds: Sequence[dict[str, Any]], key: str) -> str:
@@ -107,12 +109,12 @@ def format_mean_std(folds: Sequence[dict[str, Any]], key: str) -> str:
     return f"{values.mean():5.1f} +- {values.std():4.1f}%"
 
 
-def summary(result: RecipeResult, *, y: np.ndarray, positive: str,
+def summary(result: RecipeResult, *, y: np.ndarray, labels: tuple[str, str],
             target_precision: float) -> dict[str, Any]:
     """What a model card and the README report of one recipe."""
     accuracy = np.array([f["accuracy"] for f in result.folds])
     macro_f1 = np.array([f["macro_f1"] for f in result.folds])
-    pooled = fold_metrics(result.scores, y, positive=positive)
+    pooled = fold_metrics(result.scores, y, labels=labels)
     probabilities = np.stack([result.scores, 1.0 - result.scores], axis=1)
     at_precision = threshold_at_precision(probabilities, 1 - y, positive=0,
                                           target_precision=target_precision)

@@ -109,12 +109,13 @@ def run_cv(task: DetectorTask, features: Sequence[ClipFeatures], *, recipes: Seq
            log: Callable[[str], None] = print) -> dict[str, Any]:
     """Grouped k-fold CV of ``recipes`` (+ their ensemble); the report as a dict."""
     trainer = HeadTrainer(kinetics_i3d(model_dir), config=task.head)
-    folds, results = cross_validate(features, positive=task.positive, recipes=recipes,
-                                    trainer=trainer, k=k, seed=seed, log=log)
+    labels = (task.positive, task.negative)
+    folds, results = cross_validate(features, positive=task.positive, negative=task.negative,
+                                    recipes=recipes, trainer=trainer, k=k, seed=seed, log=log)
     y = np.array([f.clip.label == task.positive for f in features], dtype=np.int64)
     if len(results) > 1:
-        results.append(ensemble(results, y=y, folds=folds, positive=task.positive))
-    rows = [summary(r, y=y, positive=task.positive, target_precision=task.target_precision)
+        results.append(ensemble(results, y=y, folds=folds, labels=labels))
+    rows = [summary(r, y=y, labels=labels, target_precision=task.target_precision)
             for r in results]
     return {"task": task.name, "k": k, "seed": seed, "clips": len(features),
             "scores": {r.recipe: [round(float(x), 5) for x in r.scores] for r in results},
