@@ -11,7 +11,6 @@ import dataclasses
 import hashlib
 import hmac
 import http.client
-import ipaddress
 import json
 import logging
 import socket
@@ -33,6 +32,7 @@ from django.utils import timezone
 
 from inference.events import detect_events
 from inference.types import EventRules, SegmentScore
+from webapp.alerts.addresses import address_refused
 from webapp.alerts.models import (
     Alert,
     AlertRule,
@@ -268,20 +268,6 @@ def alert_mark_false_alarm(*, alert: Alert, user: AbstractBaseUser) -> Alert:
 
 # --- Webhook endpoints ------------------------------------------------------------------------
 
-def _address_refused(address: str) -> str | None:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for reason, flag in (("loopback", ip.is_loopback), ("private", ip.is_private),
-                         ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-                         ("reserved", ip.is_reserved), ("unspecified", ip.is_unspecified)):
-        if flag:
-            return reason
-    if not ip.is_global:
-        return "non-public"
-    return None
-
-
 class WebhookTargetRefused(ValidationError):
     """The URL is not http(s), or its host resolves to an address webhooks may not target."""
 
@@ -304,9 +290,10 @@ def webhook_target_resolve(url: str) -> WebhookTarget:
     """Parse, resolve and check a webhook URL.
 
     Only http and https; every address the host resolves to must be public (not private,
-    loopback, link-local, multicast, reserved or unspecified) unless
-    ``VIGIL_WEBHOOK_ALLOW_PRIVATE``. Raises :class:`WebhookTargetRefused` or
-    :class:`WebhookHostUnresolved` (both ``ValidationError`` keyed ``url``).
+    loopback, link-local, multicast, reserved or unspecified, nor carry such an IPv4 address:
+    :mod:`webapp.alerts.addresses`) unless ``VIGIL_WEBHOOK_ALLOW_PRIVATE``. Raises
+    :class:`WebhookTargetRefused` or :class:`WebhookHostUnresolved` (both ``ValidationError``
+    keyed ``url``).
     """
     try:
         parts = urlsplit(url)
@@ -326,7 +313,7 @@ def webhook_target_resolve(url: str) -> WebhookTarget:
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     if not settings.VIGIL_WEBHOOK_ALLOW_PRIVATE:
         for address in addresses:
-            reason = _address_refused(address)
+            reason = address_refused(address)
             if reason:
                 raise WebhookTargetRefused(
                     {"url": f"the host {host!r} resolves to a {reason} address ({address}), "
