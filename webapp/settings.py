@@ -131,6 +131,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 VIGIL_SIGNUP_ENABLED = env.bool("VIGIL_SIGNUP_ENABLED", default=True)
 VIGIL_LOGIN_MAX_FAILURES = env.int("VIGIL_LOGIN_MAX_FAILURES", default=5)
 VIGIL_LOGIN_LOCKOUT_MINUTES = env.int("VIGIL_LOGIN_LOCKOUT_MINUTES", default=15)
+#: Networks of the reverse proxies in front (nginx): only from these peers is the client's
+#: address read from X-Forwarded-For (``webapp.core.clientip``). Empty: never.
+VIGIL_TRUSTED_PROXIES = env.list("VIGIL_TRUSTED_PROXIES", default=[])
 
 # --- I18N, static, media ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

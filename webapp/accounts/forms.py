@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils import timezone
 
 from webapp.accounts import selectors, services
+from webapp.core.clientip import client_ip
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -21,7 +22,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        ip_address = selectors.client_ip(self.request.META) if self.request else ""
+        ip_address = client_ip(self.request.META) if self.request else ""
         locked_until = selectors.login_locked_until(username=username, ip_address=ip_address)
         if locked_until is not None:
             minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
