@@ -1,11 +1,17 @@
 """Account forms; the throttling itself lives in services/selectors."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
 from django.utils import timezone
 
 from webapp.accounts import selectors, services
@@ -53,3 +59,28 @@ class SignupForm(UserCreationForm):
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(max_length=100, initial="API token")
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires", coerce=int, initial=90, choices=(
+            (7, "in 7 days"), (30, "in 30 days"), (90, "in 90 days"), (365, "in a year"),
+            (0, "never")))
+
+    def expires_at(self) -> datetime | None:
+        days = self.cleaned_data["expires_in_days"]
+        return timezone.now() + timedelta(days=days) if days else None
+
+
+REVOKE_TOKENS_LABEL = "Also revoke my API tokens"
+REVOKE_TOKENS_HELP = ("A new password signs out your other sessions, but API tokens keep "
+                      "working until revoked: tick this if a token may have leaked too.")
+
+
+class VigilPasswordChangeForm(PasswordChangeForm):
+    revoke_tokens = forms.BooleanField(required=False, label=REVOKE_TOKENS_LABEL,
+                                       help_text=REVOKE_TOKENS_HELP)
+
+
+class VigilSetPasswordForm(SetPasswordForm):
+    """The last step of a password reset."""
+
+    revoke_tokens = forms.BooleanField(required=False, label=REVOKE_TOKENS_LABEL,
+                                       help_text=REVOKE_TOKENS_HELP)
