@@ -110,7 +110,9 @@ def test_tokens_expire(user):
     assert Client(HTTP_AUTHORIZATION=f"Token {key}").get(
         reverse("videos:list")).status_code in (302, 401)
     assert b"expired" in client.get(reverse("accounts:profile")).content
-    # "never" still exists for tokens that must not expire.
+    # Left out, the expiry is the default; "never" exists for tokens that must not expire.
+    client.post(reverse("accounts:profile"), {"name": "script"})
+    assert ApiToken.objects.get(name="script").expires_at > timezone.now() + timedelta(days=89)
     response = client.post(reverse("accounts:profile"), {"name": "ci", "expires_in_days": "0"})
     never = re.search(r'<code class="token">(vgl_[^<]+)</code>', response.content.decode())
     assert ApiToken.objects.get(name="ci").expires_at is None

@@ -57,14 +57,19 @@ class SignupForm(UserCreationForm):
                                     password=self.cleaned_data["password1"])
 
 
+DEFAULT_TOKEN_DAYS = 90
+
+
 class TokenCreateForm(forms.Form):
     name = forms.CharField(max_length=100, initial="API token")
     expires_in_days = forms.TypedChoiceField(
-        label="Expires", coerce=int, initial=90, choices=(
+        label="Expires", coerce=int, initial=DEFAULT_TOKEN_DAYS, required=False,
+        empty_value=DEFAULT_TOKEN_DAYS, choices=(
             (7, "in 7 days"), (30, "in 30 days"), (90, "in 90 days"), (365, "in a year"),
             (0, "never")))
 
     def expires_at(self) -> datetime | None:
+        """Left out (a script posting only ``name``): the default, never "never"."""
         days = self.cleaned_data["expires_in_days"]
         return timezone.now() + timedelta(days=days) if days else None
 
