@@ -131,6 +131,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 VIGIL_SIGNUP_ENABLED = env.bool("VIGIL_SIGNUP_ENABLED", default=True)
 VIGIL_LOGIN_MAX_FAILURES = env.int("VIGIL_LOGIN_MAX_FAILURES", default=5)
 VIGIL_LOGIN_LOCKOUT_MINUTES = env.int("VIGIL_LOGIN_LOCKOUT_MINUTES", default=15)
+#: Networks of the reverse proxies in front (nginx): only from these peers is the client's
+#: address read from X-Forwarded-For (``webapp.core.clientip``). Empty: never.
+VIGIL_TRUSTED_PROXIES = env.list("VIGIL_TRUSTED_PROXIES", default=[])
 
 # --- I18N, static, media ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -326,7 +329,18 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [f"webapp.core.throttling.{name}" for name in (
+        "AnonThrottle", "UserThrottle", "StartWorkThrottle")],
 }
+#: Rates of those throttles ("N/second|minute|hour|day"; empty: no limit), read per request.
+VIGIL_API_THROTTLE_RATES = {
+    "anon": env.str("VIGIL_THROTTLE_ANON", default="60/minute"),
+    "user": env.str("VIGIL_THROTTLE_USER", default="600/minute"),
+    "uploads": env.str("VIGIL_THROTTLE_UPLOADS", default="10/minute"),
+}
+#: Per user (staff exempt; 0: no cap): analyses queued or running at once, stored upload bytes.
+VIGIL_QUOTA_ACTIVE_ANALYSES = env.int("VIGIL_QUOTA_ACTIVE_ANALYSES", default=4)
+VIGIL_QUOTA_STORAGE_BYTES = env.int("VIGIL_QUOTA_STORAGE_BYTES", default=20 * 1024**3)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vigil API",
     "DESCRIPTION": "Upload videos, run action-recognition analyses, read their results.",

@@ -51,7 +51,9 @@ def wait_for(predicate: Callable[[], object], *, timeout: float, interval: float
 
 @pytest.fixture(autouse=True)
 def _web_settings(settings, tmp_path: Path) -> None:
-    """Media and upload temp files in a per-test folder; cheap password hashing."""
+    """Media and upload temp files in a per-test folder; cheap password hashing; no API
+    throttles or quotas (their own tests switch them on), so no test depends on another's
+    request count."""
     media = tmp_path / "media"
     upload_tmp = tmp_path / "upload-tmp"
     media.mkdir()
@@ -61,6 +63,9 @@ def _web_settings(settings, tmp_path: Path) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.VIGIL_RENDER_MAX_HEIGHT = 240
     settings.VIGIL_SHOW_UNTRAINED = True  # tests run random-weight models; users never see them
+    settings.VIGIL_API_THROTTLE_RATES = {}
+    settings.VIGIL_QUOTA_ACTIVE_ANALYSES = 0
+    settings.VIGIL_QUOTA_STORAGE_BYTES = 0
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Alerts in the web process: rules, evaluation, incident media, isolation, delivery attempts."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from inference.mp4 import top_level_boxes
 from tests.webapp.alert_receiver import Receiver
-from webapp.alerts import services
+from webapp.alerts import services, signing
 from webapp.alerts.models import Alert, AlertRule, Delivery, DeliveryStatus, WebhookEndpoint
 
 
@@ -220,9 +221,10 @@ def test_webhook_attempt_is_signed_and_logged(owned, user, receiver, settings):
                                       final=False)
     assert result.status == DeliveryStatus.SUCCEEDED and result.status_code == 200
     (request,) = server.requests
-    expected = "sha256=" + hmac.new(webhook.secret.encode(), request.body,
-                                    hashlib.sha256).hexdigest()
-    assert request.headers["X-Vigil-Signature"] == expected
+    signed = (f"{request.headers['webhook-id']}.{request.headers['webhook-timestamp']}."
+              .encode() + request.body)
+    expected = hmac.new(signing.secret_key(webhook.secret), signed, hashlib.sha256).digest()
+    assert request.headers["webhook-signature"] == "v1," + base64.b64encode(expected).decode()
     body = json.loads(request.body)
     assert body["alert"]["id"] == alert.pk and body["alert"]["label"] == "abseiling"
     assert body["links"]["clip"].endswith(f"/alerts/{alert.pk}/clip.mp4")

@@ -2,6 +2,7 @@
 local webhook receivers (one fine, one failing twice, one unreachable) and by e-mail."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -14,6 +15,7 @@ from tests.webapp.alert_receiver import Receiver
 from tests.webapp.conftest import SHORT_CLIP, wait_for
 from webapp.alerts import services
 from webapp.alerts.models import Alert, Delivery
+from webapp.alerts.signing import secret_key
 from webapp.videos.models import Analysis, AnalysisStatus
 
 pytestmark = pytest.mark.slow
@@ -75,9 +77,12 @@ def test_incident_reaches_webhooks_with_retries_and_email(start_worker, worker_l
         # Exactly one signed webhook at the good receiver.
         assert attempts(good_hook) == [(1, "succeeded")]
         (request,) = good.requests
-        signature = request.headers["X-Vigil-Signature"]
-        expected = hmac.new(good_hook.secret.encode(), request.body, hashlib.sha256).hexdigest()
-        assert hmac.compare_digest(signature, f"sha256={expected}")
+        assert "X-Vigil-Signature" not in request.headers  # body-only: replayable, dropped
+        message_id, timestamp = request.headers["webhook-id"], request.headers["webhook-timestamp"]
+        signed = f"{message_id}.{timestamp}.".encode() + request.body
+        expected = hmac.new(secret_key(good_hook.secret), signed, hashlib.sha256).digest()
+        assert hmac.compare_digest(request.headers["webhook-signature"],
+                                   "v1," + base64.b64encode(expected).decode())
         body = json.loads(request.body)
         assert body["alert"]["id"] == alert.pk and body["video"]["source_tag"] == "cam0"
         assert body["analysis"]["id"] == str(analysis.pk)
@@ -85,6 +90,8 @@ def test_incident_reaches_webhooks_with_retries_and_email(start_worker, worker_l
         # Failing twice, then fine: three attempts, one success.
         assert attempts(flaky_hook) == [(1, "retrying"), (2, "retrying"), (3, "succeeded")]
         assert len(flaky.requests) == 3
+        # Retries are the same message (one id, so a receiver can dedupe), signed anew.
+        assert len({r.headers["webhook-id"] for r in flaky.requests}) == 1
         assert [d.status_code for d in Delivery.objects.filter(webhook=flaky_hook)
                 .order_by("attempt")] == [500, 500, 200]
         # Unreachable: failed after the configured retries.

@@ -24,8 +24,3 @@ def login_locked_until(*, username: str, ip_address: str,
 
 def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
-
-
-def client_ip(meta: dict) -> str:
-    """The peer address (``REMOTE_ADDR``; set it from the proxy in the WSGI server)."""
-    return str(meta.get("REMOTE_ADDR") or "")[:45]

@@ -81,12 +81,15 @@ def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``: the row and the key (returned once, never stored)."""
+def api_token_create(*, user: AbstractBaseUser, name: str,
+                     expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user``: the row and the key (returned once, never stored).
+
+    ``expires_at``: refused from then on (``None``: until revoked)."""
     key = "vgl_" + secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken.objects.create(
         user=user, name=(name or "API token").strip()[:100] or "API token",
-        prefix=key[:12], key_hash=hash_token(key),
+        prefix=key[:12], key_hash=hash_token(key), expires_at=expires_at,
     )
     return token, key
 
@@ -97,13 +100,18 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> bool:
     return deleted > 0
 
 
+def api_tokens_revoke_all(*, user: AbstractBaseUser) -> int:
+    """Delete every token of ``user`` (offered with a password change); how many there were."""
+    return ApiToken.objects.filter(user=user).delete()[0]
+
+
 def api_token_authenticate(*, key: str) -> AbstractBaseUser | None:
-    """The active user owning ``key``, marking the token used; ``None`` if unknown."""
+    """The active user owning ``key``, marking the token used; ``None`` if unknown or expired."""
     token = (ApiToken.objects.select_related("user")
              .filter(key_hash=hash_token(key)).first())
-    if token is None or not token.user.is_active:
-        return None
     now = timezone.now()
+    if token is None or not token.user.is_active or token.expired(now):
+        return None
     if token.last_used_at is None or token.last_used_at < now - timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

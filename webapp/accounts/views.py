@@ -1,4 +1,4 @@
-"""Account pages: sign in/out/up, password change, profile with API tokens."""
+"""Account pages: sign in/out/up, password change and reset, profile with API tokens."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -12,7 +12,13 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from webapp.accounts import selectors, services
-from webapp.accounts.forms import SignupForm, ThrottledAuthenticationForm, TokenCreateForm
+from webapp.accounts.forms import (
+    SignupForm,
+    ThrottledAuthenticationForm,
+    TokenCreateForm,
+    VigilPasswordChangeForm,
+    VigilSetPasswordForm,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -25,13 +31,57 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def _revoke_tokens_if_asked(request: HttpRequest, form) -> None:
+    if form.cleaned_data.get("revoke_tokens"):
+        revoked = services.api_tokens_revoke_all(user=form.user)
+        messages.success(request, f"{revoked} API token(s) revoked.")
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Other sessions end (Django rotates the session hash); tokens only when asked."""
+
     template_name = "accounts/password_change.html"
+    form_class = VigilPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        response = super().form_valid(form)
         messages.success(self.request, "Your password was changed.")
+        _revoke_tokens_if_asked(self.request, form)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail; the link is built on VIGIL_PUBLIC_URL, never on the request's
+    Host header (a forged Host would send the victim's token to the attacker's site)."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = {"public_url": settings.VIGIL_PUBLIC_URL}
         return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = VigilSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _revoke_tokens_if_asked(self.request, form)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -55,7 +105,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     new_key = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"],
+                                               expires_at=form.expires_at())
         form = TokenCreateForm()
         status = 201
     return render(request, "accounts/profile.html", {

@@ -1,10 +1,10 @@
 """Alert rules, the incidents (alerts) they raise, and their delivery to people."""
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
+
+from webapp.alerts import signing
 
 
 class AlertRule(models.Model):
@@ -86,11 +86,11 @@ class Alert(models.Model):
 
 
 def _new_secret() -> str:
-    return secrets.token_urlsafe(32)
+    return signing.new_secret()
 
 
 class WebhookEndpoint(models.Model):
-    """An HTTP(S) receiver of the owner's alerts, signed with ``secret`` (HMAC-SHA256)."""
+    """An HTTP(S) receiver of the owner's alerts, signed with ``secret`` (``alerts.signing``)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="webhooks")

@@ -8,14 +8,13 @@ analysis.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import http.client
-import ipaddress
 import json
 import logging
 import socket
 import ssl
+import time
+import uuid
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -33,6 +32,8 @@ from django.utils import timezone
 
 from inference.events import detect_events
 from inference.types import EventRules, SegmentScore
+from webapp.alerts import signing
+from webapp.alerts.addresses import address_refused
 from webapp.alerts.models import (
     Alert,
     AlertRule,
@@ -51,7 +52,6 @@ EVALUATE_TASK = "alerts.evaluate_analysis"
 WEBHOOK_TASK = "alerts.deliver_webhook"
 EMAIL_TASK = "alerts.deliver_email"
 ALERTS_QUEUE = "cpu"
-SIGNATURE_HEADER = "X-Vigil-Signature"
 MAX_RULE_LABELS = 20
 RULE_FIELDS = ("name", "labels", "enter_threshold", "exit_threshold", "min_duration_sec",
                "merge_gap_sec", "source_tag", "model_version", "is_active", "is_global",
@@ -268,20 +268,6 @@ def alert_mark_false_alarm(*, alert: Alert, user: AbstractBaseUser) -> Alert:
 
 # --- Webhook endpoints ------------------------------------------------------------------------
 
-def _address_refused(address: str) -> str | None:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for reason, flag in (("loopback", ip.is_loopback), ("private", ip.is_private),
-                         ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-                         ("reserved", ip.is_reserved), ("unspecified", ip.is_unspecified)):
-        if flag:
-            return reason
-    if not ip.is_global:
-        return "non-public"
-    return None
-
-
 class WebhookTargetRefused(ValidationError):
     """The URL is not http(s), or its host resolves to an address webhooks may not target."""
 
@@ -304,9 +290,10 @@ def webhook_target_resolve(url: str) -> WebhookTarget:
     """Parse, resolve and check a webhook URL.
 
     Only http and https; every address the host resolves to must be public (not private,
-    loopback, link-local, multicast, reserved or unspecified) unless
-    ``VIGIL_WEBHOOK_ALLOW_PRIVATE``. Raises :class:`WebhookTargetRefused` or
-    :class:`WebhookHostUnresolved` (both ``ValidationError`` keyed ``url``).
+    loopback, link-local, multicast, reserved or unspecified, nor carry such an IPv4 address:
+    :mod:`webapp.alerts.addresses`) unless ``VIGIL_WEBHOOK_ALLOW_PRIVATE``. Raises
+    :class:`WebhookTargetRefused` or :class:`WebhookHostUnresolved` (both ``ValidationError``
+    keyed ``url``).
     """
     try:
         parts = urlsplit(url)
@@ -326,7 +313,7 @@ def webhook_target_resolve(url: str) -> WebhookTarget:
     addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     if not settings.VIGIL_WEBHOOK_ALLOW_PRIVATE:
         for address in addresses:
-            reason = _address_refused(address)
+            reason = address_refused(address)
             if reason:
                 raise WebhookTargetRefused(
                     {"url": f"the host {host!r} resolves to a {reason} address ({address}), "
@@ -365,9 +352,12 @@ def webhook_test(*, webhook: WebhookEndpoint) -> None:
     transaction.on_commit(partial(_send, WEBHOOK_TASK, webhook.pk, None))
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The ``X-Vigil-Signature`` value: ``sha256=<hex HMAC-SHA256 of body>``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def webhook_message_id(*, webhook_id: int, alert_id: int | None) -> str:
+    """``webhook-id``: one per (alert, endpoint), so every retry of it carries the same id; a
+    test message is a new message each time."""
+    if alert_id is None:
+        return f"msg_test_{uuid.uuid4().hex}"
+    return f"msg_alert{alert_id}_hook{webhook_id}"
 
 
 def _link(name: str, *args) -> str:
@@ -471,7 +461,10 @@ def webhook_deliver(*, webhook_id: int, alert_id: int | None, attempt: int,
     else:
         body = json.dumps(alert_payload(alert=alert), separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json", "User-Agent": "Vigil-Webhook/1",
-                   SIGNATURE_HEADER: signature(webhook.secret, body)}
+                   **signing.signed_headers(
+                       secret=webhook.secret, body=body, timestamp_sec=int(time.time()),
+                       message_id=webhook_message_id(webhook_id=webhook.pk,
+                                                     alert_id=alert_id))}
         code, error = _post(target, body, headers)
         retryable = True
     ok = code is not None and 200 <= code < 300

@@ -18,6 +18,7 @@ from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.models_registry.selectors import model_version_analysable, model_version_default
 from webapp.videos import selectors, services
 from webapp.videos.models import Analysis, Event, Segment, Video
+from webapp.videos.quotas import QuotaExceeded
 
 MAX_PROGRESS_SEGMENTS = 500
 
@@ -216,6 +217,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     serializer_class = VideoSerializer
     queryset = Video.objects.none()
     parser_classes = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
+    start_work_actions = ("create",)  # the "uploads" throttle (webapp.core.throttling)
 
     def get_queryset(self):
         return selectors.video_list(user=self.request.user,
@@ -234,7 +236,8 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
 
     @extend_schema(request=VideoCreateSerializer,
                    responses={201: VideoCreatedSerializer, 400: OpenApiTypes.OBJECT,
-                              413: ErrorSerializer, 422: ErrorSerializer})
+                              413: ErrorSerializer, 422: ErrorSerializer,
+                              429: ErrorSerializer})
     def create(self, request: Request) -> Response:
         if upload_too_large(request):
             return error_response("file_too_large", too_large_message(), status_code=413)
@@ -253,6 +256,9 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         except VideoRejected as exc:
             return error_response(exc.code, exc.message,
                                   status_code=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        except QuotaExceeded as exc:
+            return error_response(exc.code, exc.message,
+                                  status_code=status.HTTP_429_TOO_MANY_REQUESTS)
         except DjangoValidationError as exc:
             raise _drf_validation_error(exc) from None
         context = self.get_serializer_context()
@@ -270,6 +276,7 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = AnalysisSerializer
     queryset = Analysis.objects.none()
+    start_work_actions = ("create",)
 
     def get_queryset(self):
         analyses = selectors.analysis_list(user=self.request.user).prefetch_related("events")
@@ -295,7 +302,8 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except DjangoValidationError:
             raise ValidationError({"video": "not a valid UUID"}) from None
 
-    @extend_schema(request=AnalysisCreateSerializer, responses={202: AnalysisSerializer})
+    @extend_schema(request=AnalysisCreateSerializer,
+                   responses={202: AnalysisSerializer, 429: ErrorSerializer})
     def create(self, request: Request) -> Response:
         serializer = AnalysisCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -307,6 +315,9 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         try:
             analysis = services.analysis_start(video=video, created_by=request.user,
                                                **serializer.service_options())
+        except QuotaExceeded as exc:
+            return error_response(exc.code, exc.message,
+                                  status_code=status.HTTP_429_TOO_MANY_REQUESTS)
         except DjangoValidationError as exc:
             raise _drf_validation_error(exc) from None
         data = AnalysisSerializer(analysis, context=self.get_serializer_context()).data

@@ -52,6 +52,7 @@ from webapp.core.jobs import job_cancel
 from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_default
+from webapp.videos import quotas
 from webapp.videos.models import (
     FINISHED_STATUSES,
     Analysis,
@@ -163,11 +164,13 @@ def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
                  original_name: str | None = None, source_tag: str = "") -> Video:
     """Accept an upload: size limit, content probe, random storage name, SHA-256, thumbnail.
 
-    Raises :class:`UploadTooLarge` or ``VideoRejected`` (with the probe's code); then nothing
-    is stored: no file in media, no row.
+    Raises :class:`UploadTooLarge`, ``VideoRejected`` (with the probe's code) or
+    ``QuotaExceeded`` (the owner's storage quota); then nothing is stored: no file in media,
+    no row.
     """
     if upload.size is not None and upload.size > settings.VIGIL_MAX_UPLOAD_BYTES:
         raise UploadTooLarge
+    quotas.storage_quota_check(user=owner, adding_bytes=upload.size or 0)
     video_id = uuid.uuid4()
     thumbnail = f"thumbnails/{video_id.hex[:2]}/{video_id}.jpg"
     relative = ""
@@ -182,15 +185,17 @@ def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
             except (VigilError, OSError, ValueError) as exc:
                 logger.warning("no thumbnail for video %s: %s", video_id, exc)
                 thumbnail = ""
-        return Video.objects.create(
-            id=video_id, owner=owner, original_name=clean_original_name(
-                original_name if original_name is not None else upload.name),
-            file=relative, thumbnail=thumbnail, sha256=sha256, size_bytes=meta.size_bytes,
-            container=meta.container, codec=meta.codec, width=meta.display_width,
-            height=meta.display_height, rotation=meta.rotation, fps=meta.fps,
-            frame_count=meta.frame_count, duration_sec=meta.duration_sec,
-            has_audio=meta.has_audio, source_tag=(source_tag or "").strip()[:100],
-        )
+        with transaction.atomic():
+            quotas.storage_quota_check(user=owner, adding_bytes=meta.size_bytes, lock=True)
+            return Video.objects.create(
+                id=video_id, owner=owner, original_name=clean_original_name(
+                    original_name if original_name is not None else upload.name),
+                file=relative, thumbnail=thumbnail, sha256=sha256, size_bytes=meta.size_bytes,
+                container=meta.container, codec=meta.codec, width=meta.display_width,
+                height=meta.display_height, rotation=meta.rotation, fps=meta.fps,
+                frame_count=meta.frame_count, duration_sec=meta.duration_sec,
+                has_audio=meta.has_audio, source_tag=(source_tag or "").strip()[:100],
+            )
     except BaseException:
         media.delete([relative, thumbnail])
         raise
@@ -276,6 +281,9 @@ def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
                    flow_method: str | None = None) -> Analysis:
     """Create a queued analysis and send its task once the transaction commits.
 
+    Raises ``ValidationError`` for bad options, ``QuotaExceeded`` when ``created_by`` has
+    ``VIGIL_QUOTA_ACTIVE_ANALYSES`` analyses queued or running.
+
     ``modalities`` / ``fusion_weights`` / ``flow_method`` select fused streams (the model
     version's ``<arch>.<modality>`` siblings), as ``PipelineConfig`` describes.
     """
@@ -295,6 +303,7 @@ def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
     cleaned_modalities = analysis_streams_validate(
         modalities=modalities, fusion_weights=fusion_weights, flow_method=flow_method)
     with transaction.atomic():
+        quotas.analyses_quota_check(user=created_by, lock=True)
         analysis = Analysis.objects.create(
             video=video, model_version=model_version, created_by=created_by, device=device,
             queue=queue_for_device(device), segment_sec=segment_sec, stride_sec=stride_sec,
@@ -328,10 +337,11 @@ def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
                  ) -> tuple[Video, Analysis | None]:
     """Accept an upload and, given options, start its analysis: all or nothing.
 
-    The options are checked before the file is touched; if anything fails after the video was
-    stored, its files and rows go again.
+    The options (and the analyses quota) are checked before the file is touched; if anything
+    fails after the video was stored, its files and rows go again.
     """
     if analysis_options is not None:
+        quotas.analyses_quota_check(user=owner)
         version = analysis_options.get("model_version") or model_version_default()
         if version is None:
             raise ValidationError({"model_version": "no model version is available: run "

@@ -18,6 +18,7 @@ from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.videos import selectors, services
 from webapp.videos.forms import AnalysisOptionsForm, UploadForm
 from webapp.videos.models import Analysis, AnalysisStatus, Video
+from webapp.videos.quotas import QuotaExceeded
 
 PAGE_SIZE = 12
 INITIAL_SEGMENTS = 1000
@@ -66,6 +67,8 @@ def video_upload(request: HttpRequest) -> HttpResponse:
                 error, status = {"code": "file_too_large", "detail": too_large_message()}, 413
             except VideoRejected as exc:
                 error, status = {"code": exc.code, "detail": exc.message}, 422
+            except QuotaExceeded as exc:
+                error, status = {"code": exc.code, "detail": exc.message}, 429
             except ValidationError as exc:
                 for field, problems in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
@@ -145,10 +148,14 @@ def analysis_create(request: HttpRequest, pk) -> HttpResponse:
     """Re-run: a new analysis of the same video, with another model version or options."""
     video = _video_or_404(request, pk)
     form = AnalysisOptionsForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             analysis = services.analysis_start(video=video, created_by=request.user,
                                                **form.service_options())
+        except QuotaExceeded as exc:
+            form.add_error(None, f"{exc.message} ({exc.code})")
+            status = 429
         except ValidationError as exc:
             for field, problems in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
@@ -156,7 +163,7 @@ def analysis_create(request: HttpRequest, pk) -> HttpResponse:
             messages.success(request, "The analysis was queued.")
             return redirect("videos:analysis_detail", pk=analysis.pk)
     return _results_page(request, video, selectors.analysis_latest(video=video), form=form,
-                         status=400)
+                         status=status)
 
 
 @login_required

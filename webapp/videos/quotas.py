@@ -1,0 +1,97 @@
+"""Per-user quotas: analyses queued or running at once, and bytes of stored uploads.
+
+``VIGIL_QUOTA_ACTIVE_ANALYSES`` and ``VIGIL_QUOTA_STORAGE_BYTES`` (0: no cap). Staff are exempt:
+they rescore and evaluate in bulk, and they set the quotas. A refusal is
+:class:`QuotaExceeded` with a reason code (``quota_analyses``, ``quota_storage``), answered
+429 by the API and the pages.
+
+Ordering: the checks that count (``lock=True``) run inside the caller's transaction after
+locking the user's row, so two uploads or starts of one user at the same moment are counted
+one after the other and cannot both slip under the cap.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Sum
+
+from webapp.videos.models import Analysis, AnalysisStatus, Video
+
+ACTIVE_STATUSES = (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+
+
+class QuotaExceeded(Exception):
+    """A per-user quota refuses the request (HTTP 429)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True)
+class QuotaUsage:
+    active_analyses: int
+    max_active_analyses: int
+    """0: no cap (also for staff)."""
+    stored_bytes: int
+    max_stored_bytes: int
+
+
+def _exempt(user: AbstractBaseUser | None) -> bool:
+    return user is None or bool(getattr(user, "is_staff", False))
+
+
+def _lock(user: AbstractBaseUser) -> None:
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+
+
+def active_analyses(*, user: AbstractBaseUser) -> int:
+    return Analysis.objects.filter(created_by=user, status__in=ACTIVE_STATUSES).count()
+
+
+def stored_bytes(*, user: AbstractBaseUser) -> int:
+    return Video.objects.filter(owner=user).aggregate(total=Sum("size_bytes"))["total"] or 0
+
+
+def quota_usage(*, user: AbstractBaseUser) -> QuotaUsage:
+    """What ``user`` uses and may use (the profile page shows it)."""
+    exempt = _exempt(user)
+    return QuotaUsage(
+        active_analyses=active_analyses(user=user),
+        max_active_analyses=0 if exempt else settings.VIGIL_QUOTA_ACTIVE_ANALYSES,
+        stored_bytes=stored_bytes(user=user),
+        max_stored_bytes=0 if exempt else settings.VIGIL_QUOTA_STORAGE_BYTES)
+
+
+def analyses_quota_check(*, user: AbstractBaseUser | None, lock: bool = False) -> None:
+    """Raise :class:`QuotaExceeded` if ``user`` may not queue one more analysis."""
+    limit = settings.VIGIL_QUOTA_ACTIVE_ANALYSES
+    if not limit or _exempt(user):
+        return
+    if lock:
+        _lock(user)
+    active = active_analyses(user=user)
+    if active >= limit:
+        raise QuotaExceeded("quota_analyses", (
+            f"You have {active} analyses queued or running, the most allowed at once "
+            f"({limit}); start more when one has finished, or cancel one."))
+
+
+def storage_quota_check(*, user: AbstractBaseUser | None, adding_bytes: int,
+                        lock: bool = False) -> None:
+    """Raise :class:`QuotaExceeded` if storing ``adding_bytes`` more would pass the cap."""
+    limit = settings.VIGIL_QUOTA_STORAGE_BYTES
+    if not limit or _exempt(user):
+        return
+    if lock:
+        _lock(user)
+    used = stored_bytes(user=user)
+    if used + adding_bytes > limit:
+        raise QuotaExceeded("quota_storage", (
+            f"This upload ({adding_bytes} bytes) would take your stored videos to "
+            f"{used + adding_bytes} bytes, over your quota of {limit} bytes; delete videos "
+            "you no longer need."))
