@@ -51,7 +51,7 @@ def test_no_analysis_form_or_list_offers_random_weights(
     ModelVersion.objects.create(name="mc3_18.untrained", arch="mc3_18", weights="none",
                                 labels=["a"], input_spec={})
     client.login(username=user.username, password=password)
-    page = client.get("/").content.decode()
+    page = client.get("/videos/upload/").content.decode()
     assert "fight_detector" in page
     assert "untrained" not in page and "tsn_efficientnet_lite0" not in page
     api_client.force_authenticate(user)
