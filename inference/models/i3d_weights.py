@@ -49,12 +49,12 @@ _BRANCHES = {
 class NumpyOnlyUnpickler(pickle.Unpickler):
     """Unpickles numpy arrays in plain containers and nothing else."""
 
-    _ALLOWED = {
+    _ALLOWED = frozenset({
         ("numpy.core.multiarray", "_reconstruct"),
         ("numpy._core.multiarray", "_reconstruct"),
         ("numpy", "ndarray"),
         ("numpy", "dtype"),
-    }
+    })
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in self._ALLOWED:
