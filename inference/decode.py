@@ -1,8 +1,8 @@
 """Streaming decode with PyAV: frames at a requested size with presentation timestamps.
 
 Nothing here holds more than a frame or two: callers iterate. Frames are scaled by FFmpeg's
-swscale straight to the target size (no full-size RGB copy), and rotation from the display
-matrix is applied after scaling. Times are seconds from the first frame, taken from each
+swscale straight to the target size (no full-size RGB copy), and the display matrix (mirror,
+then rotation) is applied after scaling. Times are seconds from the first frame, taken from each
 frame's presentation timestamp, so variable-frame-rate files are timed correctly.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from inference.errors import VideoRejected
+from inference.orientation import orient
 from inference.probe import _corrupt, open_container
 from inference.types import VideoMeta
 
@@ -103,12 +104,15 @@ class FrameScaler:
     """Scale frames to one display ``size`` = ``(width, height)`` as ``(H, W, 3)`` uint8 RGB.
 
     Keeps one swscale context for the whole clip (``frame.to_ndarray(width=...)`` builds a new
-    one per frame, about 3x slower). Rotation (clockwise degrees) is applied after scaling.
+    one per frame, about 3x slower). The display orientation (mirror left-right if
+    ``mirrored``, then ``rotation`` clockwise degrees) is applied after scaling.
     """
 
-    def __init__(self, *, size: tuple[int, int], rotation: int = 0) -> None:
+    def __init__(self, *, size: tuple[int, int], rotation: int = 0, mirrored: bool = False,
+                 ) -> None:
         width, height = size
         self.rotation = rotation % 360
+        self.mirrored = mirrored
         self.coded_size = (height, width) if self.rotation in (90, 270) else (width, height)
         self._reformatter = VideoReformatter()
 
@@ -116,15 +120,18 @@ class FrameScaler:
         width, height = self.coded_size
         scaled = self._reformatter.reformat(frame, width=width, height=height, format="rgb24",
                                             interpolation="BILINEAR")
-        image = scaled.to_ndarray()
-        if self.rotation:
-            image = np.ascontiguousarray(np.rot90(image, k=-(self.rotation // 90)))
-        return image
+        return orient(scaled.to_ndarray(), rotation=self.rotation, mirrored=self.mirrored)
+
+    @classmethod
+    def for_video(cls, meta: VideoMeta, *, size: tuple[int, int]) -> FrameScaler:
+        """A scaler to display ``size`` with ``meta``'s orientation."""
+        return cls(size=size, rotation=meta.rotation, mirrored=meta.mirrored)
 
 
-def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0) -> np.ndarray:
+def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0,
+             mirrored: bool = False) -> np.ndarray:
     """One frame scaled to display ``size`` as ``(H, W, 3)`` RGB (see :class:`FrameScaler`)."""
-    return FrameScaler(size=size, rotation=rotation).to_rgb(frame)
+    return FrameScaler(size=size, rotation=rotation, mirrored=mirrored).to_rgb(frame)
 
 
 def sample_at(frames: Iterable[Frame], times_sec: Iterable[float]) -> Iterator[tuple[float, Frame]]:

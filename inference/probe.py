@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import av
 
 from inference.errors import VideoRejected
+from inference.orientation import Orientation, frame_orientation
 from inference.sniff import SNIFF_BYTES, sniff_container
 from inference.types import ProbeLimits, VideoMeta
 
@@ -85,12 +86,6 @@ def _mov_cut_short(path: str) -> bool:
     return position > size
 
 
-def display_rotation(frame: av.VideoFrame) -> int:
-    """Clockwise display rotation in degrees from a decoded frame's display matrix."""
-    counter_clockwise = round(getattr(frame, "rotation", 0) or 0)
-    return (-counter_clockwise) % 360 // 90 * 90
-
-
 def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
     """Check that ``path`` is an acceptable video and describe its first video stream.
 
@@ -131,7 +126,7 @@ def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
             raise VideoRejected(_too_long(declared_sec, limits), code="too_long")
         has_audio = bool(container.streams.audio)
 
-        first_pts_sec, last_end_sec, frame_count, rotation = _scan_packets(
+        first_pts_sec, last_end_sec, frame_count, orientation = _scan_packets(
             container, stream, deadline=deadline, limits=limits)
 
     if frame_count == 0:
@@ -155,7 +150,8 @@ def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
         codec=codec_ctx.name,
         width=width,
         height=height,
-        rotation=rotation,
+        rotation=orientation.rotation,
+        mirrored=orientation.mirrored,
         fps=round(fps, 3),
         frame_count=frame_count,
         duration_sec=round(duration_sec, 6),
@@ -194,21 +190,22 @@ def _scan_packets(
     *,
     deadline: float,
     limits: ProbeLimits,
-) -> tuple[float, float, int, int]:
-    """Demux the stream's packets: (first pts sec, end of last frame sec, frames, rotation)."""
+) -> tuple[float, float, int, Orientation]:
+    """Demux the stream's packets: (first pts sec, end of last frame sec, frames, display
+    orientation of the first frame)."""
     time_base = stream.time_base
     first_pts: float | None = None
     last_end = 0.0
     frame_count = 0
-    rotation: int | None = None
+    orientation: Orientation | None = None
     packets_since_check = 0
     try:
         for packet in container.demux(stream):
             if packet.size == 0 and packet.pts is None:
                 continue  # flush packet at end of stream
-            if rotation is None:
+            if orientation is None:
                 for frame in stream.codec_context.decode(packet):
-                    rotation = display_rotation(frame)
+                    orientation = frame_orientation(frame)
                     _check_frame_size(frame.width, frame.height, limits)
                     break
             ts = packet.pts if packet.pts is not None else packet.dts
@@ -223,9 +220,9 @@ def _scan_packets(
                 packets_since_check = 0
                 if time.monotonic() > deadline:
                     raise VideoRejected("probing the file took too long", code="timeout")
-        if rotation is None:
+        if orientation is None:
             for frame in stream.codec_context.decode(None):
-                rotation = display_rotation(frame)
+                orientation = frame_orientation(frame)
                 break
     except av.error.InvalidDataError as exc:
         raise _corrupt(exc) from None
@@ -235,7 +232,7 @@ def _scan_packets(
     if frame_count == 0:
         # E.g. an MP4 whose samples live in another file (its 'dref' is never followed).
         raise VideoRejected("the video stream holds no frames in this file", code="corrupt")
-    if rotation is None:
+    if orientation is None:
         raise VideoRejected("no frame of the video stream could be decoded", code="corrupt")
     if first_pts is None:
         raise VideoRejected("the video stream has no timestamps", code="corrupt")
@@ -243,4 +240,4 @@ def _scan_packets(
         # Single frame, or a container without packet durations: assume the nominal rate.
         rate = stream.average_rate or stream.guessed_rate
         last_end = first_pts + (frame_count / float(rate) if rate else 0.0)
-    return first_pts, last_end, frame_count, rotation
+    return first_pts, last_end, frame_count, orientation

@@ -55,6 +55,7 @@ def to_document(results: Results) -> dict[str, Any]:
             "width": meta.display_width,
             "height": meta.display_height,
             "rotation": meta.rotation,
+            "mirrored": meta.mirrored,
             "frame_count": meta.frame_count,
             "codec": meta.codec,
             "container": meta.container,

@@ -27,7 +27,7 @@ class VideoMeta:
     """Coded frame width in pixels (before rotation)."""
     height: int
     rotation: int
-    """Clockwise degrees (0, 90, 180, 270) to apply for display."""
+    """Clockwise degrees (0, 90, 180, 270) to apply for display (after ``mirrored``)."""
     fps: float
     """Average frame rate; informative only (timestamps drive all timing)."""
     frame_count: int
@@ -36,6 +36,8 @@ class VideoMeta:
     """Presentation time of the first frame; subtracted so the video starts at 0."""
     size_bytes: int
     has_audio: bool = False
+    mirrored: bool = False
+    """Mirror left-right before rotating (the display matrix flips the picture)."""
 
     @property
     def display_width(self) -> int:

@@ -1,0 +1,106 @@
+"""Media that evades or overloads the probe: decoy tracks, frames that grow after the first,
+mirroring display matrices, and gaps that ask for minutes of work from a few hundred KB.
+
+These go through the inference library itself (probe, decode, pipeline, render, stills): the
+CLI, the worker, the thumbnailer and the dataset import all read video through them. The same
+files are uploaded through the API in ``test_bad_uploads.py``.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from inference.clip import still_jpeg
+from inference.decode import FrameScaler, iter_frames
+from inference.encode import scaled_yuv_frames
+from inference.errors import VideoRejected
+from inference.orientation import Orientation, orientation_from_matrix
+from inference.probe import probe
+
+FAST = {"model": "r3d_18", "weights": "none", "clip_len": 8, "render_max_height": 240}
+
+
+def rejected(path: Path, **kwargs: object) -> VideoRejected:
+    with pytest.raises(VideoRejected) as info:
+        probe(str(path), **kwargs)
+    return info.value
+
+
+def written(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+# --- mirroring display matrices -----------------------------------------------------------------
+
+ONE = 1 << 16
+#: (display matrix, orientation players apply): FFmpeg >= 6 autorotate (hflip / vflip /
+#: transpose filters), i.e. ``av_display_matrix_flip`` + ``av_display_rotation_set``.
+MATRICES = [
+    ([-ONE, 0, 0, 0, ONE, 0, 0, 0, 1 << 30], Orientation(0, True)),     # horizontal flip
+    ([ONE, 0, 0, 0, -ONE, 0, 0, 0, 1 << 30], Orientation(180, True)),   # vertical flip
+    ([-ONE, 0, 0, 0, -ONE, 0, 0, 0, 1 << 30], Orientation(180, False)),  # rotation 180
+    ([0, ONE, 0, -ONE, 0, 0, 0, 0, 1 << 30], Orientation(90, False)),   # rotation 90 cw
+    ([0, -ONE, 0, ONE, 0, 0, 0, 0, 1 << 30], Orientation(270, False)),  # rotation 270 cw
+    ([0, ONE, 0, ONE, 0, 0, 0, 0, 1 << 30], Orientation(270, True)),    # transpose
+    ([0, -ONE, 0, -ONE, 0, 0, 0, 0, 1 << 30], Orientation(90, True)),   # anti-transpose
+]
+
+#: Quadrant colours of the test picture: top-left, top-right, bottom-left, bottom-right.
+QUADRANTS = ((255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255))
+
+
+def quadrant_picture(*, width: int = 96, height: int = 64) -> np.ndarray:
+    image = np.zeros((height, width, 3), np.uint8)
+    h, w = height // 2, width // 2
+    image[:h, :w], image[:h, w:], image[h:, :w], image[h:, w:] = QUADRANTS
+    return image
+
+
+def quadrants(image: np.ndarray) -> list[tuple[int, ...]]:
+    """Mean colour of each quadrant's centre, rounded to 0/255."""
+    h, w = image.shape[0] // 2, image.shape[1] // 2
+    cells = [image[:h, :w], image[:h, w:], image[h:, :w], image[h:, w:]]
+    return [tuple(int(v > 128) * 255 for v in cell[h // 4:-h // 4, w // 4:-w // 4]
+                  .reshape(-1, 3).mean(0)) for cell in cells]
+
+
+def write_with_matrix(path: Path, matrix: list[int]) -> Path:
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10, options={"preset": "ultrafast", "crf": "10"})
+        stream.width, stream.height, stream.pix_fmt = 96, 64, "yuv420p"
+        stream.time_base = Fraction(1, 10)
+        stream.set_display_matrix(matrix)
+        for index in range(3):
+            frame = av.VideoFrame.from_ndarray(quadrant_picture(), format="rgb24")
+            frame.pts = index
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize(("matrix", "expected"), MATRICES)
+def test_mirror_matrices_are_applied_the_way_players_apply_them(tmp_path, matrix, expected):
+    assert orientation_from_matrix(matrix) == expected
+    meta = probe(str(write_with_matrix(tmp_path / "m.mp4", matrix)))
+    assert Orientation(meta.rotation, meta.mirrored) == expected
+    source = quadrant_picture()
+    if expected.mirrored:
+        source = source[:, ::-1]
+    want = quadrants(np.rot90(source, k=-expected.rotation // 90))
+    size = (meta.display_width, meta.display_height)
+    frame = next(iter_frames(meta))
+    assert quadrants(FrameScaler.for_video(meta, size=size).to_rgb(frame.av_frame)) == want
+    _, _, image = next(scaled_yuv_frames(meta, size=size, fallback_sec=0.1))  # render, clips
+    assert quadrants(image.to_ndarray(format="rgb24")) == want
+    still_jpeg(meta, str(tmp_path / "s.jpg"), at_sec=0.0)  # thumbnails, incident stills
+    with Image.open(tmp_path / "s.jpg") as still:
+        assert quadrants(np.asarray(still.convert("RGB"))) == want
