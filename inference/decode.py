@@ -4,6 +4,8 @@ Nothing here holds more than a frame or two: callers iterate. Frames are scaled 
 swscale straight to the target size (no full-size RGB copy), and the display matrix (mirror,
 then rotation) is applied after scaling. Times are seconds from the first frame, taken from each
 frame's presentation timestamp, so variable-frame-rate files are timed correctly.
+
+Only the stream the probe chose (``meta.stream_index``) is read.
 """
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ def scaled_size(meta: VideoMeta, *, short_side: int | None = None, max_height: i
 
 
 def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
-    """Yield every frame of the first video stream in presentation order.
+    """Yield every frame of the probed video stream in presentation order.
 
     Timestamps follow libavcodec's best-effort rule: the frame's pts unless pts has gone
     backwards more often than the packet dts; frames without either get the previous time plus
@@ -54,7 +56,9 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
     """
     fallback_step = 1.0 / meta.fps if meta.fps > 0 else 0.0
     with open_container(meta.path, demuxer=meta.container, timeout_sec=60.0) as container:
-        stream = container.streams.video[0]
+        stream = container.streams[meta.stream_index]
+        if stream.type != "video":
+            raise VideoRejected("the probed video stream is gone from the file", code="corrupt")
         stream.thread_type = "AUTO"
         if threads:
             stream.codec_context.thread_count = threads

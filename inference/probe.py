@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import av
 
@@ -86,11 +87,20 @@ def _mov_cut_short(path: str) -> bool:
     return position > size
 
 
-def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
-    """Check that ``path`` is an acceptable video and describe its first video stream.
+def video_streams(container: av.container.InputContainer) -> list[av.VideoStream]:
+    """The container's video streams, cover art and other attached pictures left out."""
+    return [stream for stream in container.streams.video
+            if not stream.disposition & av.stream.Disposition.attached_pic]
 
-    Demuxes every packet of the stream (no decoding) to count frames and find the true end, so
-    truncated files are caught here; decodes the first frame to prove the codec works.
+
+def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
+    """Check that ``path`` is an acceptable video and describe the video stream to analyse.
+
+    Demuxes every packet of the video streams (no decoding) to count frames and find the true
+    end, so truncated files are caught here; decodes the first frame of each to prove the codec
+    works and read its display matrix. Of several video streams, the one a player shows is
+    chosen (:func:`choose_stream`); a file whose chosen stream is a short decoy beside longer
+    footage is refused (``ambiguous_video_streams``), never analysed silently.
     """
     limits = limits or ProbeLimits()
     try:
@@ -108,29 +118,27 @@ def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
     deadline = time.monotonic() + limits.timeout_sec
 
     with open_container(path, demuxer=demuxer, timeout_sec=limits.timeout_sec) as container:
-        if not container.streams.video:
+        streams = video_streams(container)
+        if not streams:
             raise VideoRejected("the file has no video stream", code="no_video_stream")
-        stream = container.streams.video[0]
-        codec_ctx = stream.codec_context
-        width, height = int(codec_ctx.width or 0), int(codec_ctx.height or 0)
-        if width <= 0 or height <= 0:
-            raise VideoRejected("the video stream has no frame size", code="corrupt")
-        _check_frame_size(width, height, limits)
-        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-        declared_fps = float(rate) if rate else 0.0
-        if declared_fps > limits.max_fps:
-            raise VideoRejected(f"the frame rate {declared_fps:.0f} fps is over the limit of "
-                                f"{limits.max_fps:.0f} fps", code="fps_too_high")
-        declared_sec = _declared_duration_sec(container, stream)
-        if declared_sec > limits.max_duration_sec:
-            raise VideoRejected(_too_long(declared_sec, limits), code="too_long")
+        declared: dict[int, tuple[float, float]] = {}
+        for candidate in streams:
+            declared[candidate.index] = _check_declared(container, candidate, limits)
         has_audio = bool(container.streams.audio)
+        scans = _scan_packets(container, streams, deadline=deadline, limits=limits)
+        stream = choose_stream(streams, scans)
+        codec_name = stream.codec_context.name
+        width = int(stream.codec_context.width or 0)
+        height = int(stream.codec_context.height or 0)
+        rate = stream.average_rate or stream.guessed_rate
+        stream_index = stream.index
 
-        first_pts_sec, last_end_sec, frame_count, orientation = _scan_packets(
-            container, stream, deadline=deadline, limits=limits)
-
-    if frame_count == 0:
-        raise VideoRejected("the video stream contains no decodable frames", code="corrupt")
+    scan = scans[stream_index]
+    declared_fps, declared_sec = declared[stream_index]
+    first_pts_sec, last_end_sec = scan.first_pts_sec or 0.0, scan.last_end_sec
+    if scan.frame_count and last_end_sec <= first_pts_sec:
+        # Single frame, or a container without packet durations: assume the nominal rate.
+        last_end_sec = first_pts_sec + (scan.frame_count / float(rate) if rate else 0.0)
     duration_sec = max(0.0, last_end_sec - first_pts_sec)
     if duration_sec <= 0.0:
         raise VideoRejected("the video has zero duration", code="zero_duration")
@@ -140,24 +148,27 @@ def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
         raise VideoRejected(
             f"the file is truncated: its header says {declared_sec:.1f} s but the data ends at "
             f"{duration_sec:.1f} s", code="truncated")
-    fps = frame_count / duration_sec if frame_count > 1 else declared_fps
+    fps = scan.frame_count / duration_sec if scan.frame_count > 1 else declared_fps
     if fps > limits.max_fps * 1.05:
         raise VideoRejected(f"the frame rate {fps:.0f} fps is over the limit of "
                             f"{limits.max_fps:.0f} fps", code="fps_too_high")
+    orientation = scan.orientation or Orientation()
     return VideoMeta(
         path=os.path.abspath(path),
         container=demuxer,
-        codec=codec_ctx.name,
+        codec=codec_name,
         width=width,
         height=height,
         rotation=orientation.rotation,
         mirrored=orientation.mirrored,
         fps=round(fps, 3),
-        frame_count=frame_count,
+        frame_count=scan.frame_count,
         duration_sec=round(duration_sec, 6),
         start_sec=first_pts_sec,
         size_bytes=size_bytes,
         has_audio=has_audio,
+        stream_index=stream_index,
+        video_streams=len(streams),
     )
 
 
@@ -168,6 +179,25 @@ def _check_frame_size(width: int, height: int, limits: ProbeLimits) -> None:
         raise VideoRejected(
             f"the frame size {width}x{height} is over the limit of "
             f"{limits.max_width}x{limits.max_height}", code="frame_too_large")
+
+
+def _check_declared(container: av.container.InputContainer, stream: av.VideoStream,
+                    limits: ProbeLimits) -> tuple[float, float]:
+    """Refuse what a stream's header already gives away; ``(declared fps, declared sec)``."""
+    codec_ctx = stream.codec_context
+    width, height = int(codec_ctx.width or 0), int(codec_ctx.height or 0)
+    if width <= 0 or height <= 0:
+        raise VideoRejected("the video stream has no frame size", code="corrupt")
+    _check_frame_size(width, height, limits)
+    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+    declared_fps = float(rate) if rate else 0.0
+    if declared_fps > limits.max_fps:
+        raise VideoRejected(f"the frame rate {declared_fps:.0f} fps is over the limit of "
+                            f"{limits.max_fps:.0f} fps", code="fps_too_high")
+    declared_sec = _declared_duration_sec(container, stream)
+    if declared_sec > limits.max_duration_sec:
+        raise VideoRejected(_too_long(declared_sec, limits), code="too_long")
+    return declared_fps, declared_sec
 
 
 def _too_long(duration_sec: float, limits: ProbeLimits) -> str:
@@ -184,60 +214,109 @@ def _declared_duration_sec(container: av.container.InputContainer, stream: av.Vi
     return 0.0
 
 
+@dataclass(slots=True)
+class StreamScan:
+    """What demuxing one video stream's packets found (times in seconds, file time base)."""
+
+    first_pts_sec: float | None = None
+    last_end_sec: float = 0.0
+    frame_count: int = 0
+    orientation: Orientation | None = None
+    """From the first decoded frame; ``None`` while no frame decoded."""
+
+    @property
+    def span_sec(self) -> float:
+        return max(0.0, self.last_end_sec - (self.first_pts_sec or 0.0))
+
+
+#: A chosen stream shorter than this fraction of the longest video stream is a decoy.
+DECOY_SPAN_FRACTION = 0.5
+
+
+def choose_stream(streams: list[av.VideoStream], scans: dict[int, StreamScan],
+                  ) -> av.VideoStream:
+    """The video stream a player shows: default disposition first, then the longest, then the
+    largest picture, then the first. Streams without a decodable frame never win.
+
+    Raises ``VideoRejected`` (``ambiguous_video_streams``) when the winner spans less than half
+    of another video stream: the file shows one picture and hides longer footage behind it.
+    """
+    playable = [s for s in streams
+                if scans[s.index].frame_count and scans[s.index].orientation is not None]
+    if not playable:
+        raise VideoRejected("no frame of the video stream could be decoded", code="corrupt")
+
+    def rank(stream: av.VideoStream) -> tuple[bool, float, int, int]:
+        ctx = stream.codec_context
+        return (bool(stream.disposition & av.stream.Disposition.default),
+                round(scans[stream.index].span_sec, 1), int(ctx.width or 0) * int(ctx.height or 0),
+                -stream.index)
+
+    chosen = max(playable, key=rank)
+    longest_sec = max(scans[s.index].span_sec for s in playable)
+    if scans[chosen.index].span_sec < DECOY_SPAN_FRACTION * longest_sec:
+        raise VideoRejected(
+            f"the file has {len(streams)} video streams and the one players show "
+            f"({scans[chosen.index].span_sec:.1f} s) hides a longer one ({longest_sec:.1f} s); "
+            "upload one video stream per file", code="ambiguous_video_streams")
+    return chosen
+
+
 def _scan_packets(
     container: av.container.InputContainer,
-    stream: av.VideoStream,
+    streams: list[av.VideoStream],
     *,
     deadline: float,
     limits: ProbeLimits,
-) -> tuple[float, float, int, Orientation]:
-    """Demux the stream's packets: (first pts sec, end of last frame sec, frames, display
-    orientation of the first frame)."""
-    time_base = stream.time_base
-    first_pts: float | None = None
-    last_end = 0.0
-    frame_count = 0
-    orientation: Orientation | None = None
+) -> dict[int, StreamScan]:
+    """Demux the video streams' packets in one pass: a :class:`StreamScan` per stream index."""
+    scans = {stream.index: StreamScan() for stream in streams}
     packets_since_check = 0
     try:
-        for packet in container.demux(stream):
+        for packet in container.demux(streams):
             if packet.size == 0 and packet.pts is None:
                 continue  # flush packet at end of stream
-            if orientation is None:
+            stream = packet.stream
+            scan = scans[stream.index]
+            if scan.orientation is None:
                 for frame in stream.codec_context.decode(packet):
-                    orientation = frame_orientation(frame)
+                    scan.orientation = frame_orientation(frame)
                     _check_frame_size(frame.width, frame.height, limits)
                     break
-            ts = packet.pts if packet.pts is not None else packet.dts
-            if ts is not None:
-                start = float(ts * time_base)
-                end = start + float((packet.duration or 0) * time_base)
-                first_pts = start if first_pts is None else min(first_pts, start)
-                last_end = max(last_end, end, start)
-            frame_count += 1
+            _count_packet(scan, packet)
             packets_since_check += 1
             if packets_since_check >= 256:
                 packets_since_check = 0
                 if time.monotonic() > deadline:
                     raise VideoRejected("probing the file took too long", code="timeout")
-        if orientation is None:
-            for frame in stream.codec_context.decode(None):
-                orientation = frame_orientation(frame)
-                break
+        for stream in streams:
+            if scans[stream.index].orientation is None and scans[stream.index].frame_count:
+                for frame in stream.codec_context.decode(None):
+                    scans[stream.index].orientation = frame_orientation(frame)
+                    break
     except av.error.InvalidDataError as exc:
         raise _corrupt(exc) from None
     except av.error.FFmpegError as exc:
         raise VideoRejected(f"the video data cannot be read ({_reason(exc)})",
                             code="corrupt") from None
-    if frame_count == 0:
+    if not any(scan.frame_count for scan in scans.values()):
         # E.g. an MP4 whose samples live in another file (its 'dref' is never followed).
         raise VideoRejected("the video stream holds no frames in this file", code="corrupt")
-    if orientation is None:
+    if all(scan.orientation is None for scan in scans.values()):
         raise VideoRejected("no frame of the video stream could be decoded", code="corrupt")
-    if first_pts is None:
+    if all(scan.first_pts_sec is None for scan in scans.values() if scan.frame_count):
         raise VideoRejected("the video stream has no timestamps", code="corrupt")
-    if frame_count and last_end <= first_pts:
-        # Single frame, or a container without packet durations: assume the nominal rate.
-        rate = stream.average_rate or stream.guessed_rate
-        last_end = first_pts + (frame_count / float(rate) if rate else 0.0)
-    return first_pts, last_end, frame_count, orientation
+    return scans
+
+
+def _count_packet(scan: StreamScan, packet: av.Packet) -> None:
+    """Fold one packet into its stream's counts and span."""
+    time_base = packet.time_base
+    ts = packet.pts if packet.pts is not None else packet.dts
+    if ts is not None and time_base is not None:
+        start = float(ts * time_base)
+        end = start + float((packet.duration or 0) * time_base)
+        scan.first_pts_sec = start if scan.first_pts_sec is None else min(scan.first_pts_sec,
+                                                                         start)
+        scan.last_end_sec = max(scan.last_end_sec, end, start)
+    scan.frame_count += 1

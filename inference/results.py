@@ -56,6 +56,8 @@ def to_document(results: Results) -> dict[str, Any]:
             "height": meta.display_height,
             "rotation": meta.rotation,
             "mirrored": meta.mirrored,
+            "stream_index": meta.stream_index,
+            "video_streams": meta.video_streams,
             "frame_count": meta.frame_count,
             "codec": meta.codec,
             "container": meta.container,

@@ -18,7 +18,9 @@ ProgressCallback = Callable[[str, float], None]
 
 @dataclass(frozen=True, slots=True)
 class VideoMeta:
-    """What ``probe`` learned about a file's container and first video stream."""
+    """What ``probe`` learned about a file's container and the video stream it chose.
+
+    Decoding, rendering, thumbnails and flow read stream ``stream_index`` only."""
 
     path: str
     container: str
@@ -38,6 +40,10 @@ class VideoMeta:
     has_audio: bool = False
     mirrored: bool = False
     """Mirror left-right before rotating (the display matrix flips the picture)."""
+    stream_index: int = 0
+    """Index (among all the file's streams) of the video stream analysed."""
+    video_streams: int = 1
+    """How many video streams the file has (cover pictures excluded)."""
 
     @property
     def display_width(self) -> int:

@@ -351,3 +351,34 @@ def thousand_fps(tmp: Path) -> bytes:
     frames = [np.full((48, 64, 3), i * 5, dtype=np.uint8) for i in range(50)]
     return write_video(tmp / "fast.mp4", frames, pts_sec=[i / 1000 for i in range(50)],
                        time_base=Fraction(1, 10_000)).read_bytes()
+
+
+# --- media that evades or overloads the probe -----------------------------------------------------
+
+#: Real 640x360 footage (H.264) for the decoy cases: its first 5 s sit behind a decoy track.
+DECOY_FOOTAGE = SAMPLES / "chaplin.mp4"
+
+
+def decoy_first_track(tmp: Path, *, fmt: str = "mp4", footage_sec: float = 5.0) -> bytes:
+    """Track 0: one black 64x64 frame (H.264); track 1: the first ``footage_sec`` of real
+    640x360 footage, copied packet for packet. Both tracks are default (FFmpeg's muxers mark
+    every track enabled), so a player picks the longer, larger one."""
+    path = tmp / f"decoy.{'mkv' if fmt == 'matroska' else fmt}"
+    with av.open(str(DECOY_FOOTAGE)) as source, av.open(str(path), "w", format=fmt) as out:
+        real_in = source.streams.video[0]
+        decoy = out.add_stream("libx264", rate=25)
+        decoy.width = decoy.height = 64
+        decoy.pix_fmt = "yuv420p"
+        decoy.options = {"preset": "ultrafast"}
+        real = out.add_stream_from_template(real_in)
+        black = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
+        black.pts = 0
+        for packet in [*decoy.encode(black), *decoy.encode(None)]:
+            out.mux(packet)
+        for packet in source.demux(real_in):
+            if packet.dts is None or float(packet.dts * real_in.time_base) >= footage_sec:
+                continue
+            packet.stream = real
+            out.mux(packet)
+    return path.read_bytes()
+

@@ -7,6 +7,8 @@ files are uploaded through the API in ``test_bad_uploads.py``.
 """
 from __future__ import annotations
 
+import json
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,7 +22,11 @@ from inference.decode import FrameScaler, iter_frames
 from inference.encode import scaled_yuv_frames
 from inference.errors import VideoRejected
 from inference.orientation import Orientation, orientation_from_matrix
+from inference.pipeline import run
 from inference.probe import probe
+from inference.results import read_document
+from inference.types import PipelineConfig
+from tests.hardening import media
 
 FAST = {"model": "r3d_18", "weights": "none", "clip_len": 8, "render_max_height": 240}
 
@@ -35,6 +41,49 @@ def written(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
+
+
+# --- a decoy first video track ------------------------------------------------------------------
+
+def test_a_decoy_first_track_in_matroska_is_passed_over_for_the_real_footage(tmp_path):
+    """Neither track is marked default, so the longer, larger one is what players show: the
+    probe, decoding, the analysis, the render and the still all read track 1, and results.json
+    says so."""
+    path = written(tmp_path, "in.mkv", media.decoy_first_track(tmp_path, fmt="matroska"))
+    meta = probe(str(path))  # was refused as "truncated" (the decoy is 0.04 s of a 5 s file)
+    assert (meta.stream_index, meta.video_streams) == (1, 2)
+    assert (meta.width, meta.height) == (640, 360)
+    assert meta.duration_sec == pytest.approx(5.0, abs=0.2)
+    first = next(iter_frames(meta))
+    assert (first.av_frame.width, first.av_frame.height) == (640, 360)
+    assert first.av_frame.to_ndarray(format="gray").mean() > 40  # footage, not the black decoy
+
+    out = tmp_path / "out"
+    results = run(str(path), config=PipelineConfig(**FAST, segment_sec=2.0, stride_sec=1.0),
+                  out_dir=str(out))
+    assert results.segments[-1].end_sec == pytest.approx(5.0, abs=1.1)
+    assert len(results.segments) >= 4  # the decoy gave 1
+    video = read_document(out / "results.json")["video"]
+    assert (video["stream_index"], video["video_streams"]) == (1, 2)
+    assert (video["width"], video["height"]) == (640, 360)
+    rendered = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "stream=width,height:format=duration", "-of", "json", str(out / "annotated.mp4")],
+        capture_output=True, text=True, check=True).stdout)
+    assert (rendered["streams"][0]["width"], rendered["streams"][0]["height"]) == (426, 240)
+    assert float(rendered["format"]["duration"]) == pytest.approx(5.0, abs=0.3)
+    still_jpeg(meta, str(tmp_path / "still.jpg"), at_sec=1.0)
+    with Image.open(tmp_path / "still.jpg") as still:
+        assert still.size == (640, 360)
+
+
+def test_a_decoy_first_track_players_would_show_is_refused_with_its_own_reason(tmp_path):
+    """FFmpeg's MP4 muxer marks only track 0 (the 64x64 decoy) as default: players show the
+    decoy, so the file is refused rather than analysed as one black frame."""
+    path = written(tmp_path, "in.mp4", media.decoy_first_track(tmp_path))
+    error = rejected(path)
+    assert error.code == "ambiguous_video_streams", error
+    assert "2 video streams" in error.message
 
 
 # --- mirroring display matrices -----------------------------------------------------------------
