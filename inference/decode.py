@@ -5,10 +5,15 @@ swscale straight to the target size (no full-size RGB copy), and the display mat
 then rotation) is applied after scaling. Times are seconds from the first frame, taken from each
 frame's presentation timestamp, so variable-frame-rate files are timed correctly.
 
-Only the stream the probe chose (``meta.stream_index``) is read.
+Only the stream the probe chose (``meta.stream_index``) is read, and every decoded frame is
+held to the probe's size limits (``meta.limits``): a stream may change its frame size after
+the first frame, which is all the probe decodes. FFmpeg's own ``max_pixels`` codec option makes
+the decoder refuse such a frame before allocating it; a frame that still gets through is
+refused here. Either way the reason is ``frame_too_large``.
 """
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -18,7 +23,7 @@ from av.video.reformatter import VideoReformatter
 
 from inference.errors import VideoRejected
 from inference.orientation import orient
-from inference.probe import _corrupt, open_container
+from inference.probe import _corrupt, check_frame_size, open_container
 from inference.types import VideoMeta
 
 
@@ -53,8 +58,11 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
     backwards more often than the packet dts; frames without either get the previous time plus
     one nominal frame. AVI stores no presentation times (B-frames there carry decode-order
     stamps) and is constant-rate by design, so its frames are timed by their output order.
+
+    Raises ``VideoRejected`` with code ``frame_too_large`` for a frame over ``meta.limits``.
     """
     fallback_step = 1.0 / meta.fps if meta.fps > 0 else 0.0
+    limits = meta.limits
     with open_container(meta.path, demuxer=meta.container, timeout_sec=60.0) as container:
         stream = container.streams[meta.stream_index]
         if stream.type != "video":
@@ -62,11 +70,16 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
         stream.thread_type = "AUTO"
         if threads:
             stream.codec_context.thread_count = threads
+        # libavcodec checks every picture it allocates against this (av_image_check_size2).
+        stream.codec_context.options = {**stream.codec_context.options,
+                                        "max_pixels": str(limits.max_pixels)}
         clock = _BestEffortClock()
         by_order = meta.container == "avi"
         last_sec = -fallback_step
+        frames = container.decode(stream)
         try:
-            for index, av_frame in enumerate(container.decode(stream)):
+            for index, av_frame in enumerate(frames):
+                check_frame_size(av_frame.width, av_frame.height, limits)
                 stamp = clock.timestamp(av_frame.pts, av_frame.dts)
                 if by_order:
                     pts_sec = index * fallback_step
@@ -81,7 +94,18 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
         except av.error.InvalidDataError as exc:
             raise _corrupt(exc) from None
         except av.error.FFmpegError as exc:
+            if _over_max_pixels(exc):
+                raise VideoRejected(
+                    f"a frame of the video is over the size limit of {limits.max_width}x"
+                    f"{limits.max_height} (or has no valid size)", code="frame_too_large",
+                ) from None
             raise VideoRejected(f"decoding failed ({exc})", code="corrupt") from None
+
+
+def _over_max_pixels(exc: av.error.FFmpegError) -> bool:
+    """True for the error a decoder returns when a picture breaks ``max_pixels``:
+    ``av_image_check_size2`` answers ``AVERROR(EINVAL)`` (corrupt data is ``INVALIDDATA``)."""
+    return isinstance(exc, av.error.ArgumentError) and exc.errno == errno.EINVAL
 
 
 class _BestEffortClock:

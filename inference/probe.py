@@ -169,10 +169,12 @@ def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
         has_audio=has_audio,
         stream_index=stream_index,
         video_streams=len(streams),
+        limits=limits,
     )
 
 
-def _check_frame_size(width: int, height: int, limits: ProbeLimits) -> None:
+def check_frame_size(width: int, height: int, limits: ProbeLimits) -> None:
+    """Raise ``VideoRejected`` (``frame_too_large``) for a frame over the size limits."""
     if (width > max(limits.max_width, limits.max_height)
             or height > max(limits.max_width, limits.max_height)
             or width * height > limits.max_pixels):
@@ -188,7 +190,7 @@ def _check_declared(container: av.container.InputContainer, stream: av.VideoStre
     width, height = int(codec_ctx.width or 0), int(codec_ctx.height or 0)
     if width <= 0 or height <= 0:
         raise VideoRejected("the video stream has no frame size", code="corrupt")
-    _check_frame_size(width, height, limits)
+    check_frame_size(width, height, limits)
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     declared_fps = float(rate) if rate else 0.0
     if declared_fps > limits.max_fps:
@@ -281,7 +283,7 @@ def _scan_packets(
             if scan.orientation is None:
                 for frame in stream.codec_context.decode(packet):
                     scan.orientation = frame_orientation(frame)
-                    _check_frame_size(frame.width, frame.height, limits)
+                    check_frame_size(frame.width, frame.height, limits)
                     break
             _count_packet(scan, packet)
             packets_since_check += 1

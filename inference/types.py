@@ -17,10 +17,24 @@ ProgressCallback = Callable[[str, float], None]
 
 
 @dataclass(frozen=True, slots=True)
+class ProbeLimits:
+    """Upper bounds a video must respect to be accepted."""
+
+    max_width: int = 3840
+    max_height: int = 2160
+    max_pixels: int = 3840 * 2160
+    max_duration_sec: float = 3 * 3600.0
+    max_fps: float = 240.0
+    max_size_bytes: int = 4 * 1024**3
+    timeout_sec: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
 class VideoMeta:
     """What ``probe`` learned about a file's container and the video stream it chose.
 
-    Decoding, rendering, thumbnails and flow read stream ``stream_index`` only."""
+    Decoding, rendering, thumbnails and flow read stream ``stream_index`` only, and hold every
+    decoded frame to ``limits`` (the limits the probe enforced)."""
 
     path: str
     container: str
@@ -44,6 +58,7 @@ class VideoMeta:
     """Index (among all the file's streams) of the video stream analysed."""
     video_streams: int = 1
     """How many video streams the file has (cover pictures excluded)."""
+    limits: ProbeLimits = field(default_factory=ProbeLimits)
 
     @property
     def display_width(self) -> int:
@@ -52,19 +67,6 @@ class VideoMeta:
     @property
     def display_height(self) -> int:
         return self.width if self.rotation in (90, 270) else self.height
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeLimits:
-    """Upper bounds a video must respect to be accepted."""
-
-    max_width: int = 3840
-    max_height: int = 2160
-    max_pixels: int = 3840 * 2160
-    max_duration_sec: float = 3 * 3600.0
-    max_fps: float = 240.0
-    max_size_bytes: int = 4 * 1024**3
-    timeout_sec: float = 20.0
 
 
 @dataclass(frozen=True, slots=True)

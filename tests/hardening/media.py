@@ -382,3 +382,31 @@ def decoy_first_track(tmp: Path, *, fmt: str = "mp4", footage_sec: float = 5.0) 
             out.mux(packet)
     return path.read_bytes()
 
+
+def _jpeg(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 16).save(buffer, format="JPEG", quality=50)
+    return buffer.getvalue()
+
+
+def mjpeg_growing_frames(tmp: Path, *, big: tuple[int, int] = (15360, 8640),
+                         big_frames: int = 5) -> bytes:
+    """MJPEG in Matroska: frame 0 is 64x64 (what the header and a first-frame probe see),
+    frames 1..``big_frames`` are ``big`` (16x the pixel limit), each a few KB of grey JPEG."""
+    path = tmp / "growing.mkv"
+    small_jpeg, big_jpeg = _jpeg(64, 64), _jpeg(*big)
+    with av.open(str(path), "w", format="matroska") as out:
+        stream = out.add_stream("mjpeg", rate=25)
+        stream.width = stream.height = 64
+        stream.pix_fmt = "yuvj420p"
+        stream.time_base = Fraction(1, 1000)
+        for index, payload in enumerate([small_jpeg] + [big_jpeg] * big_frames):
+            packet = av.Packet(payload)
+            packet.stream = stream
+            packet.pts = packet.dts = index * 40
+            packet.duration = 40
+            packet.time_base = Fraction(1, 1000)
+            packet.is_keyframe = True
+            out.mux(packet)
+    return path.read_bytes()
+

@@ -8,7 +8,9 @@ files are uploaded through the API in ``test_bad_uploads.py``.
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from inference.orientation import Orientation, orientation_from_matrix
 from inference.pipeline import run
 from inference.probe import probe
 from inference.results import read_document
-from inference.types import PipelineConfig
+from inference.types import PipelineConfig, ProbeLimits
 from tests.hardening import media
 
 FAST = {"model": "r3d_18", "weights": "none", "clip_len": 8, "render_max_height": 240}
@@ -84,6 +86,41 @@ def test_a_decoy_first_track_players_would_show_is_refused_with_its_own_reason(t
     error = rejected(path)
     assert error.code == "ambiguous_video_streams", error
     assert "2 video streams" in error.message
+
+
+# --- frame size on every frame ------------------------------------------------------------------
+
+def test_the_pixel_limit_holds_for_every_decoded_frame(tmp_path):
+    """Frame 0 is 64x64 (all the probe decodes); frames 1-5 are 15360x8640. Every reader
+    refuses them with ``frame_too_large`` before the decoder allocates one."""
+    path = written(tmp_path, "growing.mkv", media.mjpeg_growing_frames(tmp_path))
+    meta = probe(str(path))
+    assert (meta.width, meta.height) == (64, 64)
+    rss_before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(VideoRejected) as decoding:
+        for _ in iter_frames(meta):
+            pass
+    assert decoding.value.code == "frame_too_large"
+    # A 15360x8640 picture is 200 MB in yuvj420p; none was allocated.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before_kib < 100_000
+    with pytest.raises(VideoRejected) as thumbnail:
+        still_jpeg(meta, str(tmp_path / "thumb.jpg"), at_sec=0.1)
+    assert thumbnail.value.code == "frame_too_large"
+    with pytest.raises(VideoRejected) as analysis:
+        run(str(path), config=PipelineConfig(**FAST, render=False), out_dir=str(tmp_path / "o"))
+    assert analysis.value.code == "frame_too_large"
+
+
+def test_a_frame_under_the_pixel_count_but_over_the_side_limit_is_refused_too(tmp_path):
+    """The decoder's ``max_pixels`` counts pixels only; the side limits are checked per frame."""
+    path = written(tmp_path, "wide.mkv",
+                   media.mjpeg_growing_frames(tmp_path, big=(2048, 64), big_frames=2))
+    meta = probe(str(path))
+    assert sum(1 for _ in iter_frames(meta)) == 3  # within the default limits
+    narrow = replace(meta, limits=ProbeLimits(max_width=1024, max_height=1024))
+    with pytest.raises(VideoRejected) as info:
+        list(iter_frames(narrow))
+    assert info.value.code == "frame_too_large" and "2048x64" in info.value.message
 
 
 # --- mirroring display matrices -----------------------------------------------------------------

@@ -33,7 +33,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.db.models import Q
 from django.utils import timezone
 
-from inference.errors import Cancelled, VigilError
+from inference.errors import Cancelled, VideoRejected, VigilError
 from inference.probe import probe
 from inference.types import (
     FLOW_METHODS,
@@ -100,6 +100,10 @@ class AnalysisBusy(Exception):
 
 
 # --- Uploads -----------------------------------------------------------------------------------
+
+#: Reasons decoding (the thumbnail's) refuses a file for: limits a probe cannot see in full.
+REFUSED_WHILE_DECODING = frozenset({"frame_too_large"})
+
 
 def probe_limits() -> ProbeLimits:
     side = settings.VIGIL_MAX_FRAME_SIDE
@@ -179,6 +183,11 @@ def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
             sha256 = media.store_with_sha256(source, relative)
             try:
                 thumbnail_create(dataclasses.replace(meta, path=str(source)), thumbnail)
+            except VideoRejected as exc:
+                if exc.code in REFUSED_WHILE_DECODING:
+                    raise  # a limit the probe could not see: the upload is refused
+                logger.warning("no thumbnail for video %s: %s", video_id, exc)
+                thumbnail = ""
             except (VigilError, OSError, ValueError) as exc:
                 logger.warning("no thumbnail for video %s: %s", video_id, exc)
                 thumbnail = ""
