@@ -148,6 +148,11 @@ def probe(path: str, *, limits: ProbeLimits | None = None) -> VideoMeta:
         raise VideoRejected(
             f"the file is truncated: its header says {declared_sec:.1f} s but the data ends at "
             f"{duration_sec:.1f} s", code="truncated")
+    if scan.max_gap_sec > limits.max_frame_gap_sec:
+        raise VideoRejected(
+            f"the video shows no new frame for {scan.max_gap_sec:.0f} s (from "
+            f"{scan.gap_at_sec - first_pts_sec:.1f} s); at most "
+            f"{limits.max_frame_gap_sec:.0f} s without a frame is accepted", code="frame_gap")
     fps = scan.frame_count / duration_sec if scan.frame_count > 1 else declared_fps
     if fps > limits.max_fps * 1.05:
         raise VideoRejected(f"the frame rate {fps:.0f} fps is over the limit of "
@@ -225,6 +230,10 @@ class StreamScan:
     frame_count: int = 0
     orientation: Orientation | None = None
     """From the first decoded frame; ``None`` while no frame decoded."""
+    latest_sec: float | None = None
+    max_gap_sec: float = 0.0
+    """Longest step forward between a packet's time and every earlier packet's."""
+    gap_at_sec: float = 0.0
 
     @property
     def span_sec(self) -> float:
@@ -312,7 +321,7 @@ def _scan_packets(
 
 
 def _count_packet(scan: StreamScan, packet: av.Packet) -> None:
-    """Fold one packet into its stream's counts and span."""
+    """Fold one packet into its stream's counts, span and longest gap."""
     time_base = packet.time_base
     ts = packet.pts if packet.pts is not None else packet.dts
     if ts is not None and time_base is not None:
@@ -321,4 +330,8 @@ def _count_packet(scan: StreamScan, packet: av.Packet) -> None:
         scan.first_pts_sec = start if scan.first_pts_sec is None else min(scan.first_pts_sec,
                                                                          start)
         scan.last_end_sec = max(scan.last_end_sec, end, start)
+        # Decode order: B-frames step back a little; a gap is time past every earlier frame.
+        if scan.latest_sec is not None and start - scan.latest_sec > scan.max_gap_sec:
+            scan.max_gap_sec, scan.gap_at_sec = start - scan.latest_sec, scan.latest_sec
+        scan.latest_sec = start if scan.latest_sec is None else max(scan.latest_sec, start)
     scan.frame_count += 1

@@ -27,6 +27,9 @@ class ProbeLimits:
     max_fps: float = 240.0
     max_size_bytes: int = 4 * 1024**3
     timeout_sec: float = 20.0
+    max_frame_gap_sec: float = 60.0
+    """Longest time between two consecutive frames: a gap costs analysis work (one window per
+    stride) but holds no picture, so a tiny file could otherwise ask for hours of scoring."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,6 +183,7 @@ if AWS_STORAGE_BUCKET_NAME:
 VIGIL_MAX_UPLOAD_BYTES = env.int("VIGIL_MAX_UPLOAD_BYTES", default=1024**3)
 VIGIL_MAX_DURATION_SEC = env.float("VIGIL_MAX_DURATION_SEC", default=3 * 3600.0)
 VIGIL_MAX_FRAME_SIDE = env.int("VIGIL_MAX_FRAME_SIDE", default=3840)
+VIGIL_MAX_FRAME_GAP_SEC = env.float("VIGIL_MAX_FRAME_GAP_SEC", default=60.0)
 VIGIL_PROBE_TIMEOUT_SEC = env.float("VIGIL_PROBE_TIMEOUT_SEC", default=30.0)
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 # Always spool uploads to disk (the probe needs a path); the first handler enforces the size.

@@ -410,3 +410,13 @@ def mjpeg_growing_frames(tmp: Path, *, big: tuple[int, int] = (15360, 8640),
             out.mux(packet)
     return path.read_bytes()
 
+
+def vfr_frame_gap(tmp: Path, *, gap_sec: float = 600.0) -> bytes:
+    """Variable frame rate: 2 s at 25 fps, then ``gap_sec`` with no frame, then 2 s more
+    (a few hundred KB asking for ``gap_sec`` of analysis windows)."""
+    times = [i / 25 for i in range(50)] + [2.0 + gap_sec + i / 25 for i in range(50)]
+    y, x = np.mgrid[0:240, 0:320]
+    frames = [np.repeat(((x + y + 7 * i) % 256).astype(np.uint8)[..., None], 3, axis=2)
+              for i in range(len(times))]
+    return write_video(tmp / "gap.mp4", frames, pts_sec=times,
+                       time_base=Fraction(1, 1000)).read_bytes()

@@ -135,6 +135,8 @@ BAD_UPLOADS = [
         "ambiguous_video_streams", "2 video streams", "decoy.mp4"),
     Bad("mjpeg-frames-grow-after-the-first", lambda m: media.mjpeg_growing_frames(m.tmp),
         "frame_too_large", "size limit", "growing.mkv"),
+    Bad("600-s-without-frames", lambda m: media.vfr_frame_gap(m.tmp), "frame_gap",
+        "no new frame for 600 s", "gap.mp4"),
     Bad("oversize-content-length", _clip, "file_too_large", "upload limit", "big.mp4",
         status=413, max_bytes=1000),
     Bad("oversize-while-streaming", _clip, "file_too_large", "upload limit", "big.mp4",

@@ -190,3 +190,22 @@ def test_mirror_matrices_are_applied_the_way_players_apply_them(tmp_path, matrix
     still_jpeg(meta, str(tmp_path / "s.jpg"), at_sec=0.0)  # thumbnails, incident stills
     with Image.open(tmp_path / "s.jpg") as still:
         assert quadrants(np.asarray(still.convert("RGB"))) == want
+
+
+# --- time without frames ------------------------------------------------------------------------
+
+def test_a_long_gap_without_frames_is_refused_before_any_work(tmp_path):
+    """2 s of frames, 600 s of nothing, 2 s more: 604 analysis windows from one small file."""
+    data = media.vfr_frame_gap(tmp_path)
+    assert len(data) < 1_000_000
+    error = rejected(written(tmp_path, "gap.mp4", data))
+    assert error.code == "frame_gap", error
+    assert "600 s" in error.message and "from 2.0 s" in error.message
+
+
+def test_a_short_gap_is_still_a_video(tmp_path):
+    """A variable-frame-rate file with a 20 s pause is accepted and timed by its timestamps."""
+    meta = probe(str(written(tmp_path, "pause.mp4", media.vfr_frame_gap(tmp_path, gap_sec=20))))
+    assert meta.duration_sec == pytest.approx(24.0, abs=0.1)
+    error = rejected(tmp_path / "pause.mp4", limits=ProbeLimits(max_frame_gap_sec=10.0))
+    assert error.code == "frame_gap"

@@ -110,7 +110,8 @@ def probe_limits() -> ProbeLimits:
     return ProbeLimits(max_width=side, max_height=side, max_pixels=side * side * 9 // 16,
                        max_duration_sec=settings.VIGIL_MAX_DURATION_SEC,
                        max_size_bytes=settings.VIGIL_MAX_UPLOAD_BYTES,
-                       timeout_sec=settings.VIGIL_PROBE_TIMEOUT_SEC)
+                       timeout_sec=settings.VIGIL_PROBE_TIMEOUT_SEC,
+                       max_frame_gap_sec=settings.VIGIL_MAX_FRAME_GAP_SEC)
 
 
 def clean_original_name(name: str | None) -> str:
