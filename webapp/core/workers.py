@@ -56,12 +56,15 @@ def rss_bytes(pid: int) -> int | None:
 
 
 def child_pids(pid: int) -> list[int]:
-    """Direct children of process ``pid`` (e.g. a prefork pool's processes)."""
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(part) for part in text.split()]
+    """Direct children of process ``pid`` (e.g. a prefork pool's processes), whichever of its
+    threads started them (billiard replaces pool children from a supervisor thread)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(part) for part in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return sorted(children)
 
 
 def tree_rss_bytes(pid: int) -> int | None:
