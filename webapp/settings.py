@@ -273,11 +273,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-#: A prefork pool child whose resident memory passed this many KiB is replaced after the task
-#: that took it there (the task finishes first); 0 = never. ``bench.bench_worker_memory``
-#: (README) measured a child at 768 MiB after one analysis growing to 1429 MiB after six mixed
-#: ones and staying there idle; one analysis alone peaks at ~1.1-1.3 GiB, so 1280 MiB
-#: recycles a grown child, not every task. Solo-pool (GPU) workers are not recycled by Celery.
+#: A prefork pool child whose peak resident memory (billiard reads ``ru_maxrss`` after each
+#: task) passed this many KiB is replaced after that task (which finishes first); 0 = never.
+#: ``bench.bench_worker_memory`` (README) measured a child at 768 MiB after one analysis,
+#: 1429 MiB after six mixed ones and unchanged idle; 1280 MiB (``analyze`` alone peaks near
+#: it) bounds that growth. Solo-pool (GPU) workers are not recycled by Celery.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("VIGIL_WORKER_MAX_MEMORY_PER_CHILD_KIB",
                                              default=1280 * 1024) or None
 #: Redis re-delivers an unacknowledged message after this many seconds: it must exceed the
