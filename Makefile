@@ -18,3 +18,4 @@ setup:
 bench:          ## benchmarks that print tables (slow: minutes)
 	.venv/bin/python -m bench.bench_pipeline
 	.venv/bin/python -m bench.bench_memory
+	.venv/bin/python -m bench.bench_worker_memory

@@ -11,7 +11,7 @@ from contextlib import closing
 
 from PIL import Image
 
-from inference.decode import Frame, iter_frames, scaled_size, to_array
+from inference.decode import Frame, FrameScaler, iter_frames, scaled_size
 from inference.encode import H264Writer, scaled_yuv_frames
 from inference.errors import VideoRejected
 from inference.types import VideoMeta
@@ -21,8 +21,8 @@ def cut_clip(meta: VideoMeta, out_path: str, *, start_sec: float, end_sec: float
              max_height: int = 360, preset: str = "superfast", crf: int = 26) -> float:
     """Write ``[start_sec, end_sec)`` of the video as H.264/MP4 (yuv420p, faststart).
 
-    Scaled down to ``max_height`` if taller (rotation applied). Written to ``out_path + ".part"``
-    and renamed. Returns the clip's duration in seconds.
+    Scaled down to ``max_height`` if taller (display orientation applied). Written to
+    ``out_path + ".part"`` and renamed. Returns the clip's duration in seconds.
     """
     start_sec = max(0.0, start_sec)
     end_sec = min(end_sec, meta.duration_sec) if meta.duration_sec > 0 else end_sec
@@ -54,8 +54,8 @@ def still_jpeg(meta: VideoMeta, out_path: str, *, at_sec: float, max_height: int
             chosen = frame
     if chosen is None:
         raise VideoRejected("no frame could be decoded for the still", code="corrupt")
-    image = to_array(chosen.av_frame, size=scaled_size(meta, max_height=max_height),
-                     rotation=meta.rotation)
+    image = FrameScaler.for_video(meta, size=scaled_size(meta, max_height=max_height)).to_rgb(
+        chosen.av_frame)
     part_path = out_path + ".part"
     try:
         Image.fromarray(image).save(part_path, format="JPEG", quality=quality)

@@ -1,12 +1,19 @@
 """Streaming decode with PyAV: frames at a requested size with presentation timestamps.
 
 Nothing here holds more than a frame or two: callers iterate. Frames are scaled by FFmpeg's
-swscale straight to the target size (no full-size RGB copy), and rotation from the display
-matrix is applied after scaling. Times are seconds from the first frame, taken from each
+swscale straight to the target size (no full-size RGB copy), and the display matrix (mirror,
+then rotation) is applied after scaling. Times are seconds from the first frame, taken from each
 frame's presentation timestamp, so variable-frame-rate files are timed correctly.
+
+Only the stream the probe chose (``meta.stream_index``) is read, and every decoded frame is
+held to the probe's size limits (``meta.limits``): a stream may change its frame size after
+the first frame, which is all the probe decodes. FFmpeg's own ``max_pixels`` codec option makes
+the decoder refuse such a frame before allocating it; a frame that still gets through is
+refused here. Either way the reason is ``frame_too_large``.
 """
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,7 +22,8 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from inference.errors import VideoRejected
-from inference.probe import _corrupt, open_container
+from inference.orientation import orient
+from inference.probe import _corrupt, check_frame_size, open_container
 from inference.types import VideoMeta
 
 
@@ -44,24 +52,34 @@ def scaled_size(meta: VideoMeta, *, short_side: int | None = None, max_height: i
 
 
 def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
-    """Yield every frame of the first video stream in presentation order.
+    """Yield every frame of the probed video stream in presentation order.
 
     Timestamps follow libavcodec's best-effort rule: the frame's pts unless pts has gone
     backwards more often than the packet dts; frames without either get the previous time plus
     one nominal frame. AVI stores no presentation times (B-frames there carry decode-order
     stamps) and is constant-rate by design, so its frames are timed by their output order.
+
+    Raises ``VideoRejected`` with code ``frame_too_large`` for a frame over ``meta.limits``.
     """
     fallback_step = 1.0 / meta.fps if meta.fps > 0 else 0.0
+    limits = meta.limits
     with open_container(meta.path, demuxer=meta.container, timeout_sec=60.0) as container:
-        stream = container.streams.video[0]
+        stream = container.streams[meta.stream_index]
+        if stream.type != "video":
+            raise VideoRejected("the probed video stream is gone from the file", code="corrupt")
         stream.thread_type = "AUTO"
         if threads:
             stream.codec_context.thread_count = threads
+        # libavcodec checks every picture it allocates against this (av_image_check_size2).
+        stream.codec_context.options = {**stream.codec_context.options,
+                                        "max_pixels": str(limits.max_pixels)}
         clock = _BestEffortClock()
         by_order = meta.container == "avi"
         last_sec = -fallback_step
+        frames = container.decode(stream)
         try:
-            for index, av_frame in enumerate(container.decode(stream)):
+            for index, av_frame in enumerate(frames):
+                check_frame_size(av_frame.width, av_frame.height, limits)
                 stamp = clock.timestamp(av_frame.pts, av_frame.dts)
                 if by_order:
                     pts_sec = index * fallback_step
@@ -76,7 +94,18 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
         except av.error.InvalidDataError as exc:
             raise _corrupt(exc) from None
         except av.error.FFmpegError as exc:
+            if _over_max_pixels(exc):
+                raise VideoRejected(
+                    f"a frame of the video is over the size limit of {limits.max_width}x"
+                    f"{limits.max_height} (or has no valid size)", code="frame_too_large",
+                ) from None
             raise VideoRejected(f"decoding failed ({exc})", code="corrupt") from None
+
+
+def _over_max_pixels(exc: av.error.FFmpegError) -> bool:
+    """True for the error a decoder returns when a picture breaks ``max_pixels``:
+    ``av_image_check_size2`` answers ``AVERROR(EINVAL)`` (corrupt data is ``INVALIDDATA``)."""
+    return isinstance(exc, av.error.ArgumentError) and exc.errno == errno.EINVAL
 
 
 class _BestEffortClock:
@@ -103,12 +132,15 @@ class FrameScaler:
     """Scale frames to one display ``size`` = ``(width, height)`` as ``(H, W, 3)`` uint8 RGB.
 
     Keeps one swscale context for the whole clip (``frame.to_ndarray(width=...)`` builds a new
-    one per frame, about 3x slower). Rotation (clockwise degrees) is applied after scaling.
+    one per frame, about 3x slower). The display orientation (mirror left-right if
+    ``mirrored``, then ``rotation`` clockwise degrees) is applied after scaling.
     """
 
-    def __init__(self, *, size: tuple[int, int], rotation: int = 0) -> None:
+    def __init__(self, *, size: tuple[int, int], rotation: int = 0, mirrored: bool = False,
+                 ) -> None:
         width, height = size
         self.rotation = rotation % 360
+        self.mirrored = mirrored
         self.coded_size = (height, width) if self.rotation in (90, 270) else (width, height)
         self._reformatter = VideoReformatter()
 
@@ -116,15 +148,18 @@ class FrameScaler:
         width, height = self.coded_size
         scaled = self._reformatter.reformat(frame, width=width, height=height, format="rgb24",
                                             interpolation="BILINEAR")
-        image = scaled.to_ndarray()
-        if self.rotation:
-            image = np.ascontiguousarray(np.rot90(image, k=-(self.rotation // 90)))
-        return image
+        return orient(scaled.to_ndarray(), rotation=self.rotation, mirrored=self.mirrored)
+
+    @classmethod
+    def for_video(cls, meta: VideoMeta, *, size: tuple[int, int]) -> FrameScaler:
+        """A scaler to display ``size`` with ``meta``'s orientation."""
+        return cls(size=size, rotation=meta.rotation, mirrored=meta.mirrored)
 
 
-def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0) -> np.ndarray:
+def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0,
+             mirrored: bool = False) -> np.ndarray:
     """One frame scaled to display ``size`` as ``(H, W, 3)`` RGB (see :class:`FrameScaler`)."""
-    return FrameScaler(size=size, rotation=rotation).to_rgb(frame)
+    return FrameScaler(size=size, rotation=rotation, mirrored=mirrored).to_rgb(frame)
 
 
 def sample_at(frames: Iterable[Frame], times_sec: Iterable[float]) -> Iterator[tuple[float, Frame]]:

@@ -15,6 +15,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from inference.decode import Frame, frames_between, iter_frames
+from inference.orientation import orient
 from inference.types import VideoMeta
 
 #: Output stream time base: 1/90000 s (the MPEG/MP4 video convention).
@@ -32,10 +33,11 @@ def yuv_planes(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return views[0], views[1], views[2]
 
 
-def rotate_yuv(frame: av.VideoFrame, rotation: int) -> av.VideoFrame:
-    """A new yuv420p frame rotated clockwise by ``rotation`` degrees (90, 180, 270)."""
-    k = -(rotation // 90)
-    y, u, v = (np.rot90(p, k=k) for p in yuv_planes(frame))
+def rotate_yuv(frame: av.VideoFrame, rotation: int, *, mirrored: bool = False,
+               ) -> av.VideoFrame:
+    """A new yuv420p frame mirrored left-right if ``mirrored``, then rotated clockwise by
+    ``rotation`` degrees (see :func:`inference.orientation.orient`)."""
+    y, u, v = (orient(p, rotation=rotation, mirrored=mirrored) for p in yuv_planes(frame))
     h, w = y.shape
     packed = np.empty((h * 3 // 2, w), np.uint8)
     packed[:h] = y
@@ -72,7 +74,8 @@ def scaled_yuv_frames(meta: VideoMeta, *, size: tuple[int, int], fallback_sec: f
                       ) -> Iterator[tuple[Frame, float, av.VideoFrame]]:
     """``(frame, duration_sec, image)`` for the frames on screen in ``[start_sec, end_sec)``
     (default: the whole video), re-timed to start at 0, each with its display duration and a
-    writable yuv420p ``image`` of display ``size`` = ``(width, height)`` (rotation applied)."""
+    writable yuv420p ``image`` of display ``size`` = ``(width, height)`` (display orientation:
+    mirror, rotation, applied)."""
     width, height = size
     rotation = meta.rotation % 360
     scale_w, scale_h = (height, width) if rotation in (90, 270) else (width, height)
@@ -91,8 +94,8 @@ def scaled_yuv_frames(meta: VideoMeta, *, size: tuple[int, int], fallback_sec: f
                 source, width=scale_w, height=scale_h, format="yuv420p",
                 interpolation="BILINEAR", dst_color_range="MPEG" if full_range else None,
                 threads=1)
-            if rotation:
-                image = rotate_yuv(image, rotation)
+            if rotation or meta.mirrored:
+                image = rotate_yuv(image, rotation, mirrored=meta.mirrored)
             elif image is source:
                 image.make_writable()  # copies if the decoder still references the buffer
             yield frame, duration_sec, image

@@ -412,7 +412,7 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
     """
     if not plan:
         return
-    scaler = FrameScaler(size=crop_size_for(meta, spec), rotation=meta.rotation)
+    scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, spec))
     times = sorted({t for window in plan for t in window.sample_times_sec})
     crops: dict[float, np.ndarray] = {}
     last_frame = None

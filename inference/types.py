@@ -17,36 +17,6 @@ ProgressCallback = Callable[[str, float], None]
 
 
 @dataclass(frozen=True, slots=True)
-class VideoMeta:
-    """What ``probe`` learned about a file's container and first video stream."""
-
-    path: str
-    container: str
-    codec: str
-    width: int
-    """Coded frame width in pixels (before rotation)."""
-    height: int
-    rotation: int
-    """Clockwise degrees (0, 90, 180, 270) to apply for display."""
-    fps: float
-    """Average frame rate; informative only (timestamps drive all timing)."""
-    frame_count: int
-    duration_sec: float
-    start_sec: float
-    """Presentation time of the first frame; subtracted so the video starts at 0."""
-    size_bytes: int
-    has_audio: bool = False
-
-    @property
-    def display_width(self) -> int:
-        return self.height if self.rotation in (90, 270) else self.width
-
-    @property
-    def display_height(self) -> int:
-        return self.width if self.rotation in (90, 270) else self.height
-
-
-@dataclass(frozen=True, slots=True)
 class ProbeLimits:
     """Upper bounds a video must respect to be accepted."""
 
@@ -57,6 +27,49 @@ class ProbeLimits:
     max_fps: float = 240.0
     max_size_bytes: int = 4 * 1024**3
     timeout_sec: float = 20.0
+    max_frame_gap_sec: float = 60.0
+    """Longest time between two consecutive frames: a gap costs analysis work (one window per
+    stride) but holds no picture, so a tiny file could otherwise ask for hours of scoring."""
+
+
+@dataclass(frozen=True, slots=True)
+class VideoMeta:
+    """What ``probe`` learned about a file's container and the video stream it chose.
+
+    Decoding, rendering, thumbnails and flow read stream ``stream_index`` only, and hold every
+    decoded frame to ``limits`` (the limits the probe enforced)."""
+
+    path: str
+    container: str
+    codec: str
+    width: int
+    """Coded frame width in pixels (before rotation)."""
+    height: int
+    rotation: int
+    """Clockwise degrees (0, 90, 180, 270) to apply for display (after ``mirrored``)."""
+    fps: float
+    """Average frame rate; informative only (timestamps drive all timing)."""
+    frame_count: int
+    duration_sec: float
+    start_sec: float
+    """Presentation time of the first frame; subtracted so the video starts at 0."""
+    size_bytes: int
+    has_audio: bool = False
+    mirrored: bool = False
+    """Mirror left-right before rotating (the display matrix flips the picture)."""
+    stream_index: int = 0
+    """Index (among all the file's streams) of the video stream analysed."""
+    video_streams: int = 1
+    """How many video streams the file has (cover pictures excluded)."""
+    limits: ProbeLimits = field(default_factory=ProbeLimits)
+
+    @property
+    def display_width(self) -> int:
+        return self.height if self.rotation in (90, 270) else self.width
+
+    @property
+    def display_height(self) -> int:
+        return self.width if self.rotation in (90, 270) else self.height
 
 
 @dataclass(frozen=True, slots=True)

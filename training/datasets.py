@@ -215,7 +215,7 @@ def decode_snippets(meta: VideoMeta, *, segments: int, candidates: int, short_si
     window = Window(0, 0.0, meta.duration_sec, ())
     times = [t[0] for t in tsn_snippet_times(window, num_snippets=segments * candidates,
                                              frame_interval_sec=1.0 / max(meta.fps, 1.0))]
-    scaler = FrameScaler(size=scaled_size(meta, short_side=short_side), rotation=meta.rotation)
+    scaler = FrameScaler.for_video(meta, size=scaled_size(meta, short_side=short_side))
     images: list[np.ndarray] = []
     last = None
     image = None

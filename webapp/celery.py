@@ -7,7 +7,7 @@ import sys
 from celery import Celery, signals
 from kombu import Exchange, Queue
 
-from webapp.core import logs
+from webapp.core import logs, workers
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webapp.settings")
 
@@ -27,6 +27,10 @@ signals.setup_logging.connect(logs.configure_worker_logging, weak=False)
 signals.celeryd_after_setup.connect(logs.quiet_banner, weak=False)
 signals.task_prerun.connect(logs.on_task_prerun, weak=False)
 signals.task_postrun.connect(logs.on_task_postrun, weak=False)
+
+# Workers announce themselves (a heartbeat row): /ops/ and /healthz work on every broker.
+signals.worker_ready.connect(workers.on_worker_ready, weak=False)
+signals.worker_shutdown.connect(workers.on_worker_shutdown, weak=False)
 
 
 def queue_for_device(device: str) -> str:

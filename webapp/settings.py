@@ -186,6 +186,7 @@ if AWS_STORAGE_BUCKET_NAME:
 VIGIL_MAX_UPLOAD_BYTES = env.int("VIGIL_MAX_UPLOAD_BYTES", default=1024**3)
 VIGIL_MAX_DURATION_SEC = env.float("VIGIL_MAX_DURATION_SEC", default=3 * 3600.0)
 VIGIL_MAX_FRAME_SIDE = env.int("VIGIL_MAX_FRAME_SIDE", default=3840)
+VIGIL_MAX_FRAME_GAP_SEC = env.float("VIGIL_MAX_FRAME_GAP_SEC", default=60.0)
 VIGIL_PROBE_TIMEOUT_SEC = env.float("VIGIL_PROBE_TIMEOUT_SEC", default=30.0)
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 # Always spool uploads to disk (the probe needs a path); the first handler enforces the size.
@@ -279,6 +280,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+#: A prefork pool child whose peak resident memory (billiard reads ``ru_maxrss`` after each
+#: task) passed this many KiB is replaced after that task (which finishes first); 0 = never.
+#: ``bench.bench_worker_memory`` (README) measured a child at 768 MiB after one analysis,
+#: 1429 MiB after six mixed ones and unchanged idle; 1280 MiB (``analyze`` alone peaks near
+#: it) bounds that growth. Solo-pool (GPU) workers are not recycled by Celery.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("VIGIL_WORKER_MAX_MEMORY_PER_CHILD_KIB",
+                                             default=1280 * 1024) or None
 #: Redis re-delivers an unacknowledged message after this many seconds: it must exceed the
 #: longest task, or a slow analysis would be started twice (the second start sees a fresh
 #: heartbeat and steps aside, but it is wasted work).

@@ -351,3 +351,72 @@ def thousand_fps(tmp: Path) -> bytes:
     frames = [np.full((48, 64, 3), i * 5, dtype=np.uint8) for i in range(50)]
     return write_video(tmp / "fast.mp4", frames, pts_sec=[i / 1000 for i in range(50)],
                        time_base=Fraction(1, 10_000)).read_bytes()
+
+
+# --- media that evades or overloads the probe -----------------------------------------------------
+
+#: Real 640x360 footage (H.264) for the decoy cases: its first 5 s sit behind a decoy track.
+DECOY_FOOTAGE = SAMPLES / "chaplin.mp4"
+
+
+def decoy_first_track(tmp: Path, *, fmt: str = "mp4", footage_sec: float = 5.0) -> bytes:
+    """Track 0: one black 64x64 frame (H.264); track 1: the first ``footage_sec`` of real
+    640x360 footage, copied packet for packet. Both tracks are default (FFmpeg's muxers mark
+    every track enabled), so a player picks the longer, larger one."""
+    path = tmp / f"decoy.{'mkv' if fmt == 'matroska' else fmt}"
+    with av.open(str(DECOY_FOOTAGE)) as source, av.open(str(path), "w", format=fmt) as out:
+        real_in = source.streams.video[0]
+        decoy = out.add_stream("libx264", rate=25)
+        decoy.width = decoy.height = 64
+        decoy.pix_fmt = "yuv420p"
+        decoy.options = {"preset": "ultrafast"}
+        real = out.add_stream_from_template(real_in)
+        black = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
+        black.pts = 0
+        for packet in [*decoy.encode(black), *decoy.encode(None)]:
+            out.mux(packet)
+        for packet in source.demux(real_in):
+            if packet.dts is None or float(packet.dts * real_in.time_base) >= footage_sec:
+                continue
+            packet.stream = real
+            out.mux(packet)
+    return path.read_bytes()
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 16).save(buffer, format="JPEG", quality=50)
+    return buffer.getvalue()
+
+
+def mjpeg_growing_frames(tmp: Path, *, big: tuple[int, int] = (15360, 8640),
+                         big_frames: int = 5) -> bytes:
+    """MJPEG in Matroska: frame 0 is 64x64 (what the header and a first-frame probe see),
+    frames 1..``big_frames`` are ``big`` (16x the pixel limit), each a few KB of grey JPEG."""
+    path = tmp / "growing.mkv"
+    small_jpeg, big_jpeg = _jpeg(64, 64), _jpeg(*big)
+    with av.open(str(path), "w", format="matroska") as out:
+        stream = out.add_stream("mjpeg", rate=25)
+        stream.width = stream.height = 64
+        stream.pix_fmt = "yuvj420p"
+        stream.time_base = Fraction(1, 1000)
+        for index, payload in enumerate([small_jpeg] + [big_jpeg] * big_frames):
+            packet = av.Packet(payload)
+            packet.stream = stream
+            packet.pts = packet.dts = index * 40
+            packet.duration = 40
+            packet.time_base = Fraction(1, 1000)
+            packet.is_keyframe = True
+            out.mux(packet)
+    return path.read_bytes()
+
+
+def vfr_frame_gap(tmp: Path, *, gap_sec: float = 600.0) -> bytes:
+    """Variable frame rate: 2 s at 25 fps, then ``gap_sec`` with no frame, then 2 s more
+    (a few hundred KB asking for ``gap_sec`` of analysis windows)."""
+    times = [i / 25 for i in range(50)] + [2.0 + gap_sec + i / 25 for i in range(50)]
+    y, x = np.mgrid[0:240, 0:320]
+    frames = [np.repeat(((x + y + 7 * i) % 256).astype(np.uint8)[..., None], 3, axis=2)
+              for i in range(len(times))]
+    return write_video(tmp / "gap.mp4", frames, pts_sec=times,
+                       time_base=Fraction(1, 1000)).read_bytes()

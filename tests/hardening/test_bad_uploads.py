@@ -130,6 +130,13 @@ BAD_UPLOADS = [
         "600.0 minutes", "long.mp4"),
     Bad("1000-fps", lambda m: media.thousand_fps(m.tmp), "fps_too_high", "frame rate",
         "fast.mp4"),
+    # Media that evades or overloads the probe (see test_media_evasion.py).
+    Bad("decoy-first-video-track", lambda m: media.decoy_first_track(m.tmp),
+        "ambiguous_video_streams", "2 video streams", "decoy.mp4"),
+    Bad("mjpeg-frames-grow-after-the-first", lambda m: media.mjpeg_growing_frames(m.tmp),
+        "frame_too_large", "size limit", "growing.mkv"),
+    Bad("600-s-without-frames", lambda m: media.vfr_frame_gap(m.tmp), "frame_gap",
+        "no new frame for 600 s", "gap.mp4"),
     Bad("oversize-content-length", _clip, "file_too_large", "upload limit", "big.mp4",
         status=413, max_bytes=1000),
     Bad("oversize-while-streaming", _clip, "file_too_large", "upload limit", "big.mp4",

@@ -96,3 +96,27 @@ def test_a_worker_logs_json_with_the_analysis_id(start_worker, user, model_versi
                d["message"] and "succeeded" in d["message"] for d in docs[done + 1:])
     # Outside a task nothing is tagged.
     assert "analysis_id" not in docs[received] and "analysis_id" not in docs[0]
+
+
+def test_the_worker_log_file_gets_every_record_in_the_configured_format(tmp_path, settings):
+    """Celery skips its own logging set-up (``--logfile`` included) once ``setup_logging``
+    has a receiver, so ours must open the file: ``make run`` promises ``var/worker.log``."""
+    import logging.config
+
+    from celery import signals
+
+    import webapp.celery  # noqa: F401  (connects the signal receivers)
+
+    path = tmp_path / "worker.log"
+    try:
+        signals.setup_logging.send(sender=None, loglevel="INFO", logfile=str(path),
+                                   format="", colorize=False)
+        with log_context(analysis_id="a-2"):
+            logging.getLogger("celery.worker").info("celery@x ready.")
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    text = path.read_text()
+    assert "celery@x ready." in text and "analysis_id=a-2" in text
+    assert len(text.splitlines()) == 1

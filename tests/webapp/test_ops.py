@@ -1,4 +1,5 @@
-"""The staff operations page and API: real Redis queue lengths, real Celery workers."""
+"""The staff operations page and API: real Redis queue lengths, real Celery workers (by their
+heartbeat rows; the SQLite-broker case is ``test_worker_presence.py``)."""
 from __future__ import annotations
 
 import pytest
@@ -39,7 +40,7 @@ def test_queue_lengths_workers_and_analyses(start_worker, user, staff_user, mode
         analysis_options={"segment_sec": 2.0, "stride_sec": 2.0})
     doc = staff.get("/api/v1/ops/").json()
     assert {q["name"]: q["waiting"] for q in doc["queues"]} == {"cpu": 1, "gpu": 0}
-    assert doc["workers"] == []  # none started yet: nobody answers the ping
+    assert doc["workers"] == []  # none started yet: nobody has announced itself
     assert doc["analyses"]["queued_count"] == 1
     assert doc["analyses"]["queued"][0]["id"] == str(analysis.pk)
     assert doc["analyses"]["queued"][0]["owner"] == user.username
@@ -49,7 +50,14 @@ def test_queue_lengths_workers_and_analyses(start_worker, user, staff_user, mode
     worker.wait_ready()
     wait_for(lambda: Analysis.objects.get(pk=analysis.pk).is_finished, timeout=240,
              message="the analysis to finish")
-    doc = staff.get("/api/v1/ops/").json()
+
+    def idle_after_a_task() -> dict | None:
+        doc = staff.get("/api/v1/ops/").json()
+        workers = doc["workers"]
+        return doc if workers and workers[0]["tasks_done"] >= 1 and not workers[0]["active"] \
+            else None
+
+    doc = wait_for(idle_after_a_task, timeout=30, interval=0.5, message="the next heartbeat")
     assert {q["name"]: q["waiting"] for q in doc["queues"]} == {"cpu": 0, "gpu": 0}
     assert len(doc["workers"]) == 1
     found = doc["workers"][0]

@@ -89,6 +89,22 @@ def test_celery_is_configured_for_reliable_delivery():
     assert queue_for_device("cuda:1") == "gpu"
 
 
+def test_a_grown_pool_child_is_recycled_at_the_measured_limit(tmp_path):
+    """``bench.bench_worker_memory``: a child grows past 1.4 GiB over mixed analyses and
+    stays there; Celery replaces it after the task that crossed 1280 MiB (0 turns it off)."""
+    script = ("import django; django.setup(); from webapp.celery import app; "
+              "print(app.conf.worker_max_memory_per_child)")
+    found = {}
+    for value in (None, "0", "2000000"):
+        extra = {} if value is None else {"VIGIL_WORKER_MAX_MEMORY_PER_CHILD_KIB": value}
+        result = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT,
+                                env=clean_env(tmp_path, **extra), capture_output=True,
+                                text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        found[value] = result.stdout.strip().splitlines()[-1]
+    assert found == {None: str(1280 * 1024), "0": "None", "2000000": "2000000"}
+
+
 @pytest.mark.django_db
 def test_sync_models_creates_one_version_per_registry_entry(settings):
     from inference.models import list_models

@@ -12,7 +12,7 @@ from webapp.core.selectors import ops_overview
 
 
 class OpsView(APIView):
-    """Queues (messages waiting), Celery workers (ping/active/stats) and analyses in flight.
+    """Queues (messages waiting), workers (their heartbeats) and analyses in flight.
 
     Staff only.
     """

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from webapp.core.selectors import workers_announced
 from webapp.core.storage import media_storage
 
 logger = logging.getLogger(__name__)
@@ -84,4 +85,16 @@ def health_report() -> tuple[bool, dict]:
         checks[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
     failing = [name for name, result in checks.items() if result["status"] != "ok"]
     return not failing, {"status": "ok" if not failing else "error", "failing": failing,
-                         "checks": checks}
+                         "checks": checks, "workers": workers_summary()}
+
+
+def workers_summary() -> dict:
+    """Workers alive by their heartbeat, and the queues they serve (informational: the web
+    process is healthy without workers, so this never fails the check). Counts only: the
+    endpoint is public, names and hosts are for ``/ops/``."""
+    try:
+        alive = [w for w in workers_announced() if w["ok"]]
+    except Exception as exc:  # noqa: BLE001  (the database check reports the cause)
+        logger.warning("health: could not read worker heartbeats: %s", exc)
+        return {"alive": None, "queues": []}
+    return {"alive": len(alive), "queues": sorted({q for w in alive for q in w["queues"]})}

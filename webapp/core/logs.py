@@ -146,13 +146,31 @@ def on_task_postrun(sender=None, task_id: str | None = None, **_) -> None:
         manager.__exit__(None, None, None)
 
 
-def configure_worker_logging(*, loglevel: int | str | None = None, **_) -> None:
-    """Celery ``setup_logging``: use Django's ``LOGGING`` (Celery then adds no handlers)."""
+def to_file(config: dict, *, path: str) -> dict:
+    """``config`` (a ``LOGGING`` dict) with its ``console`` handler writing to ``path`` instead
+    (same formatter and filters; reopened if rotated away, ``WatchedFileHandler``)."""
+    handlers = dict(config.get("handlers", {}))
+    console = dict(handlers.get("console", {}))
+    console.pop("stream", None)
+    console.update({"class": "logging.handlers.WatchedFileHandler", "filename": path,
+                    "encoding": "utf-8"})
+    handlers["console"] = console
+    return {**config, "handlers": handlers}
+
+
+def configure_worker_logging(*, loglevel: int | str | None = None, logfile: str | None = None,
+                             **_) -> None:
+    """Celery ``setup_logging``: use Django's ``LOGGING`` (Celery then adds no handlers).
+
+    Connecting this signal makes Celery skip its own set-up, ``--logfile`` included, so the
+    file is honoured here: every record goes there instead of the console.
+    """
     import logging.config  # noqa: PLC0415
 
     from django.conf import settings  # noqa: PLC0415
 
-    logging.config.dictConfig(settings.LOGGING)
+    config = to_file(settings.LOGGING, path=logfile) if logfile else settings.LOGGING
+    logging.config.dictConfig(config)
     logging.captureWarnings(True)
     if loglevel:
         logging.getLogger().setLevel(loglevel)
@@ -160,8 +178,13 @@ def configure_worker_logging(*, loglevel: int | str | None = None, **_) -> None:
 
 def on_worker_init(sender=None, instance=None, conf=None, options=None, **_) -> None:
     """Celery ``celeryd_init``: JSON/text logging before the worker's first warnings."""
+    from celery.utils.nodenames import node_format  # noqa: PLC0415
+
     level = (options or {}).get("loglevel")
-    configure_worker_logging(loglevel=level.upper() if isinstance(level, str) else level)
+    logfile = (options or {}).get("logfile")
+    configure_worker_logging(loglevel=level.upper() if isinstance(level, str) else level,
+                             logfile=node_format(logfile, sender) if logfile and sender
+                             else logfile)
 
 
 def quiet_banner(sender=None, instance=None, conf=None, **_) -> None:

@@ -1,10 +1,14 @@
-"""Reads for the staff operations page: queue lengths, Celery workers, analyses in flight."""
+"""Reads for the staff operations page: queue lengths, announced workers, analyses in flight."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
+
+from webapp.core.workers import is_alive
 
 logger = logging.getLogger(__name__)
 
@@ -12,7 +16,6 @@ QUEUES = ("cpu", "gpu")
 #: kombu's Redis transport keeps messages of priority p > 0 under ``<queue>\x06\x16<p>``.
 REDIS_PRIORITY_SEP = "\x06\x16"
 REDIS_PRIORITY_STEPS = (0, 3, 6, 9)
-INSPECT_TIMEOUT_SEC = 1.0
 MAX_ANALYSES = 50
 
 
@@ -58,41 +61,27 @@ def queue_lengths(*, broker_url: str | None = None) -> dict[str, int | None]:
     return lengths
 
 
-def celery_workers(*, timeout_sec: float = INSPECT_TIMEOUT_SEC) -> list[dict[str, Any]]:
-    """Workers answering ``celery inspect ping`` within ``timeout_sec``, with their queues,
-    active tasks and pool/process stats."""
-    from webapp.celery import app  # noqa: PLC0415
+def workers_announced(*, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every worker that announced itself (``webapp.core.workers``), alive ones first.
 
-    try:
-        pings = app.control.inspect(timeout=timeout_sec).ping() or {}
-        if not pings:
-            return []
-        # Known workers now: each call returns as soon as all of them answered.
-        inspect = app.control.inspect(timeout=timeout_sec, destination=list(pings),
-                                      limit=len(pings))
-        active = inspect.active() or {}
-        stats = inspect.stats() or {}
-        queues = inspect.active_queues() or {}
-    except Exception as exc:  # noqa: BLE001  (broker down: the page still renders)
-        logger.warning("ops: celery inspect failed: %s", exc)
-        return []
+    ``ok`` is False for a worker whose heartbeat is older than a few intervals (stopped or
+    dead without a clean shutdown); ``active`` lists the tasks it runs now.
+    """
+    from webapp.core.models import WorkerHeartbeat  # noqa: PLC0415  (core's own model)
+
+    now = now or timezone.now()
     workers = []
-    for name in sorted(pings):
-        worker_stats = stats.get(name) or {}
-        pool = worker_stats.get("pool") or {}
+    for row in WorkerHeartbeat.objects.all():
         workers.append({
-            "name": name,
-            "ok": (pings.get(name) or {}).get("ok") == "pong",
-            "queues": sorted(q.get("name", "") for q in queues.get(name) or []),
-            "active": [{"id": t.get("id"), "name": t.get("name"), "args": t.get("args"),
-                        "started": t.get("time_start")} for t in active.get(name) or []],
-            "concurrency": pool.get("max-concurrency"),
-            "pool": pool.get("implementation", ""),
-            "pid": worker_stats.get("pid"),
-            "uptime_sec": worker_stats.get("uptime"),
-            "tasks_done": sum((worker_stats.get("total") or {}).values()),
+            "name": row.name, "ok": is_alive(row, now=now), "host": row.host, "pid": row.pid,
+            "queues": list(row.queues), "devices": list(row.devices), "pool": row.pool,
+            "concurrency": row.concurrency, "active": list(row.current_jobs),
+            "tasks_done": row.tasks_done, "rss_bytes": row.rss_bytes,
+            "uptime_sec": round((now - row.started_at).total_seconds()),
+            "last_seen_at": row.last_seen_at.isoformat(),
+            "seen_sec_ago": round((now - row.last_seen_at).total_seconds(), 1),
         })
-    return workers
+    return sorted(workers, key=lambda worker: (not worker["ok"], worker["name"]))
 
 
 def analyses_in_flight(*, limit: int = MAX_ANALYSES) -> dict[str, Any]:
@@ -114,11 +103,12 @@ def analyses_in_flight(*, limit: int = MAX_ANALYSES) -> dict[str, Any]:
     return result
 
 
-def ops_overview(*, inspect_timeout_sec: float = INSPECT_TIMEOUT_SEC) -> dict[str, Any]:
+def ops_overview() -> dict[str, Any]:
     """Everything the ops page shows, as one JSON-able document."""
     lengths = queue_lengths()
     return {
         "queues": [{"name": q, "waiting": lengths.get(q)} for q in QUEUES],
-        "workers": celery_workers(timeout_sec=inspect_timeout_sec),
+        "workers": workers_announced(),
+        "heartbeat_sec": settings.VIGIL_HEARTBEAT_SEC,
         "analyses": analyses_in_flight(),
     }

@@ -23,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when database, broker and storage all answer; 503 naming the failing parts.
+    Also counts the workers alive by their heartbeat (never a failure: see ``workers_summary``).
 
     Normally answered by :class:`webapp.core.middleware.HealthCheckMiddleware` before any
     session, host or CSRF handling; this view serves it when that middleware is absent.

@@ -33,7 +33,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.db.models import Q
 from django.utils import timezone
 
-from inference.errors import Cancelled, VigilError
+from inference.errors import Cancelled, VideoRejected, VigilError
 from inference.probe import probe
 from inference.types import (
     FLOW_METHODS,
@@ -102,12 +102,17 @@ class AnalysisBusy(Exception):
 
 # --- Uploads -----------------------------------------------------------------------------------
 
+#: Reasons decoding (the thumbnail's) refuses a file for: limits a probe cannot see in full.
+REFUSED_WHILE_DECODING = frozenset({"frame_too_large"})
+
+
 def probe_limits() -> ProbeLimits:
     side = settings.VIGIL_MAX_FRAME_SIDE
     return ProbeLimits(max_width=side, max_height=side, max_pixels=side * side * 9 // 16,
                        max_duration_sec=settings.VIGIL_MAX_DURATION_SEC,
                        max_size_bytes=settings.VIGIL_MAX_UPLOAD_BYTES,
-                       timeout_sec=settings.VIGIL_PROBE_TIMEOUT_SEC)
+                       timeout_sec=settings.VIGIL_PROBE_TIMEOUT_SEC,
+                       max_frame_gap_sec=settings.VIGIL_MAX_FRAME_GAP_SEC)
 
 
 def clean_original_name(name: str | None) -> str:
@@ -182,6 +187,11 @@ def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
             sha256 = media.store_with_sha256(source, relative)
             try:
                 thumbnail_create(dataclasses.replace(meta, path=str(source)), thumbnail)
+            except VideoRejected as exc:
+                if exc.code in REFUSED_WHILE_DECODING:
+                    raise  # a limit the probe could not see: the upload is refused
+                logger.warning("no thumbnail for video %s: %s", video_id, exc)
+                thumbnail = ""
             except (VigilError, OSError, ValueError) as exc:
                 logger.warning("no thumbnail for video %s: %s", video_id, exc)
                 thumbnail = ""
