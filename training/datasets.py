@@ -42,6 +42,7 @@ class ManifestError(VigilError):
     code = "manifest"
 
     def __init__(self, source: str, problems: Sequence[tuple[int, str]]) -> None:
+        self.source = source
         self.problems = list(problems)
         lines = "; ".join(f"line {line}: {reason}" for line, reason in self.problems)
         super().__init__(f"{source}: {len(self.problems)} bad row(s): {lines}")
