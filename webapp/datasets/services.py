@@ -34,6 +34,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from inference.csvsafe import csv_writer
 from inference.errors import VigilError
 from inference.probe import probe
 from training.datasets import (
@@ -86,7 +87,7 @@ def _manifest_write(*, clips: Iterable[DatasetClip], out: Path,
     """Write ``out`` (temp name + rename) with :data:`MANIFEST_COLUMNS`, one row per clip."""
     part = out.with_name(f".{out.name}.{os.getpid()}.part")
     with open(part, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)  # names and labels come from users: no formulas
         writer.writerow(MANIFEST_COLUMNS)
         for clip in clips:
             writer.writerow((path_of(clip), clip.label, clip.split, _clip_source(clip), "",
