@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "webapp.core",
     "webapp.accounts",
     "webapp.models_registry",
@@ -323,6 +324,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "webapp.core.pagination.PageNumberPagination",
+    # Views with a ``filterset_class`` validate their query parameters (400 naming them).
+    "DEFAULT_FILTER_BACKENDS": ["webapp.core.filters.FilterBackend"],
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

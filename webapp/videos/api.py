@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -18,6 +18,12 @@ from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_default
 from webapp.videos import selectors, services
+from webapp.videos.filters import (
+    AnalysisFilter,
+    ProgressQuerySerializer,
+    SegmentQuerySerializer,
+    VideoFilter,
+)
 from webapp.videos.models import Analysis, Event, Segment, Video
 
 MAX_PROGRESS_SEGMENTS = 500
@@ -218,20 +224,16 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     queryset = Video.objects.none()
     parser_classes = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
 
+    filterset_class = VideoFilter
+
     def get_queryset(self):
-        return selectors.video_list(user=self.request.user,
-                                    search=self.request.query_params.get("search", ""))
+        return selectors.video_list(user=self.request.user)
 
     def get_object(self) -> Video:
         try:
             return selectors.video_get(user=self.request.user, pk=self.kwargs["pk"])
         except (Video.DoesNotExist, DjangoValidationError):
             raise Http404 from None
-
-    @extend_schema(
-        parameters=[OpenApiParameter("search", str, description="Part of the file name.")])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=VideoCreateSerializer,
                    responses={201: VideoCreatedSerializer, 400: OpenApiTypes.OBJECT,
@@ -272,29 +274,16 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = AnalysisSerializer
     queryset = Analysis.objects.none()
 
+    filterset_class = AnalysisFilter
+
     def get_queryset(self):
-        analyses = selectors.analysis_list(user=self.request.user).prefetch_related("events")
-        video_id = self.request.query_params.get("video")
-        if video_id:
-            try:
-                analyses = analyses.filter(video_id=video_id)
-            except DjangoValidationError:
-                return analyses.none()
-        return analyses
+        return selectors.analysis_list(user=self.request.user).prefetch_related("events")
 
     def get_object(self) -> Analysis:
         try:
             return selectors.analysis_get(user=self.request.user, pk=self.kwargs["pk"])
         except (Analysis.DoesNotExist, DjangoValidationError):
             raise Http404 from None
-
-    @extend_schema(parameters=[OpenApiParameter("video", OpenApiTypes.UUID,
-                                                description="Only this video's analyses.")])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        try:
-            return super().list(request, *args, **kwargs)
-        except DjangoValidationError:
-            raise ValidationError({"video": "not a valid UUID"}) from None
 
     @extend_schema(request=AnalysisCreateSerializer, responses={202: AnalysisSerializer})
     def create(self, request: Request) -> Response:
@@ -330,42 +319,30 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                   status_code=status.HTTP_409_CONFLICT)
         return Response(document)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("label", str, description="Only segments scoring this label."),
-            OpenApiParameter("min_score", float,
-                             description="Score for `label` (or best watched score) at least "
-                                         "this."),
-        ],
-        responses={200: SegmentSerializer(many=True)})
-    @action(detail=True, methods=["get"], serializer_class=SegmentSerializer)
+    @extend_schema(parameters=[SegmentQuerySerializer],
+                   responses={200: SegmentSerializer(many=True)})
+    @action(detail=True, methods=["get"], serializer_class=SegmentSerializer,
+            filterset_class=None)
     def segments(self, request: Request, pk=None) -> Response:
         analysis = self.get_object()
-        min_score = request.query_params.get("min_score")
-        try:
-            min_score_value = float(min_score) if min_score not in (None, "") else None
-        except ValueError:
-            raise ValidationError({"min_score": "must be a number"}) from None
+        query = SegmentQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         segments = selectors.segment_list(analysis=analysis,
-                                          label=request.query_params.get("label", ""),
-                                          min_score=min_score_value)
+                                          label=query.validated_data.get("label", ""),
+                                          min_score=query.validated_data.get("min_score"))
         page = self.paginate_queryset(segments)
         return self.get_paginated_response(SegmentSerializer(page, many=True).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("after", int,
-                                     description="Only segments with a higher index.")],
-        responses={200: ProgressSerializer})
+    @extend_schema(parameters=[ProgressQuerySerializer], responses={200: ProgressSerializer})
     @action(detail=True, methods=["get"], serializer_class=ProgressSerializer,
-            pagination_class=None)
+            pagination_class=None, filterset_class=None)
     def progress(self, request: Request, pk=None) -> Response:
         """Small, frequent poll for the live page: state plus the segments not seen yet."""
         analysis = self.get_object()
-        try:
-            after = int(request.query_params.get("after", "-1"))
-        except ValueError:
-            raise ValidationError({"after": "must be an integer"}) from None
-        segments = selectors.segment_list(analysis=analysis, after_index=after)
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        segments = selectors.segment_list(analysis=analysis,
+                                          after_index=query.validated_data["after"])
         annotated_url = (reverse("videos:analysis_annotated", args=[analysis.pk])
                          if analysis.annotated_file else None)
         body = {
