@@ -207,6 +207,11 @@ VIGIL_DEFAULT_MODEL = env.str("VIGIL_DEFAULT_MODEL", default="r2plus1d_18")
 VIGIL_DEFAULT_WEIGHTS = env.str("VIGIL_DEFAULT_WEIGHTS", default="default")
 VIGIL_MODEL_DIR = env.str("VIGIL_MODEL_DIR", default=str(BASE_DIR / "models"))
 VIGIL_DEFAULT_DEVICE = env.str("VIGIL_DEFAULT_DEVICE", default="cpu")
+#: A GPU worker serves the ``gpu`` queue (``celery -A webapp worker -Q gpu``): without it,
+#: ``device=cuda`` and RAFT flow are refused at submission and forms do not offer them.
+VIGIL_GPU_WORKERS = env.bool("VIGIL_GPU_WORKERS", default=False)
+#: CUDA devices each GPU worker has (``cuda:N`` needs N below it).
+VIGIL_GPU_DEVICES = env.int("VIGIL_GPU_DEVICES", default=1)
 #: Queue of analyses whose device is ``auto`` (the worker uses CUDA when it has a GPU).
 VIGIL_AUTO_QUEUE = env.str("VIGIL_AUTO_QUEUE", default="cpu")
 #: Device of fine-tuning runs and evaluations (``cuda`` when a GPU worker serves the ``gpu``

@@ -16,7 +16,6 @@ from inference.errors import VideoRejected
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.models_registry.models import ModelVersion
-from webapp.models_registry.selectors import model_version_default
 from webapp.videos import selectors, services
 from webapp.videos.filters import (
     AnalysisFilter,
@@ -25,6 +24,7 @@ from webapp.videos.filters import (
     VideoFilter,
 )
 from webapp.videos.models import Analysis, Event, Segment, Video
+from webapp.videos.options import analysis_options_clean
 
 MAX_PROGRESS_SEGMENTS = 500
 
@@ -81,8 +81,9 @@ class AnalysisOptionsSerializer(serializers.Serializer):
                                    help_text="Labels to watch (repeat the field, or "
                                              "comma-separate them).")
     threshold = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
-    device = serializers.CharField(required=False, max_length=32,
-                                   help_text="cpu, cuda[:N] or auto (CUDA when the worker has it)")
+    device = serializers.CharField(required=False, max_length=32, trim_whitespace=False,
+                                   help_text="cpu, cuda[:N] or auto (CUDA when the worker has "
+                                             "it); cuda only where GPU workers exist")
     modalities = serializers.ListField(
         child=serializers.ChoiceField(choices=list(MODALITIES)), required=False,
         help_text="Streams to fuse, e.g. [\"rgb\", \"flow\"]; the model's own when left out.")
@@ -92,24 +93,36 @@ class AnalysisOptionsSerializer(serializers.Serializer):
     flow_method = serializers.ChoiceField(choices=list(FLOW_METHODS), required=False,
                                           help_text="Optical flow for flow streams.")
 
+    def options_wanted(self, attrs: dict) -> bool:
+        """Whether these options will start an analysis (and so must be checked)."""
+        return True
+
+    def validate(self, attrs: dict) -> dict:
+        """Every option checked together, by the one check the forms and services use."""
+        if self.options_wanted(attrs):
+            try:
+                analysis_options_clean(**_service_options(attrs))
+            except DjangoValidationError as exc:
+                raise _drf_validation_error(exc) from None
+        return attrs
+
     def service_options(self) -> dict:
         """Validated options as keyword arguments for ``services.analysis_start``."""
-        data = self.validated_data
-        model_version = data.get("model_version") or model_version_default()
-        if model_version is None:
-            raise ValidationError({"model_version": "no model version is available"})
-        options = {
-            "model_version": model_version,
-            "segment_sec": data.get("segment_sec"),
-            "stride_sec": data.get("stride_sec"),
-            "labels": split_labels(data.get("labels") or []),
-            "threshold": data.get("threshold"),
-            "device": data.get("device"),
-            "modalities": data.get("modalities") or [],
-            "fusion_weights": data.get("fusion_weights") or {},
-            "flow_method": data.get("flow_method"),
-        }
-        return options
+        return _service_options(self.validated_data)
+
+
+def _service_options(data: dict) -> dict:
+    return {
+        "model_version": data.get("model_version"),
+        "segment_sec": data.get("segment_sec"),
+        "stride_sec": data.get("stride_sec"),
+        "labels": split_labels(data.get("labels") or []),
+        "threshold": data.get("threshold"),
+        "device": data.get("device"),
+        "modalities": data.get("modalities") or [],
+        "fusion_weights": data.get("fusion_weights") or {},
+        "flow_method": data.get("flow_method"),
+    }
 
 
 class AnalysisCreateSerializer(AnalysisOptionsSerializer):
@@ -126,6 +139,9 @@ class VideoCreateSerializer(AnalysisOptionsSerializer):
                                        default="",
                                        help_text="Where the video comes from (alert rules "
                                                  "can be limited to one tag).")
+
+    def options_wanted(self, attrs: dict) -> bool:
+        return bool(attrs.get("analyze", True))
 
 
 class AnalysisSerializer(serializers.ModelSerializer):
