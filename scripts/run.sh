@@ -17,8 +17,8 @@ if [ -z "${ALLOWED_HOSTS:-}" ]; then
   hosts="localhost,127.0.0.1,[::1]"
   case "$HOST" in
     127.0.0.1|localhost|::1) ;;
-    0.0.0.0|::) hosts="$hosts,$(hostname)$(hostname -I 2>/dev/null | tr -s ' ' '\n' \
-                  | sed '/^$/d; /:/s/.*/[&]/; s/^/,/' | tr -d '\n')" ;;
+    0.0.0.0|::) hosts="$hosts,$(hostname)$( { hostname -I 2>/dev/null || true; } \
+                  | tr -s ' ' '\n' | sed '/^$/d; /:/s/.*/[&]/; s/^/,/' | tr -d '\n')" ;;
     *:*) hosts="$hosts,[$HOST]" ;;
     *) hosts="$hosts,$HOST" ;;
   esac
