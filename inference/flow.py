@@ -43,11 +43,14 @@ _DIS_PRESETS = {
 FlowFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
-def flow_function(method: str, *, device: str = "auto", pretrained: bool = True) -> FlowFn:
+def flow_function(method: str, *, device: str = "auto", pretrained: bool = True,
+                  model_dir: str | os.PathLike[str] | None = None) -> FlowFn:
     """A callable computing raw float flow for one pair with ``method`` (see module doc).
 
-    ``device`` and ``pretrained`` only matter for ``raft``: ``auto``/``cuda`` need a GPU,
-    ``cpu`` forces CPU; ``pretrained=False`` (tests) skips the weights download.
+    ``device``, ``pretrained`` and ``model_dir`` only matter for ``raft``: ``auto``/``cuda``
+    need a GPU, ``cpu`` forces CPU; its weights are read from ``model_dir`` (default: the model
+    directory) and never downloaded here: without the file it raises ``ModelError``
+    (``weights_missing``). ``pretrained=False`` (tests only) runs random weights.
     """
     if method in _DIS_PRESETS:
         preset = getattr(cv2, f"DISOPTICAL_FLOW_PRESET_{_DIS_PRESETS[method]}")
@@ -63,7 +66,7 @@ def flow_function(method: str, *, device: str = "auto", pretrained: bool = True)
         tvl1 = cv2.optflow.DualTVL1OpticalFlow_create()
         return lambda prev, nxt: tvl1.calc(prev, nxt, None)
     if method == "raft":
-        return _raft_function(device, pretrained=pretrained)
+        return _raft_function(device, pretrained=pretrained, model_dir=model_dir)
     raise ValueError(f"unknown flow method {method!r}; known: {', '.join(METHODS)}")
 
 
@@ -254,26 +257,37 @@ def cached_flow_stack(gray: np.ndarray, times_sec: Sequence[float], *, cache: Fl
     return np.concatenate(pairs, axis=0)
 
 
-def _raft_function(device: str, *, pretrained: bool) -> FlowFn:
-    """torchvision ``raft_small`` on CUDA; its public weights when they can be fetched
-    (random otherwise: only for tests)."""
+#: The RAFT weights (torchvision's ``raft_small``), a file in the model directory.
+RAFT_WEIGHTS = "torchvision:Raft_Small_Weights.C_T_V2"
+
+
+def _raft_function(device: str, *, pretrained: bool,
+                   model_dir: str | os.PathLike[str] | None = None) -> FlowFn:
+    """torchvision ``raft_small`` on CUDA with its public weights, read from the model directory
+    (placed there by ``fetch_default`` or by hand; a worker never downloads them). Random
+    weights only with ``pretrained=False`` (tests)."""
     import torch  # noqa: PLC0415
-    from torchvision.models.optical_flow import Raft_Small_Weights, raft_small  # noqa: PLC0415
+    from torchvision.models.optical_flow import raft_small  # noqa: PLC0415
+
+    from inference.errors import ModelError  # noqa: PLC0415
+    from inference.models.weights import fetch_default  # noqa: PLC0415
 
     if device == "cpu":
         target = torch.device("cpu")  # explicit request only: far too slow for analyses
     elif torch.cuda.is_available():
         target = torch.device("cuda")
     else:
-        raise RuntimeError("RAFT flow needs a CUDA GPU; use dis, farneback or tvl1 on CPU")
-    model = None
+        raise ModelError("RAFT flow needs a CUDA GPU; use dis, farneback or tvl1 on CPU",
+                         code="gpu_unavailable")
+    model = raft_small(weights=None)
     if pretrained:
+        path = fetch_default(RAFT_WEIGHTS, model_dir=model_dir, download=False)
         try:
-            model = raft_small(weights=Raft_Small_Weights.C_T_V2, progress=False)
-        except Exception:  # noqa: BLE001 - offline: random weights (tests only)
-            model = None
-    if model is None:
-        model = raft_small(weights=None)
+            state = torch.load(path, map_location="cpu", weights_only=True)
+            model.load_state_dict(state)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ModelError(f"cannot load the RAFT weights {path}: {exc}",
+                             code="weights_invalid") from exc
     model = model.to(target).eval()
 
     @torch.inference_mode()

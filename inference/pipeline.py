@@ -109,7 +109,8 @@ def run(
             meta, plan, streams={m: s.info.input_spec for m, s in streams.items()},
             batch_size=config.batch_size, should_cancel=cancelled,
             flow_method=config.flow_method, flow_cache=config.flow_cache_dir,
-            clip_len=config.clip_len, device=config.device, timings=timings)
+            clip_len=config.clip_len, device=config.device, model_dir=config.model_dir,
+            timings=timings)
     else:
         batches = iter_clip_batches(meta, plan, spec=spec, batch_size=config.batch_size,
                                     should_cancel=cancelled)
@@ -266,7 +267,7 @@ def flow_pairs_needed(meta: VideoMeta, config: PipelineConfig, spec: InputSpec) 
 def iter_stream_batches(meta: VideoMeta, plan: Sequence[Window], *, streams: dict[str, InputSpec],
                         batch_size: int, flow_method: str = flow.DEFAULT_METHOD,
                         flow_cache: str | None = None, clip_len: int | None = None,
-                        device: str = "cpu",
+                        device: str = "cpu", model_dir: str | None = None,
                         should_cancel: Callable[[], bool] = lambda: False,
                         timings: dict[str, float] | None = None,
                         ) -> Iterator[tuple[list[Window], dict[str, np.ndarray]]]:
@@ -285,7 +286,8 @@ def iter_stream_batches(meta: VideoMeta, plan: Sequence[Window], *, streams: dic
         {t for steps in needs[w.index].values() for step in steps for t in step})))
         for w in plan]
     originals = {w.index: w for w in plan}
-    flow_fn = flow.flow_function(flow_method, device=device) if "flow" in streams else None
+    flow_fn = flow.flow_function(flow_method, device=device, model_dir=model_dir) \
+        if "flow" in streams else None
     flow_cache = flow_cache or os.environ.get(flow.CACHE_ENV) or None
     spent = timings if timings is not None else {}
 

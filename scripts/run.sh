@@ -9,6 +9,22 @@ HOST=${VIGIL_HOST:-127.0.0.1}
 PORT=${VIGIL_PORT:-8000}
 mkdir -p var
 
+# DEBUG stays off (settings' default) unless DEBUG=1 / VIGIL_DEBUG=1: this server may be
+# reachable on the LAN. Without DEBUG, Django answers only the host names it is told: the
+# loopback names, plus the address it listens on (and this machine's names and addresses when
+# that is every interface).
+if [ -z "${ALLOWED_HOSTS:-}" ]; then
+  hosts="localhost,127.0.0.1,[::1]"
+  case "$HOST" in
+    127.0.0.1|localhost|::1) ;;
+    0.0.0.0|::) hosts="$hosts,$(hostname)$( { hostname -I 2>/dev/null || true; } \
+                  | tr -s ' ' '\n' | sed '/^$/d; /:/s/.*/[&]/; s/^/,/' | tr -d '\n')" ;;
+    *:*) hosts="$hosts,[$HOST]" ;;
+    *) hosts="$hosts,$HOST" ;;
+  esac
+  export ALLOWED_HOSTS="$hosts"
+fi
+
 $PY manage.py migrate --noinput
 
 # Every model whose weights are on this machine is registered on its own: the shipped fight and
@@ -35,5 +51,9 @@ echo
 echo "Vigil is starting at http://$HOST:$PORT/"
 echo "Sign in as: admin / $(cat "$password_file")   (password kept in $password_file)"
 echo "Worker log: var/worker.log. Ctrl-C stops the web server and the worker."
+case "${DEBUG:-${VIGIL_DEBUG:-}}" in
+  1|[Tt]rue|[Yy]es|[Oo]n) echo "!! DEBUG is ON: tracebacks and settings are shown to every visitor." ;;
+  *) echo "DEBUG is off (DEBUG=1 $0 shows Django's debug pages: keep VIGIL_HOST on 127.0.0.1 then)." ;;
+esac
 echo
 $PY manage.py runserver "$HOST:$PORT" --noreload

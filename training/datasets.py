@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from inference.csvsafe import unsafe_cell
 from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
 from inference.errors import VigilError
 from inference.probe import probe
@@ -42,6 +43,7 @@ class ManifestError(VigilError):
     code = "manifest"
 
     def __init__(self, source: str, problems: Sequence[tuple[int, str]]) -> None:
+        self.source = source
         self.problems = list(problems)
         lines = "; ".join(f"line {line}: {reason}" for line, reason in self.problems)
         super().__init__(f"{source}: {len(self.problems)} bad row(s): {lines}")
@@ -81,7 +83,10 @@ def load_manifest(path: str | os.PathLike[str], *, splits: Iterable[str] | None 
             missing = {"path", "label", "split"} - set(reader.fieldnames or ())
             if missing:
                 raise ManifestError(str(manifest), [(1, f"missing columns {sorted(missing)}")])
-            rows = [(reader.line_num, row) for row in reader]
+            # Cells Vigil's exports quoted against spreadsheet formulas read back as written.
+            rows = [(reader.line_num, {key: unsafe_cell(value) if isinstance(value, str)
+                                       else value for key, value in row.items()})
+                    for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ManifestError(str(manifest), [(0, f"cannot read the manifest ({exc})")]) from exc
     for done, (line, row) in enumerate(rows, start=1):

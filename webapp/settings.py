@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 
 from webapp.core.logs import logging_config
+from webapp.core.secret_key import secret_key_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,26 +20,31 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+#: Off unless asked for (``DEBUG=1`` or ``VIGIL_DEBUG=1``), also on the embedded default: the
+#: debug pages show tracebacks, settings and every route to anyone on the network.
+DEBUG = env.bool("DEBUG", default=env.bool("VIGIL_DEBUG", default=False))
 if PRODUCTION and DEBUG:
     raise environ.ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production")
 
-#: ``VIGIL_SECRET_KEY_FILE``: read the key from a file (docker-compose generates one on its
-#: data volume at first start) when ``SECRET_KEY`` is not set.
-_secret_file = env.str("VIGIL_SECRET_KEY_FILE", default="")
-if not env.str("SECRET_KEY", default="") and _secret_file and Path(_secret_file).is_file():
-    SECRET_KEY = Path(_secret_file).read_text(encoding="utf-8").strip()
-elif DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
-else:
-    SECRET_KEY = env.str("SECRET_KEY")  # required: no default outside DEBUG
+VAR_DIR = (BASE_DIR / env.str("VIGIL_VAR_DIR", default="var")).resolve()  # relative: to the repo
 
+#: ``SECRET_KEY``, else ``VIGIL_SECRET_KEY_FILE`` (docker-compose generates one on its data
+#: volume at first start); outside production, else ``<var>/secret-key``, generated once.
+_secret_file = env.str("VIGIL_SECRET_KEY_FILE", default="")
+if env.str("SECRET_KEY", default=""):
+    SECRET_KEY = env.str("SECRET_KEY")
+elif _secret_file and Path(_secret_file).is_file():
+    SECRET_KEY = Path(_secret_file).read_text(encoding="utf-8").strip()
+elif not PRODUCTION:
+    SECRET_KEY = secret_key_from_file(VAR_DIR / "secret-key")
+else:
+    SECRET_KEY = env.str("SECRET_KEY")  # required in production
+
+#: Outside production: the loopback names (``scripts/run.sh`` adds the address it listens on).
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-
-VAR_DIR = (BASE_DIR / env.str("VIGIL_VAR_DIR", default="var")).resolve()  # relative: to the repo
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "webapp.core",
     "webapp.accounts",
     "webapp.models_registry",
@@ -208,6 +215,11 @@ VIGIL_MODEL_DIR = env.str("VIGIL_MODEL_DIR", default=str(Path("~/.cache/vigil/mo
 #: List and offer random-weight (``weights=none``) versions: development and tests only.
 VIGIL_SHOW_UNTRAINED = env.bool("VIGIL_SHOW_UNTRAINED", default=False)
 VIGIL_DEFAULT_DEVICE = env.str("VIGIL_DEFAULT_DEVICE", default="cpu")
+#: A GPU worker serves the ``gpu`` queue (``celery -A webapp worker -Q gpu``): without it,
+#: ``device=cuda`` and RAFT flow are refused at submission and forms do not offer them.
+VIGIL_GPU_WORKERS = env.bool("VIGIL_GPU_WORKERS", default=False)
+#: CUDA devices each GPU worker has (``cuda:N`` needs N below it).
+VIGIL_GPU_DEVICES = env.int("VIGIL_GPU_DEVICES", default=1)
 #: Queue of analyses whose device is ``auto`` (the worker uses CUDA when it has a GPU).
 VIGIL_AUTO_QUEUE = env.str("VIGIL_AUTO_QUEUE", default="cpu")
 #: Device of fine-tuning runs and evaluations (``cuda`` when a GPU worker serves the ``gpu``
@@ -255,7 +267,7 @@ VIGIL_ALERT_CLIP_MAX_SEC = env.float("VIGIL_ALERT_CLIP_MAX_SEC", default=60.0)
 VIGIL_DATASET_ZIP_MAX_MEMBERS = env.int("VIGIL_DATASET_ZIP_MAX_MEMBERS", default=20000)
 VIGIL_DATASET_ZIP_MAX_BYTES = env.int("VIGIL_DATASET_ZIP_MAX_BYTES", default=8 * 1024**3)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-                        if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+                        if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -332,6 +344,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "webapp.core.pagination.PageNumberPagination",
+    # Views with a ``filterset_class`` validate their query parameters (400 naming them).
+    "DEFAULT_FILTER_BACKENDS": ["webapp.core.filters.FilterBackend"],
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from inference import flow
+from inference.errors import ModelError
 
 CPU_METHODS = ["tvl1", "farneback", "dis", "dis_ultrafast", "dis_medium"]
 
@@ -99,5 +100,28 @@ def test_raft_runs_on_cpu_when_asked_and_needs_cuda_otherwise() -> None:
     stack = flow.flow_stack(frames, fn=fn)
     assert stack.shape == (2, 128, 160) and stack.dtype == np.uint8
     if not torch.cuda.is_available():
-        with pytest.raises(RuntimeError, match="CUDA"):
+        with pytest.raises(ModelError, match="CUDA") as info:
             flow.flow_function("raft")
+        assert info.value.code == "gpu_unavailable"
+
+
+def test_raft_reads_local_weights_and_never_downloads_them(tmp_path, monkeypatch) -> None:
+    """Without the weights file in the model dir: a clear error, no download, no random
+    weights (issue 13)."""
+    import torch
+
+    downloads = []
+    monkeypatch.setattr(torch.hub, "download_url_to_file",
+                        lambda *args, **kwargs: downloads.append(args))
+    monkeypatch.setattr(torch.hub, "load_state_dict_from_url",
+                        lambda *args, **kwargs: downloads.append(args))
+    with pytest.raises(ModelError, match="raft_small_C_T_V2") as info:
+        flow.flow_function("raft", device="cpu", model_dir=tmp_path)
+    assert info.value.code == "weights_missing" and downloads == []
+    # With the file in place (here: random weights saved as the real file would be), it loads.
+    from torchvision.models.optical_flow import raft_small
+
+    torch.save(raft_small(weights=None).state_dict(), tmp_path / "raft_small_C_T_V2-01064c6d.pth")
+    fn = flow.flow_function("raft", device="cpu", model_dir=tmp_path)
+    frames = np.random.default_rng(0).integers(0, 256, (2, 128, 128), dtype=np.uint8)
+    assert fn(frames[0], frames[1]).shape == (128, 128, 2) and downloads == []

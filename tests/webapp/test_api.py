@@ -134,8 +134,9 @@ def test_results_endpoint_needs_a_finished_analysis(owned, api_client, user):
     assert response.json()["code"] == "not_ready"
 
 
-def test_create_and_cancel_analysis(owned, api_client, user, model_version,
+def test_create_and_cancel_analysis(owned, api_client, user, model_version, settings,
                                     django_capture_on_commit_callbacks):
+    settings.VIGIL_GPU_WORKERS = True  # device=cuda needs a GPU worker
     video, _ = owned
     api_client.force_authenticate(user)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -16,7 +16,8 @@ from tests.webapp.conftest import REPO_ROOT
 from webapp.celery import app, queue_for_device
 
 SERVER_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV", "DEBUG",
-                    "SECRET_KEY", "ALLOWED_HOSTS", "VIGIL_VAR_DIR", "VIGIL_MEDIA_ROOT")
+                    "VIGIL_DEBUG", "SECRET_KEY", "VIGIL_SECRET_KEY_FILE", "ALLOWED_HOSTS",
+                    "VIGIL_VAR_DIR", "VIGIL_MEDIA_ROOT")
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -46,13 +47,15 @@ def test_defaults_need_no_server(tmp_path):
     assert values["broker"] == f"sqla+sqlite:///{tmp_path / 'celery-broker.sqlite3'}"
     assert values["media"] == str(tmp_path / "media")
     assert not values["media"].startswith(values["static"])
-    assert values["debug"] is True
+    assert values["debug"] is False  # also on the embedded default (tests/hardening)
 
 
-def test_secret_key_is_required_outside_debug(tmp_path):
-    result = run_manage("check", env=clean_env(tmp_path, DEBUG="false"))
+def test_secret_key_is_required_in_production(tmp_path):
+    result = run_manage("check", env=clean_env(tmp_path, DJANGO_ENV="production",
+                                               ALLOWED_HOSTS="vigil.example.com"))
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+    assert not (tmp_path / "secret-key").exists()  # never generated in production
 
 
 def test_production_settings_pass_check_deploy_without_warnings(tmp_path):

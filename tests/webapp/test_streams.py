@@ -3,18 +3,32 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from tests.webapp.conftest import kinetics_labels
 from webapp.videos.forms import AnalysisOptionsForm, flow_method_choices
 from webapp.videos.models import Analysis
 from webapp.videos.services import pipeline_config
 
 
+@pytest.fixture
+def tsn_version(db):
+    """A model with a flow stream (``tsn_efficientnet_lite0.flow``)."""
+    from webapp.models_registry.models import ModelVersion
+
+    return ModelVersion.objects.create(
+        name="tsn_efficientnet_lite0.untrained", arch="tsn_efficientnet_lite0", weights="none",
+        labels=kinetics_labels(), input_spec={"modalities": ["rgb"]})
+
+
 def test_api_stores_streams_and_passes_them_to_the_pipeline(
-        owned, api_client, user, model_version, django_capture_on_commit_callbacks):
+        owned, api_client, user, tsn_version, django_capture_on_commit_callbacks):
     video, _ = owned
     api_client.force_authenticate(user)
     with django_capture_on_commit_callbacks(execute=False):
         response = api_client.post("/api/v1/analyses/", {
-            "video": str(video.pk), "modalities": ["rgb", "flow"],
+            "video": str(video.pk), "model_version": tsn_version.pk,
+            "modalities": ["rgb", "flow"],
             "fusion_weights": {"rgb": 1, "flow": 1.5}, "flow_method": "farneback"},
             format="json")
     assert response.status_code == 202, response.content
@@ -41,8 +55,8 @@ def test_api_refuses_bad_streams(owned, api_client, user):
     assert bad.status_code == 400 and "fusion_weights" in bad.json()
 
 
-def test_form_parses_fusion_weights(model_version):
-    form = AnalysisOptionsForm(data={"model_version": model_version.pk,
+def test_form_parses_fusion_weights(model_version, tsn_version):
+    form = AnalysisOptionsForm(data={"model_version": tsn_version.pk,
                                      "modalities": ["rgb", "flow"],
                                      "fusion_weights": "rgb=1, flow=1.5", "flow_method": "dis"})
     assert form.is_valid(), form.errors
@@ -64,4 +78,4 @@ def test_upload_page_shows_each_flow_methods_measured_cost(client, user, passwor
         if number:
             costs[method] = float(number[1]) * (60 if number[2] == "min" else 1)
     assert costs["tvl1"] > 20 * costs["dis"]  # TV-L1 is the slow, paper-faithful choice
-    assert "raft (GPU only)" in page
+    assert 'value="raft"' not in page  # no GPU worker here: not offered (VIGIL_GPU_WORKERS)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from webapp.accounts import selectors, services
@@ -98,9 +99,14 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@never_cache
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """Lists tokens; a POST creates one and shows its key once (never stored in clear)."""
+    """Lists tokens; a POST creates one and shows its key once (never stored in clear).
+
+    ``Cache-Control: no-store`` (``never_cache``): the page that shows a new key must not stay
+    in a browser's or a proxy's cache, where the back button or a shared cache would show it
+    again."""
     form = TokenCreateForm(request.POST or None)
     new_key = None
     status = 200

@@ -4,13 +4,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
-    extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webapp.alerts import selectors, services
+from webapp.alerts.filters import AlertFilter, DeliveryFilter
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
+from webapp.core.filters import IdField
 from webapp.models_registry.models import ModelVersion
 
 
@@ -157,31 +156,15 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
         services.alert_rule_delete(rule=instance)
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("label", str, description="Only alerts of this label."),
-    OpenApiParameter("acknowledged", bool, description="true: acknowledged; false: unread."),
-    OpenApiParameter("false_alarm", bool),
-    OpenApiParameter("analysis", OpenApiTypes.UUID),
-    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Raised at or after."),
-    OpenApiParameter("until", OpenApiTypes.DATETIME, description="Raised before."),
-]))
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your incidents: filter, acknowledge, mark as false alarm."""
 
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()
+    filterset_class = AlertFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        try:
-            return selectors.alert_list(
-                user=self.request.user, label=params.get("label", ""),
-                acknowledged=_bool_param(params, "acknowledged"),
-                false_alarm=_bool_param(params, "false_alarm"),
-                since=_datetime_param(params, "since"), until=_datetime_param(params, "until"),
-            ).filter(**({"analysis_id": params["analysis"]} if params.get("analysis") else {}))
-        except DjangoValidationError:
-            raise ValidationError({"analysis": "not a valid UUID"}) from None
+        return selectors.alert_list(user=self.request.user)
 
     def get_object(self) -> Alert:
         try:
@@ -200,27 +183,6 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def false_alarm(self, request: Request, pk=None) -> Response:
         alert = services.alert_mark_false_alarm(alert=self.get_object(), user=request.user)
         return Response(AlertSerializer(alert, context=self.get_serializer_context()).data)
-
-
-def _bool_param(params, name: str) -> bool | None:
-    value = params.get(name, "").strip().lower()
-    if value in ("", "all"):
-        return None
-    if value in ("1", "true", "yes"):
-        return True
-    if value in ("0", "false", "no"):
-        return False
-    raise ValidationError({name: "must be true or false"})
-
-
-def _datetime_param(params, name: str):
-    value = params.get(name, "").strip()
-    if not value:
-        return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ValidationError({name: "must be an ISO 8601 date-time"})
-    return parsed
 
 
 class WebhookViewSet(viewsets.ModelViewSet):
@@ -263,35 +225,20 @@ class WebhookViewSet(viewsets.ModelViewSet):
                         status=status.HTTP_202_ACCEPTED)
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("webhook", int, description="Only deliveries to this webhook."),
-    OpenApiParameter("alert", int, description="Only deliveries of this alert."),
-]))
 class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     """The delivery log: one row per attempt."""
 
     serializer_class = DeliverySerializer
     queryset = Delivery.objects.none()
+    filterset_class = DeliveryFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.delivery_list(user=self.request.user,
-                                       webhook_id=_int_param(params, "webhook"),
-                                       alert_id=_int_param(params, "alert"))
+        return selectors.delivery_list(user=self.request.user)
 
     def get_object(self) -> Delivery:
         try:
-            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
-        except (Delivery.DoesNotExist, ValueError):
+            return self.get_queryset().get(pk=IdField().clean(self.kwargs["pk"]))
+        except (Delivery.DoesNotExist, DjangoValidationError):
             raise Http404 from None
 
-
-def _int_param(params, name: str) -> int | None:
-    value = params.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationError({name: "must be an integer"}) from None

@@ -1,7 +1,10 @@
 """Page forms: alert rules, webhook endpoints, inbox filters."""
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from webapp.models_registry.models import ModelVersion
 
@@ -47,8 +50,14 @@ class WebhookForm(_Styled):
     url = forms.URLField(max_length=500, assume_scheme="https")
 
 
+#: Days an inbox filter may name: the page adds a day to ``until`` and makes both aware.
+_DAY_RANGE = (MinValueValidator(date(1, 1, 2)), MaxValueValidator(date(9998, 12, 31)))
+
+
 class InboxFilterForm(_Styled):
     state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
     label = forms.CharField(max_length=200, required=False)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            validators=_DAY_RANGE)
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            validators=_DAY_RANGE)

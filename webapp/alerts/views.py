@@ -16,8 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from webapp.accounts.decorators import login_or_token_required
 from webapp.alerts import selectors, services
+from webapp.alerts.filters import DeliveryFilter
 from webapp.alerts.forms import AlertRuleForm, InboxFilterForm, WebhookForm
 from webapp.alerts.models import Alert, AlertRule, WebhookEndpoint
+from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 
 PAGE_SIZE = 25
@@ -199,10 +201,12 @@ def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def deliveries(request: HttpRequest) -> HttpResponse:
-    try:
-        webhook_id = int(request.GET["webhook"]) if request.GET.get("webhook") else None
-    except ValueError:
-        webhook_id = None
-    page = Paginator(selectors.delivery_list(user=request.user, webhook_id=webhook_id),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "alerts/deliveries.html", {"page": page, "webhook_id": webhook_id})
+    """The delivery log; ``?webhook=<id>`` (a bad one is ignored, and the page says so)."""
+    rows, problems = page_filter(DeliveryFilter, request.GET,
+                                 queryset=selectors.delivery_list(user=request.user))
+    for problem in problems:
+        messages.warning(request, f"Filter ignored: {problem}")
+    webhook = request.GET.get("webhook", "") if not any(
+        p.startswith("webhook:") for p in problems) else ""
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alerts/deliveries.html", {"page": page, "webhook_id": webhook})

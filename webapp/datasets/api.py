@@ -13,9 +13,10 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from training.datasets import TRAIN_SPLITS, ManifestError
+from training.datasets import ManifestError
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.datasets import selectors, services
+from webapp.datasets.filters import DatasetClipFilter, DatasetImportFilter, FeedbackFilter
 from webapp.datasets.models import (
     Dataset,
     DatasetClip,
@@ -368,21 +369,10 @@ class DatasetImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     permission_classes = (IsAdminUser,)
     serializer_class = DatasetImportSerializer
     queryset = DatasetImport.objects.none()
+    filterset_class = DatasetImportFilter
 
     def get_queryset(self):
-        jobs = selectors.import_list()
-        dataset = self.request.query_params.get("dataset")
-        if dataset:
-            try:
-                jobs = jobs.filter(dataset_id=int(dataset))
-            except ValueError:
-                raise ValidationError({"dataset": "must be an integer"}) from None
-        return jobs
-
-    @extend_schema(parameters=[OpenApiParameter("dataset", int,
-                                                description="Only this dataset's imports.")])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
+        return selectors.import_list()
 
 
 class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -394,26 +384,10 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     serializer_class = DatasetClipSerializer
     queryset = DatasetClip.objects.none()
 
-    def get_queryset(self):
-        clips = DatasetClip.objects.all()
-        params = self.request.query_params
-        if params.get("dataset"):
-            try:
-                clips = clips.filter(dataset_id=int(params["dataset"]))
-            except ValueError:
-                raise ValidationError({"dataset": "must be an integer"}) from None
-        if params.get("split"):
-            clips = clips.filter(split=params["split"])
-        if params.get("label"):
-            clips = clips.filter(label=params["label"])
-        return clips.order_by("dataset", "label", "id")
+    filterset_class = DatasetClipFilter
 
-    @extend_schema(parameters=[
-        OpenApiParameter("dataset", int, description="Only this dataset's clips."),
-        OpenApiParameter("split", str, enum=list(TRAIN_SPLITS)),
-        OpenApiParameter("label", str)])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
+    def get_queryset(self):
+        return DatasetClip.objects.order_by("dataset", "label", "id")
 
     @extend_schema(request=ClipCreateSerializer, responses={201: DatasetClipSerializer})
     def create(self, request: Request) -> Response:
@@ -457,31 +431,17 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     serializer_class = FeedbackSerializer
     queryset = Feedback.objects.none()
 
+    filterset_class = FeedbackFilter
+
     def get_queryset(self):
         user = self.request.user
-        items = selectors.feedback_list(user=None if user.is_staff else user,
-                                        unused=self.request.query_params.get("unused") == "1")
-        analysis = self.request.query_params.get("analysis")
-        if analysis:
-            try:
-                items = items.filter(analysis_id=analysis)
-                list(items[:0])
-            except DjangoValidationError:
-                raise ValidationError({"analysis": "not a valid UUID"}) from None
-        return items
+        return selectors.feedback_list(user=None if user.is_staff else user)
 
     def _analysis(self, pk) -> Analysis:
         try:
             return video_selectors.analysis_get(user=self.request.user, pk=pk)
         except (Analysis.DoesNotExist, DjangoValidationError):
             raise Http404("no such analysis") from None
-
-    @extend_schema(parameters=[
-        OpenApiParameter("analysis", OpenApiTypes.UUID, description="Only this analysis."),
-        OpenApiParameter("unused", str, enum=["1"],
-                         description="1: only items not yet added to a dataset.")])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=FeedbackCreateSerializer, responses={200: FeedbackSerializer})
     def create(self, request: Request) -> Response:

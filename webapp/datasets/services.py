@@ -34,6 +34,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from inference.csvsafe import csv_writer
 from inference.errors import VigilError
 from inference.probe import probe
 from training.datasets import (
@@ -86,7 +87,7 @@ def _manifest_write(*, clips: Iterable[DatasetClip], out: Path,
     """Write ``out`` (temp name + rename) with :data:`MANIFEST_COLUMNS`, one row per clip."""
     part = out.with_name(f".{out.name}.{os.getpid()}.part")
     with open(part, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)  # names and labels come from users: no formulas
         writer.writerow(MANIFEST_COLUMNS)
         for clip in clips:
             writer.writerow((path_of(clip), clip.label, clip.split, _clip_source(clip), "",
@@ -375,11 +376,15 @@ def dataset_import_folder(*, dataset: Dataset, root: str | os.PathLike[str],
                           on_progress: Progress | None = None) -> list[DatasetClip]:
     """Import ``root/<label>/<clip>`` (UCF101/HMDB style); splits grouped by source video."""
     base = Path(root)
-    clips = load_folder(base, on_progress=_stage(on_progress, "validate"))
-    _check_label_lengths(clips, source_name or str(base))
+    name = source_name or str(base)
+    try:
+        clips = load_folder(base, on_progress=_stage(on_progress, "validate"))
+    except ManifestError as exc:  # it names the folder: the upload's name instead
+        raise ManifestError(name, exc.problems) from None
+    _check_label_lengths(clips, name)
     planned = _planned_from(clips, origin=ClipOrigin.FOLDER, root=base)
-    return _store(dataset, planned, source_name=source_name or str(base), fractions=fractions,
-                  seed=seed, on_progress=on_progress)
+    return _store(dataset, planned, source_name=name, fractions=fractions, seed=seed,
+                  on_progress=on_progress)
 
 
 def dataset_import_manifest(*, dataset: Dataset, manifest: str | os.PathLike[str],
@@ -602,12 +607,28 @@ def _content_root(folder: Path) -> Path:
 @contextmanager
 def _extracted(upload: UploadedFile | str | os.PathLike[str], source_name: str,
                on_progress: Progress | None = None) -> Iterator[Path]:
+    """The upload extracted into a temp folder. That folder's path never reaches an error: a
+    ``ManifestError`` raised inside names the members relative to the archive instead."""
     with upload_on_disk(upload) as archive, tempfile.TemporaryDirectory(
             prefix="dataset-import-", dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         if on_progress is not None:
             on_progress("extract", 0, 1)
         zip_extract(archive, Path(tmp), source_name=source_name)
-        yield _content_root(Path(tmp))
+        try:
+            yield _content_root(Path(tmp))
+        except ManifestError as exc:
+            problems = [(line, scrub_path(reason, folder=tmp, name=source_name))
+                        for line, reason in exc.problems]
+            raise ManifestError(scrub_path(exc.source, folder=tmp, name=source_name),
+                                problems) from None
+
+
+def scrub_path(text: str, *, folder: str | os.PathLike[str], name: str) -> str:
+    """``text`` with the server path ``folder`` (and its real path) replaced: a member inside
+    it by its path in the upload, the folder itself by the upload's ``name``."""
+    for path in dict.fromkeys((os.fspath(folder), os.path.realpath(folder))):
+        text = text.replace(path + os.sep, "").replace(path, name)
+    return text
 
 
 def _upload_name(upload: UploadedFile | str | os.PathLike[str]) -> str:
@@ -780,7 +801,9 @@ def dataset_import_run(*, job_id: int) -> str:
         return "failed"
     except Exception as exc:
         logger.exception("dataset import %s failed", job_id)
-        _import_finish(job.pk, ImportStatus.FAILED, error=f"the import failed: {exc}")
+        reason = scrub_path(str(exc), folder=settings.FILE_UPLOAD_TEMP_DIR,
+                            name=job.original_name or job.kind)
+        _import_finish(job.pk, ImportStatus.FAILED, error=f"the import failed: {reason}")
         return "failed"
     _import_finish(job.pk, ImportStatus.SUCCEEDED, imported=len(clips))
     return "succeeded"

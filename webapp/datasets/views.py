@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from training.datasets import TRAIN_SPLITS, ManifestError
 from webapp.accounts.decorators import login_or_token_required
+from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.datasets import selectors, services
+from webapp.datasets.filters import DatasetClipFilter
 from webapp.datasets.forms import (
     AddFeedbackForm,
     ClipFromVideoForm,
@@ -90,10 +92,13 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, dataset: Dataset, *, import_form: ImportForm | None = None,
             resplit_form: ResplitForm | None = None,
             clip_form: ClipFromVideoForm | None = None, status: int = 200) -> HttpResponse:
-    split = request.GET.get("split", "")
-    label = request.GET.get("label", "")
-    clips = selectors.clip_list(dataset=dataset, split=split if split in TRAIN_SPLITS else "",
-                                label=label)
+    clips, problems = page_filter(DatasetClipFilter, request.GET,
+                                  queryset=selectors.clip_list(dataset=dataset))
+    for problem in problems:
+        messages.warning(request, f"Filter ignored: {problem}")
+    bad = {problem.split(":", 1)[0] for problem in problems}
+    split = "" if "split" in bad else request.GET.get("split", "")
+    label = "" if "label" in bad else request.GET.get("label", "")
     page = Paginator(clips, CLIPS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

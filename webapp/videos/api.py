@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -15,9 +15,16 @@ from rest_framework.response import Response
 from inference.errors import VideoRejected
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.core.uploads import too_large_message, upload_too_large
-from webapp.models_registry.selectors import model_version_analysable, model_version_default
+from webapp.models_registry.selectors import model_version_analysable
 from webapp.videos import selectors, services
+from webapp.videos.filters import (
+    AnalysisFilter,
+    ProgressQuerySerializer,
+    SegmentQuerySerializer,
+    VideoFilter,
+)
 from webapp.videos.models import Analysis, Event, Segment, Video
+from webapp.videos.options import analysis_options_clean
 from webapp.videos.quotas import QuotaExceeded
 
 MAX_PROGRESS_SEGMENTS = 500
@@ -75,8 +82,9 @@ class AnalysisOptionsSerializer(serializers.Serializer):
                                    help_text="Labels to watch (repeat the field, or "
                                              "comma-separate them).")
     threshold = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
-    device = serializers.CharField(required=False, max_length=32,
-                                   help_text="cpu, cuda[:N] or auto (CUDA when the worker has it)")
+    device = serializers.CharField(required=False, max_length=32, trim_whitespace=False,
+                                   help_text="cpu, cuda[:N] or auto (CUDA when the worker has "
+                                             "it); cuda only where GPU workers exist")
     modalities = serializers.ListField(
         child=serializers.ChoiceField(choices=list(MODALITIES)), required=False,
         help_text="Streams to fuse, e.g. [\"rgb\", \"flow\"]; the model's own when left out.")
@@ -86,24 +94,36 @@ class AnalysisOptionsSerializer(serializers.Serializer):
     flow_method = serializers.ChoiceField(choices=list(FLOW_METHODS), required=False,
                                           help_text="Optical flow for flow streams.")
 
+    def options_wanted(self, attrs: dict) -> bool:
+        """Whether these options will start an analysis (and so must be checked)."""
+        return True
+
+    def validate(self, attrs: dict) -> dict:
+        """Every option checked together, by the one check the forms and services use."""
+        if self.options_wanted(attrs):
+            try:
+                analysis_options_clean(**_service_options(attrs))
+            except DjangoValidationError as exc:
+                raise _drf_validation_error(exc) from None
+        return attrs
+
     def service_options(self) -> dict:
         """Validated options as keyword arguments for ``services.analysis_start``."""
-        data = self.validated_data
-        model_version = data.get("model_version") or model_version_default()
-        if model_version is None:
-            raise ValidationError({"model_version": "no model version is available"})
-        options = {
-            "model_version": model_version,
-            "segment_sec": data.get("segment_sec"),
-            "stride_sec": data.get("stride_sec"),
-            "labels": split_labels(data.get("labels") or []),
-            "threshold": data.get("threshold"),
-            "device": data.get("device"),
-            "modalities": data.get("modalities") or [],
-            "fusion_weights": data.get("fusion_weights") or {},
-            "flow_method": data.get("flow_method"),
-        }
-        return options
+        return _service_options(self.validated_data)
+
+
+def _service_options(data: dict) -> dict:
+    return {
+        "model_version": data.get("model_version"),
+        "segment_sec": data.get("segment_sec"),
+        "stride_sec": data.get("stride_sec"),
+        "labels": split_labels(data.get("labels") or []),
+        "threshold": data.get("threshold"),
+        "device": data.get("device"),
+        "modalities": data.get("modalities") or [],
+        "fusion_weights": data.get("fusion_weights") or {},
+        "flow_method": data.get("flow_method"),
+    }
 
 
 class AnalysisCreateSerializer(AnalysisOptionsSerializer):
@@ -120,6 +140,9 @@ class VideoCreateSerializer(AnalysisOptionsSerializer):
                                        default="",
                                        help_text="Where the video comes from (alert rules "
                                                  "can be limited to one tag).")
+
+    def options_wanted(self, attrs: dict) -> bool:
+        return bool(attrs.get("analyze", True))
 
 
 class AnalysisSerializer(serializers.ModelSerializer):
@@ -219,20 +242,16 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     parser_classes = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
     start_work_actions = ("create",)  # the "uploads" throttle (webapp.core.throttling)
 
+    filterset_class = VideoFilter
+
     def get_queryset(self):
-        return selectors.video_list(user=self.request.user,
-                                    search=self.request.query_params.get("search", ""))
+        return selectors.video_list(user=self.request.user)
 
     def get_object(self) -> Video:
         try:
             return selectors.video_get(user=self.request.user, pk=self.kwargs["pk"])
         except (Video.DoesNotExist, DjangoValidationError):
             raise Http404 from None
-
-    @extend_schema(
-        parameters=[OpenApiParameter("search", str, description="Part of the file name.")])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=VideoCreateSerializer,
                    responses={201: VideoCreatedSerializer, 400: OpenApiTypes.OBJECT,
@@ -278,29 +297,16 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     queryset = Analysis.objects.none()
     start_work_actions = ("create",)
 
+    filterset_class = AnalysisFilter
+
     def get_queryset(self):
-        analyses = selectors.analysis_list(user=self.request.user).prefetch_related("events")
-        video_id = self.request.query_params.get("video")
-        if video_id:
-            try:
-                analyses = analyses.filter(video_id=video_id)
-            except DjangoValidationError:
-                return analyses.none()
-        return analyses
+        return selectors.analysis_list(user=self.request.user).prefetch_related("events")
 
     def get_object(self) -> Analysis:
         try:
             return selectors.analysis_get(user=self.request.user, pk=self.kwargs["pk"])
         except (Analysis.DoesNotExist, DjangoValidationError):
             raise Http404 from None
-
-    @extend_schema(parameters=[OpenApiParameter("video", OpenApiTypes.UUID,
-                                                description="Only this video's analyses.")])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        try:
-            return super().list(request, *args, **kwargs)
-        except DjangoValidationError:
-            raise ValidationError({"video": "not a valid UUID"}) from None
 
     @extend_schema(request=AnalysisCreateSerializer,
                    responses={202: AnalysisSerializer, 429: ErrorSerializer})
@@ -340,42 +346,30 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                   status_code=status.HTTP_409_CONFLICT)
         return Response(document)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("label", str, description="Only segments scoring this label."),
-            OpenApiParameter("min_score", float,
-                             description="Score for `label` (or best watched score) at least "
-                                         "this."),
-        ],
-        responses={200: SegmentSerializer(many=True)})
-    @action(detail=True, methods=["get"], serializer_class=SegmentSerializer)
+    @extend_schema(parameters=[SegmentQuerySerializer],
+                   responses={200: SegmentSerializer(many=True)})
+    @action(detail=True, methods=["get"], serializer_class=SegmentSerializer,
+            filterset_class=None)
     def segments(self, request: Request, pk=None) -> Response:
         analysis = self.get_object()
-        min_score = request.query_params.get("min_score")
-        try:
-            min_score_value = float(min_score) if min_score not in (None, "") else None
-        except ValueError:
-            raise ValidationError({"min_score": "must be a number"}) from None
+        query = SegmentQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         segments = selectors.segment_list(analysis=analysis,
-                                          label=request.query_params.get("label", ""),
-                                          min_score=min_score_value)
+                                          label=query.validated_data.get("label", ""),
+                                          min_score=query.validated_data.get("min_score"))
         page = self.paginate_queryset(segments)
         return self.get_paginated_response(SegmentSerializer(page, many=True).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("after", int,
-                                     description="Only segments with a higher index.")],
-        responses={200: ProgressSerializer})
+    @extend_schema(parameters=[ProgressQuerySerializer], responses={200: ProgressSerializer})
     @action(detail=True, methods=["get"], serializer_class=ProgressSerializer,
-            pagination_class=None)
+            pagination_class=None, filterset_class=None)
     def progress(self, request: Request, pk=None) -> Response:
         """Small, frequent poll for the live page: state plus the segments not seen yet."""
         analysis = self.get_object()
-        try:
-            after = int(request.query_params.get("after", "-1"))
-        except ValueError:
-            raise ValidationError({"after": "must be an integer"}) from None
-        segments = selectors.segment_list(analysis=analysis, after_index=after)
+        query = ProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        segments = selectors.segment_list(analysis=analysis,
+                                          after_index=query.validated_data["after"])
         annotated_url = (reverse("videos:analysis_annotated", args=[analysis.pk])
                          if analysis.annotated_file else None)
         body = {

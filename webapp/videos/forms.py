@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from inference.flow import minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.models_registry.selectors import model_version_analysable
-
-DEVICE_CHOICES = [("cpu", "CPU"), ("cuda", "GPU (CUDA)"), ("auto", "GPU when the worker has one")]
+from webapp.videos.options import analysis_options_clean, device_choices, flow_methods_available
 
 
 class AnalysisOptionsForm(forms.Form):
@@ -22,7 +22,7 @@ class AnalysisOptionsForm(forms.Form):
                              help_text="Comma-separated; empty watches the most likely label.")
     threshold = forms.FloatField(min_value=0.0, max_value=1.0, required=False,
                                  label="Event threshold")
-    device = forms.ChoiceField(choices=DEVICE_CHOICES, required=False)
+    device = forms.ChoiceField(choices=[("cpu", "CPU")], required=False)
     modalities = forms.MultipleChoiceField(
         choices=[(m, m) for m in MODALITIES], required=False,
         widget=forms.CheckboxSelectMultiple, label="Streams",
@@ -56,7 +56,25 @@ class AnalysisOptionsForm(forms.Form):
         for name in ("segment_sec", "stride_sec", "threshold"):
             self.fields[name].widget.attrs["step"] = "any"
         self.fields["labels"].widget.attrs["list"] = "label-options"
+        # Only what this deployment can run (no GPU choices without a GPU worker).
+        self.fields["device"].choices = device_choices()
         self.fields["flow_method"].choices = flow_method_choices()
+
+    def options_wanted(self) -> bool:
+        """Whether the options will start an analysis (and so must be checked)."""
+        return True
+
+    def clean(self) -> dict:
+        """Every option checked together, by the one check the API and services use."""
+        cleaned = super().clean()
+        if self.errors or not self.options_wanted():
+            return cleaned
+        try:
+            analysis_options_clean(**self.service_options())
+        except ValidationError as exc:
+            for name, problems in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, problems)
+        return cleaned
 
     def service_options(self) -> dict:
         data = self.cleaned_data
@@ -77,7 +95,7 @@ class AnalysisOptionsForm(forms.Form):
 def flow_method_choices() -> list[tuple[str, str]]:
     """Flow methods labelled with their cost, measured on this server, so the choice is informed."""
     choices = []
-    for method in FLOW_METHODS:
+    for method in flow_methods_available():
         minutes = minutes_per_video_minute(method)
         if minutes is None:
             cost = "GPU only"
@@ -97,3 +115,6 @@ class UploadForm(AnalysisOptionsForm):
 
     field_order = ("file", "analyze", "model_version", "labels", "segment_sec", "stride_sec",
                    "threshold", "device")
+
+    def options_wanted(self) -> bool:
+        return bool(self.cleaned_data.get("analyze"))

@@ -1,7 +1,6 @@
 """Reads for videos and analyses, always filtered by the requesting user (staff see all)."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -11,10 +10,9 @@ from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
+from inference.csvsafe import csv_writer
 from webapp.core.storage import media_storage
 from webapp.videos.models import Analysis, AnalysisStatus, Event, Segment, Video
-
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _visible_videos(user: AbstractBaseUser) -> QuerySet[Video]:
@@ -101,17 +99,11 @@ def event_list(*, analysis: Analysis) -> QuerySet[Event]:
     return Event.objects.filter(analysis=analysis).order_by("start_sec")
 
 
-def _csv_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def segments_csv_rows(*, analysis: Analysis) -> Iterator[str]:
     """CSV lines: index, times, top-1, each watched label's score, and the top-k list."""
     watched = list(analysis.watched_labels or analysis.labels)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)  # neutralises formulas in names and labels
 
     def flush() -> str:
         text = buffer.getvalue()
@@ -120,14 +112,14 @@ def segments_csv_rows(*, analysis: Analysis) -> Iterator[str]:
         return text
 
     writer.writerow(["index", "start_sec", "end_sec", "top_label", "top_score",
-                     *[_csv_cell(f"score:{label}") for label in watched], "top_k"])
+                     *[f"score:{label}" for label in watched], "top_k"])
     yield flush()
     for segment in segment_list(analysis=analysis).iterator(chunk_size=500):
         writer.writerow([
             segment.index, f"{segment.start_sec:.3f}", f"{segment.end_sec:.3f}",
-            _csv_cell(segment.top_label), f"{segment.top_score:.6f}",
+            segment.top_label, f"{segment.top_score:.6f}",
             *[("" if label not in segment.scores else f"{segment.scores[label]:.6f}")
               for label in watched],
-            _csv_cell("; ".join(f"{label}={score:.4f}" for label, score in segment.top)),
+            "; ".join(f"{label}={score:.4f}" for label, score in segment.top),
         ])
         yield flush()

@@ -27,7 +27,6 @@ from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Q
@@ -36,8 +35,6 @@ from django.utils import timezone
 from inference.errors import Cancelled, VideoRejected, VigilError
 from inference.probe import probe
 from inference.types import (
-    FLOW_METHODS,
-    MODALITIES,
     EventRules,
     PipelineConfig,
     ProbeLimits,
@@ -51,7 +48,6 @@ from webapp.core import storage as media
 from webapp.core.jobs import job_cancel
 from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
-from webapp.models_registry.selectors import model_version_default
 from webapp.videos import quotas
 from webapp.videos.models import (
     FINISHED_STATUSES,
@@ -61,6 +57,7 @@ from webapp.videos.models import (
     Segment,
     Video,
 )
+from webapp.videos.options import analysis_options_clean
 
 logger = logging.getLogger(__name__)
 
@@ -232,56 +229,6 @@ def video_delete(*, video: Video) -> None:
 
 # --- Starting and cancelling ---------------------------------------------------------------------
 
-def analysis_options_validate(*, model_version: ModelVersion, segment_sec: float,
-                              stride_sec: float, labels: Iterable[str], threshold: float,
-                              device: str) -> list[str]:
-    """Clean options or raise ``ValidationError`` keyed by field; returns the labels list."""
-    errors: dict[str, str] = {}
-    if not model_version.is_active:
-        errors["model_version"] = f"model version {model_version.name} is not active"
-    if not 0.1 <= segment_sec <= 60:
-        errors["segment_sec"] = "segment_sec must be between 0.1 and 60 seconds"
-    if not 0.1 <= stride_sec <= 60:
-        errors["stride_sec"] = "stride_sec must be between 0.1 and 60 seconds"
-    if not 0.0 <= threshold <= 1.0:
-        errors["threshold"] = "threshold must be between 0 and 1"
-    if not (device in {"cpu", "cuda", "auto"} or device.startswith("cuda:")):
-        errors["device"] = "device must be cpu, cuda, cuda:N or auto"
-    cleaned = list(dict.fromkeys(label.strip() for label in labels if label and label.strip()))
-    known = set(model_version.labels)
-    unknown = [label for label in cleaned if known and label not in known]
-    if unknown:
-        errors["labels"] = (f"unknown label(s) for {model_version.name}: "
-                            + ", ".join(repr(label) for label in unknown[:5]))
-    if len(cleaned) > 20:
-        errors["labels"] = "watch at most 20 labels"
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
-def analysis_streams_validate(*, modalities: Iterable[str], fusion_weights: dict[str, float],
-                              flow_method: str) -> list[str]:
-    """Clean stream options (see ``PipelineConfig``) or raise ``ValidationError``."""
-    errors: dict[str, str] = {}
-    cleaned = list(dict.fromkeys(m.strip() for m in modalities if m and m.strip()))
-    unknown = [m for m in cleaned if m not in MODALITIES]
-    if unknown:
-        errors["modalities"] = (f"unknown modality {unknown[0]!r}; "
-                                f"known: {', '.join(MODALITIES)}")
-    streams = cleaned or ["rgb"]
-    extra = [m for m in fusion_weights if m not in streams]
-    if extra:
-        errors["fusion_weights"] = f"weight for a stream not analysed: {extra[0]!r}"
-    elif any(not isinstance(w, int | float) or w < 0 for w in fusion_weights.values()):
-        errors["fusion_weights"] = "fusion weights must be non-negative numbers"
-    if flow_method not in FLOW_METHODS:
-        errors["flow_method"] = f"flow_method must be one of {', '.join(FLOW_METHODS)}"
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
 def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
                    model_version: ModelVersion | None = None,
                    segment_sec: float | None = None, stride_sec: float | None = None,
@@ -291,36 +238,21 @@ def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
                    flow_method: str | None = None) -> Analysis:
     """Create a queued analysis and send its task once the transaction commits.
 
-    Raises ``ValidationError`` for bad options, ``QuotaExceeded`` when ``created_by`` has
-    ``VIGIL_QUOTA_ACTIVE_ANALYSES`` analyses queued or running.
-
-    ``modalities`` / ``fusion_weights`` / ``flow_method`` select fused streams (the model
-    version's ``<arch>.<modality>`` siblings), as ``PipelineConfig`` describes.
+    Options are checked by ``options.analysis_options_clean`` (``None``: the default; a bad
+    one raises ``ValidationError`` keyed by field); ``QuotaExceeded`` when ``created_by`` has
+    ``VIGIL_QUOTA_ACTIVE_ANALYSES`` analyses queued or running. ``modalities`` /
+    ``fusion_weights`` / ``flow_method`` select fused streams (the model version's
+    ``<arch>.<modality>`` siblings), as ``PipelineConfig`` describes.
     """
-    model_version = model_version or model_version_default()
-    if model_version is None:
-        raise ValidationError({"model_version": "no model version is available: run "
-                                                "`python manage.py vigil_sync_models`"})
-    segment_sec = settings.VIGIL_DEFAULT_SEGMENT_SEC if segment_sec is None else segment_sec
-    stride_sec = settings.VIGIL_DEFAULT_STRIDE_SEC if stride_sec is None else stride_sec
-    threshold = settings.VIGIL_DEFAULT_THRESHOLD if threshold is None else threshold
-    device = device or settings.VIGIL_DEFAULT_DEVICE
-    cleaned_labels = analysis_options_validate(
+    options = analysis_options_clean(
         model_version=model_version, segment_sec=segment_sec, stride_sec=stride_sec,
-        labels=labels, threshold=threshold, device=device)
-    fusion_weights = dict(fusion_weights or {})
-    flow_method = flow_method or "dis"
-    cleaned_modalities = analysis_streams_validate(
-        modalities=modalities, fusion_weights=fusion_weights, flow_method=flow_method)
+        labels=labels, threshold=threshold, device=device, modalities=modalities,
+        fusion_weights=fusion_weights, flow_method=flow_method)
     with transaction.atomic():
         quotas.analyses_quota_check(user=created_by, lock=True)
         analysis = Analysis.objects.create(
-            video=video, model_version=model_version, created_by=created_by, device=device,
-            queue=queue_for_device(device), segment_sec=segment_sec, stride_sec=stride_sec,
-            labels=cleaned_labels, threshold=threshold, celery_task_id=uuid.uuid4().hex,
-            modalities=cleaned_modalities, fusion_weights=fusion_weights,
-            flow_method=flow_method,
-        )
+            video=video, created_by=created_by, queue=queue_for_device(options.device),
+            celery_task_id=uuid.uuid4().hex, **options.as_fields())
         transaction.on_commit(partial(_enqueue, analysis.pk, analysis.celery_task_id,
                                       analysis.queue))
     return analysis
@@ -352,12 +284,7 @@ def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
     """
     if analysis_options is not None:
         quotas.analyses_quota_check(user=owner)
-        version = analysis_options.get("model_version") or model_version_default()
-        if version is None:
-            raise ValidationError({"model_version": "no model version is available: run "
-                                                    "`python manage.py vigil_sync_models`"})
-        analysis_options = {**analysis_options, "model_version": version}
-        _options_with_defaults(analysis_options)
+        analysis_options = analysis_options_clean(**analysis_options).as_fields()
     video = None
     try:
         with transaction.atomic():
@@ -369,23 +296,6 @@ def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
             _remove_media([video.file, video.thumbnail], [])
         raise
     return video, analysis
-
-
-def _options_with_defaults(options: dict) -> list[str]:
-    analysis_streams_validate(modalities=options.get("modalities") or (),
-                              fusion_weights=options.get("fusion_weights") or {},
-                              flow_method=options.get("flow_method") or "dis")
-    return analysis_options_validate(
-        model_version=options["model_version"],
-        segment_sec=_default(options.get("segment_sec"), settings.VIGIL_DEFAULT_SEGMENT_SEC),
-        stride_sec=_default(options.get("stride_sec"), settings.VIGIL_DEFAULT_STRIDE_SEC),
-        labels=options.get("labels") or (),
-        threshold=_default(options.get("threshold"), settings.VIGIL_DEFAULT_THRESHOLD),
-        device=options.get("device") or settings.VIGIL_DEFAULT_DEVICE)
-
-
-def _default(value, fallback):
-    return fallback if value is None else value
 
 
 # --- Running (worker side) ---------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -13,9 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 from inference.errors import VideoRejected
 from webapp.accounts.decorators import login_or_token_required
 from webapp.alerts.selectors import alert_list
+from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.videos import selectors, services
+from webapp.videos.filters import VideoFilter
 from webapp.videos.forms import AnalysisOptionsForm, UploadForm
 from webapp.videos.models import Analysis, AnalysisStatus, Video
 from webapp.videos.quotas import QuotaExceeded
@@ -42,8 +44,14 @@ def _analysis_or_404(request: HttpRequest, pk) -> Analysis:
 @require_GET
 def video_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:200]
-    page = Paginator(selectors.video_list(user=request.user, search=search), PAGE_SIZE) \
-        .get_page(request.GET.get("page"))
+    params = QueryDict(mutable=True)
+    params["search"] = search
+    videos, problems = page_filter(VideoFilter, params,
+                                   queryset=selectors.video_list(user=request.user))
+    if problems:
+        messages.warning(request, "Search ignored: it holds characters a file name cannot.")
+        search = ""
+    page = Paginator(videos, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "videos/list.html", {"page": page, "search": search})
 
 
