@@ -72,9 +72,16 @@ class SegmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AnalysableVersionField(serializers.PrimaryKeyRelatedField):
+    """A model version an analysis may use, looked up per request (settings may change)."""
+
+    def get_queryset(self):
+        return model_version_analysable()
+
+
 class AnalysisOptionsSerializer(serializers.Serializer):
-    model_version = serializers.PrimaryKeyRelatedField(
-        queryset=model_version_analysable(), required=False, allow_null=True,
+    model_version = AnalysableVersionField(
+        required=False, allow_null=True,
         help_text="Model version id; the default version when left out.")
     segment_sec = serializers.FloatField(required=False, min_value=0.1, max_value=60)
     stride_sec = serializers.FloatField(required=False, min_value=0.1, max_value=60)

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 
 from inference.flow import minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
+from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_analysable
 from webapp.videos.options import analysis_options_clean, device_choices, flow_methods_available
 
 
 class AnalysisOptionsForm(forms.Form):
     model_version = forms.ModelChoiceField(
-        queryset=model_version_analysable(), required=False, empty_label=None)
+        queryset=ModelVersion.objects.none(), required=False, empty_label=None)
     segment_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
                                    label="Segment (s)")
     stride_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
@@ -47,6 +48,7 @@ class AnalysisOptionsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["model_version"].queryset = model_version_analysable()
         self.fields["segment_sec"].initial = settings.VIGIL_DEFAULT_SEGMENT_SEC
         self.fields["stride_sec"].initial = settings.VIGIL_DEFAULT_STRIDE_SEC
         self.fields["threshold"].initial = settings.VIGIL_DEFAULT_THRESHOLD

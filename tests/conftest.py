@@ -1,0 +1,7 @@
+"""The test session's environment, inherited by the web and worker processes tests start."""
+from __future__ import annotations
+
+import os
+
+# Tests run random-weight models (fast, no weights needed); users never see them.
+os.environ.setdefault("VIGIL_SHOW_UNTRAINED", "1")
