@@ -38,6 +38,7 @@ from inference.sampling import frame_times, tsn_snippet_times, windows
 from inference.types import (
     MODALITIES,
     InputSpec,
+    ModelInfo,
     PipelineConfig,
     ProgressCallback,
     Results,
@@ -85,7 +86,7 @@ def run(
     spec = loaded.info.input_spec
     labels = loaded.info.labels
     heads = loaded.info.head_sizes
-    watched = _check_labels(config.labels, labels) or detector_labels(heads, labels)
+    watched = _check_labels(config.labels, labels) or default_watched_labels(loaded.info)
     primary = heads[0] if heads else len(labels)
     clip_len = config.clip_len or spec.clip_len
     classifiers = {m: Classifier(s.module, spec=s.info.input_spec, device=config.device,
@@ -360,6 +361,17 @@ def _most_probable_labels(probabilities: np.ndarray, labels: Sequence[str]) -> t
     if probabilities.size == 0:
         return ()
     return (labels[int(probabilities.mean(axis=0).argmax())],)
+
+
+def default_watched_labels(info: ModelInfo) -> tuple[str, ...]:
+    """What an analysis watches when asked for nothing: a detector its positive label
+    (``fight``, not ``no_fight``), a several-head model each detector head's; else nothing
+    (the most probable label is chosen later)."""
+    if info.head_sizes:
+        return detector_labels(info.head_sizes, info.labels)
+    if info.name in models.DETECTOR_NAMES:
+        return info.labels[:1]
+    return ()
 
 
 def detector_labels(head_sizes: Sequence[int], labels: Sequence[str]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from inference.models import (  # noqa: F401  (they register models)
     torchvision_video,
     tsn,
 )
+from inference.models.detectors import DETECTOR_NAMES
 from inference.models.registry import (
     LoadedModel,
     ModelEntry,
@@ -29,6 +30,7 @@ from inference.models.registry import (
 )
 
 __all__ = [
+    "DETECTOR_NAMES",
     "LoadedModel",
     "ModelEntry",
     "build",

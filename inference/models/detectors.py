@@ -110,6 +110,8 @@ def _register(name: str, *, what: str, label_set: str) -> None:
     ))
 
 
+#: The shipped detectors: their first label is the one they detect.
+DETECTOR_NAMES = ("fight_detector", "fall_detector")
 _register("fight_detector", what="Fight", label_set="fight")
 _register("fall_detector", what="Fall", label_set="fall")
 

@@ -153,3 +153,14 @@ def test_a_several_head_analysis_lists_each_heads_scores(samples_dir: Path, mode
     for segment in document["segments"]:
         assert {label for label, _ in segment["top"]} <= kinetics  # top: the Kinetics head
         assert set(segment["scores"]) == {"fight"}
+
+
+def test_a_detector_watches_what_it_detects_by_default(samples_dir: Path, model_dir: str,
+                                                       tmp_path: Path) -> None:
+    from inference.pipeline import run
+    from inference.types import PipelineConfig
+
+    config = PipelineConfig(model="fall_detector", model_dir=model_dir, render=False)
+    results = run(str(samples_dir / "mmaction2-test.avi"), config=config, out_dir=str(tmp_path))
+    assert results.watched_labels == ("fall",)
+    assert {event.label for event in results.events} <= {"fall"}
