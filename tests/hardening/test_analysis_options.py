@@ -134,3 +134,30 @@ def test_the_rerun_page_refuses_a_gpu_device(owned, user, model_version) -> None
         "model_version": model_version.pk, "device": "cuda"})
     assert response.status_code == 400
     assert Analysis.objects.count() == before
+
+
+def test_a_gpu_worker_announcing_its_devices_is_enough(owned, api_client, user, settings,
+                                                       django_capture_on_commit_callbacks):
+    """No setting: a live worker on the gpu queue whose heartbeat lists two CUDA devices."""
+    from django.utils import timezone
+
+    from webapp.core.models import WorkerHeartbeat
+
+    settings.VIGIL_GPU_WORKERS = False
+    video, _ = owned
+    api_client.force_authenticate(user)
+    post = lambda device: api_client.post("/api/v1/analyses/", {  # noqa: E731
+        "video": str(video.pk), "device": device}, format="json")
+    assert post("cuda").status_code == 400  # nobody announced a GPU
+    now = timezone.now()
+    row = WorkerHeartbeat.objects.create(
+        name="gpu@box", host="box", pid=1, queues=["gpu"], pool="solo", concurrency=1,
+        devices=["cpu", "cuda:0 NVIDIA H100", "cuda:1 NVIDIA H100"], started_at=now,
+        last_seen_at=now)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert post("cuda:1").status_code == 202
+    assert post("cuda:2").status_code == 400
+    assert "cuda" in dict(AnalysisOptionsForm().fields["device"].choices)
+    row.last_seen_at = now - timezone.timedelta(hours=1)  # that worker died
+    row.save()
+    assert post("cuda").status_code == 400
