@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,8 @@ from training.cv import cross_validate, ensemble, summary
 from training.datasets import Clip, load_manifest
 from training.features import ClipFeatures, FeatureConfig, clip_features
 from training.heads import RECIPES, FittedHead, HeadConfig, HeadTrainer
+from training.stream_heads import StreamTrainer, streams_needed
+from training.streams import stream_features
 
 
 @dataclass(frozen=True)
@@ -105,16 +107,25 @@ def kinetics_i3d(model_dir: str | None = None) -> Any:
 
 
 def run_cv(task: DetectorTask, features: Sequence[ClipFeatures], *, recipes: Sequence[str],
-           k: int = 5, seed: int = 0, model_dir: str | None = None,
+           ensembles: Sequence[str] = (), k: int = 5, seed: int = 0,
+           model_dir: str | None = None,
+           streams: Mapping[str, Mapping[str, np.ndarray]] | None = None,
            log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Grouped k-fold CV of ``recipes`` (+ their ensemble); the report as a dict."""
-    trainer = HeadTrainer(kinetics_i3d(model_dir), config=task.head)
+    """Grouped k-fold CV of ``recipes``, their ensemble and each late fusion named in
+    ``ensembles`` (``"a+b"``: the mean of recipes a and b); the report as a dict.
+    ``streams``: :func:`training.streams.stream_features` of the stream recipes."""
+    trainer = StreamTrainer(HeadTrainer(kinetics_i3d(model_dir), config=task.head),
+                            streams=streams or {})
     labels = (task.positive, task.negative)
     folds, results = cross_validate(features, positive=task.positive, negative=task.negative,
                                     recipes=recipes, trainer=trainer, k=k, seed=seed, log=log)
     y = np.array([f.clip.label == task.positive for f in features], dtype=np.int64)
+    by_name = {r.recipe: r for r in results}
+    fused = [ensemble([by_name[part] for part in spec.split("+")], y=y, folds=folds,
+                      labels=labels) for spec in ensembles]
     if len(results) > 1:
         results.append(ensemble(results, y=y, folds=folds, labels=labels))
+    results.extend(fused)
     rows = [summary(r, y=y, labels=labels, target_precision=task.target_precision)
             for r in results]
     return {"task": task.name, "k": k, "seed": seed, "clips": len(features),
@@ -122,6 +133,20 @@ def run_cv(task: DetectorTask, features: Sequence[ClipFeatures], *, recipes: Seq
             "groups": len({f.clip.group for f in features}),
             "windows": int(sum(len(f.maps) for f in features)),
             "features": asdict(task.features), "head": asdict(task.head), "recipes": rows}
+
+
+def task_streams(task: DetectorTask, features: Sequence[ClipFeatures], *,
+                 recipes: Sequence[str], cache_dir: str | Path,
+                 log: Callable[[str], None] = print,
+                 ) -> dict[str, dict[str, np.ndarray]]:
+    """The other streams' window features the ``recipes`` read, computed once and cached."""
+    clips = [f.clip for f in features]
+    return {stream: stream_features(
+        clips, stream=stream, cache_dir=Path(cache_dir) / task.name, config=task.features,
+        on_progress=lambda done, total, sec, stream=stream: log(
+            f"  {stream} {done}/{total} ({sec:.0f} s)") if done % 40 == 0 or done == total
+        else None)
+        for stream in sorted(streams_needed(recipes))}
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -143,13 +168,16 @@ def format_table(report: dict[str, Any]) -> str:
 
 def cv_command(task_name: str, *, clips_dir: str, cache_dir: str, recipes: Sequence[str],
                k: int, seed: int, out: str | None, model_dir: str | None,
+               ensembles: Sequence[str] = (),
                log: Callable[[str], None] = print) -> dict[str, Any]:
     task = TASKS[task_name]
     started = time.perf_counter()
     features = task_features(task, clips_dir=clips_dir, cache_dir=cache_dir,
                              model_dir=model_dir, log=log)
-    report = run_cv(task, features, recipes=recipes or RECIPES, k=k, seed=seed,
-                    model_dir=model_dir, log=log)
+    recipes = recipes or RECIPES
+    streams = task_streams(task, features, recipes=recipes, cache_dir=cache_dir, log=log)
+    report = run_cv(task, features, recipes=recipes, ensembles=ensembles, k=k, seed=seed,
+                    model_dir=model_dir, streams=streams, log=log)
     report["wall_sec"] = round(time.perf_counter() - started, 1)
     log(format_table(report))
     if out:
@@ -220,7 +248,7 @@ def measure_cost(name: str, *, video: str | Path, model_dir: str | None) -> dict
 
 def ship_command(task_name: str, *, clips_dir: str, cache_dir: str, k: int, seed: int,
                  model_dir: str | None, recipes: Sequence[str] = RECIPES,
-                 out_dir: str | Path | None = None,
+                 ensembles: Sequence[str] = (), out_dir: str | Path | None = None,
                  cards_dir: str | Path | None = None,
                  log: Callable[[str], None] = print) -> dict[str, Any]:
     """Cross-validate the task's recipe (and the others, for the card), train it on every
@@ -235,8 +263,9 @@ def ship_command(task_name: str, *, clips_dir: str, cache_dir: str, k: int, seed
     features = task_features(task, clips_dir=clips_dir, cache_dir=cache_dir,
                              model_dir=model_dir, log=log)
     recipes = [task.recipe, *(r for r in recipes if r != task.recipe)]
-    report = run_cv(task, features, recipes=recipes, k=k, seed=seed, model_dir=model_dir,
-                    log=log)
+    streams = task_streams(task, features, recipes=recipes, cache_dir=cache_dir, log=log)
+    report = run_cv(task, features, recipes=recipes, ensembles=ensembles, k=k, seed=seed,
+                    model_dir=model_dir, streams=streams, log=log)
     log(format_table(report))
     chosen = next(r for r in report["recipes"] if r["recipe"] == task.recipe)
     threshold_key = f"threshold_at_precision_{task.target_precision:g}"

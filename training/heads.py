@@ -138,7 +138,8 @@ class HeadTrainer:
         self._frozen = FrozenMaps(kinetics)
         self._cache: dict[int, tuple[torch.Tensor, ...]] = {}
 
-    def _maps_5c(self, clip: ClipFeatures) -> torch.Tensor:
+    def maps_5c(self, clip: ClipFeatures) -> torch.Tensor:
+        """The clip's frozen ``Mixed_5c`` maps ``(W, 1024, T', 7, 7)``, computed once."""
         key = id(clip)
         if key not in self._cache:
             self._cache[key] = (self._frozen(clip.maps),)
@@ -152,7 +153,7 @@ class HeadTrainer:
             if head.block is not None:
                 maps = head.block.eval()(torch.from_numpy(clip.maps).float())
             else:
-                maps = self._maps_5c(clip)
+                maps = self.maps_5c(clip)
             feats = pooled(maps, recipe=head.recipe, kinetics=self.kinetics)
             out.append(torch.sigmoid(head.linear(feats)[:, 0]).numpy())
         return out
@@ -174,7 +175,7 @@ class HeadTrainer:
     def _fit_linear(self, recipe: str, clips: Sequence[ClipFeatures],
                     targets: np.ndarray) -> FittedHead:
         with torch.inference_mode():
-            feats = torch.cat([pooled(self._maps_5c(c), recipe=recipe, kinetics=self.kinetics)
+            feats = torch.cat([pooled(self.maps_5c(c), recipe=recipe, kinetics=self.kinetics)
                                for c in clips])
         keep = torch.from_numpy(targets >= 0)
         y = torch.from_numpy(targets).float()
