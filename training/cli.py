@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -17,7 +18,9 @@ from inference.errors import ModelError, VigilError
 from training.datasets import ManifestError, load_manifest
 from training.detectors import TASKS, cv_command, ship_command
 from training.finetune import FinetuneConfig, evaluate_checkpoint, finetune
+from training.finetune_cv import attach_cv, cross_validate_finetune
 from training.heads import RECIPES
+from training.stream_heads import ALL_RECIPES
 
 EXIT_MANIFEST = 2
 EXIT_MODEL = 4
@@ -61,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     ft.add_argument("--seed", type=int, default=d.seed)
     ft.add_argument("--cache-dir", default=None, help="keep decoded frames as .npy here")
     ft.add_argument("--no-resume", action="store_true")
+    ft.add_argument("--cv-folds", type=int, default=0,
+                    help="also cross-validate the recipe on K grouped folds of train+val "
+                         "(K more runs) and report mean +- std next to the best epoch")
     ft.add_argument("--device", default=d.device, help="cpu, cuda, cuda:N or auto")
     ft.add_argument("--no-amp", action="store_true", help="float32 on CUDA too")
     ev = sub.add_parser("evaluate", help="evaluate a checkpoint on a manifest split")
@@ -85,12 +91,23 @@ def build_parser() -> argparse.ArgumentParser:
         det.add_argument("--seed", type=int, default=0)
         det.add_argument("--recipes", type=lambda v: tuple(v.split(",")), default=RECIPES,
                          help=f"recipes to cross-validate, comma-separated, of: "
-                              f"{', '.join(RECIPES)} (ship: the task's own always)")
+                              f"{', '.join(ALL_RECIPES)} (ship: the task's own always)")
+        det.add_argument("--ensembles", type=lambda v: tuple(v.split(",")), default=(),
+                         help="late fusions to score too, comma-separated, each recipes "
+                              "joined by '+' (e.g. kinetics+flow_stats)")
         if name == "cv":
             det.add_argument("--out", default=None, help="also write the report as JSON")
     for p in (ft, ev):
         p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     return parser
+
+
+def _cv_line(doc: dict[str, Any]) -> str | None:
+    cv = doc.get("cv")
+    if not cv:
+        return None
+    return (f"{cv['accuracy_mean'] * 100:.1f} +- {cv['accuracy_std'] * 100:.1f}% accuracy "
+            f"({cv['k']}-fold grouped, last epoch)")
 
 
 def _log(message: str) -> None:
@@ -106,11 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "cv":
             cv_command(args.task, clips_dir=args.clips, cache_dir=args.cache_dir,
                        recipes=args.recipes, k=args.folds, seed=args.seed, out=args.out,
-                       model_dir=args.model_dir, log=_log)
+                       model_dir=args.model_dir, ensembles=args.ensembles, log=_log)
         elif args.command == "ship":
             ship_command(args.task, clips_dir=args.clips, cache_dir=args.cache_dir,
                          k=args.folds, seed=args.seed, model_dir=args.model_dir,
-                         recipes=args.recipes, log=_log)
+                         recipes=args.recipes, ensembles=args.ensembles, log=_log)
         elif args.command == "finetune":
             clips = load_manifest(args.manifest, splits=(args.train_split, args.val_split))
             config = FinetuneConfig(
@@ -128,8 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                            [c for c in clips if c.split == args.val_split], out_dir=args.out,
                            config=config, resume=not args.no_resume, cache_dir=args.cache_dir,
                            log=_log)
-            _log(json.dumps({"best": doc["best"], "wall_sec": round(time.monotonic() - started,
-                                                                    1)}))
+            if args.cv_folds:
+                cv = cross_validate_finetune(clips, config=config, k=args.cv_folds,
+                                             out_dir=Path(args.out) / "cv",
+                                             cache_dir=args.cache_dir, log=_log)
+                doc = attach_cv(doc, cv, out_dir=args.out)
+            _log(json.dumps({"best": doc["best"], "cv": _cv_line(doc),
+                             "optimism": doc.get("optimism"),
+                             "wall_sec": round(time.monotonic() - started, 1)}))
         else:
             clips = load_manifest(args.manifest, splits=(args.split,))
             summary = evaluate_checkpoint(args.weights, clips, segments=args.segments,
