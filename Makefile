@@ -1,4 +1,4 @@
-.PHONY: run test lint bench setup stack
+.PHONY: run test lint lock bench setup stack
 
 run:            ## set up and start web + worker on the embedded defaults (SQLite, local broker)
 	scripts/run.sh
@@ -11,6 +11,9 @@ stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATA
 
 lint:
 	.venv/bin/ruff check .
+
+lock:           ## rewrite the hashed requirements*.txt from requirements*.in
+	scripts/lock.sh
 
 setup:
 	scripts/setup.sh
