@@ -3,7 +3,7 @@
 run:            ## set up and start web + worker on the embedded defaults (SQLite, local broker)
 	scripts/run.sh
 
-test:           ## the whole test suite (ruff + pytest) against real PostgreSQL/Redis/Celery/Chromium
+test:           ## ruff, lint-imports, mypy, pip-audit, then pytest against real PostgreSQL/Redis/Celery/Chromium
 	scripts/test.sh
 
 stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATABASE_URL/REDIS_URL
@@ -11,6 +11,7 @@ stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATA
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 lock:           ## rewrite the hashed requirements*.txt from requirements*.in
 	scripts/lock.sh
