@@ -1,9 +1,9 @@
-.PHONY: run test lint bench setup stack
+.PHONY: run test lint lock bench setup stack
 
 run:            ## set up and start web + worker on the embedded defaults (SQLite, local broker)
 	scripts/run.sh
 
-test:           ## the whole test suite (ruff + pytest) against real PostgreSQL/Redis/Celery/Chromium
+test:           ## ruff, lint-imports, mypy, pip-audit, then pytest against real PostgreSQL/Redis/Celery/Chromium
 	scripts/test.sh
 
 stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATABASE_URL/REDIS_URL
@@ -11,6 +11,10 @@ stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATA
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
+
+lock:           ## rewrite the hashed requirements*.txt from requirements*.in
+	scripts/lock.sh
 
 setup:
 	scripts/setup.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install the pinned requirements; with --test also the system tools the
-# tests use (ffmpeg/ffprobe CLI, Debian's chromium + chromedriver). Safe to re-run.
+# Create .venv and install the locked runtime and development requirements; with --test also
+# the system tools the tests use (ffmpeg/ffprobe CLI, Debian's chromium + chromedriver).
+# Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,16 +9,39 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# Runtime + development locks (hashed: scripts/lock.sh writes them). TORCH_INDEX_URL (e.g.
+# https://download.pytorch.org/whl/cpu) takes torch/torchvision from that index instead of PyPI's
+# CUDA build, and so skips its gigabytes of CUDA libraries; use it on a fresh .venv.
 stamp=.venv/.requirements.sha256
-want=$(cat requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)
+want=$( { cat requirements.txt requirements-torch.txt requirements-dev.txt \
+            requirements-nodeps.txt; echo "TORCH_INDEX_URL=${TORCH_INDEX_URL:-}"; } \
+        | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # opencv-contrib-python-headless replaces opencv-python-headless (both install cv2).
   .venv/bin/python -m pip uninstall --quiet --yes opencv-python-headless >/dev/null 2>&1 || true
   # (the grep drops pip's notes about local mirror paths some machines configure)
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt \
-    2> >(grep -v "is neither a file nor a directory" >&2)
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
-    -r requirements-nodeps.txt 2> >(grep -v "is neither a file nor a directory" >&2)
+  pip_install() {
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" \
+      2> >(grep -v "is neither a file nor a directory" >&2)
+  }
+  if [ -n "${TORCH_INDEX_URL:-}" ]; then
+    # Everything else hash-checked; then that index's torch/torchvision build at our pinned
+    # versions (its files are not PyPI's, so the lock's hashes cannot cover them), with
+    # whatever it needs beyond requirements.txt.
+    pip_install --require-hashes --no-deps -r requirements.txt -r requirements-dev.txt
+    # shellcheck disable=SC2046
+    pip_install --index-url "$TORCH_INDEX_URL" \
+      $(grep -oE '^(torch|torchvision)==[^ ;]+' requirements-torch.txt)
+    # (requirements-nodeps.txt's packages lack their declared dependencies on purpose)
+    nodeps=$(grep -oE '^[A-Za-z0-9._-]+' requirements-nodeps.txt | paste -sd'|')
+    broken=$(.venv/bin/python -m pip check \
+             | grep -viE "^(No broken requirements|(${nodeps}) )" || true)
+    if [ -n "$broken" ]; then echo "$broken" >&2; exit 1; fi
+  else
+    pip_install --require-hashes -r requirements.txt -r requirements-torch.txt \
+      -r requirements-dev.txt
+  fi
+  pip_install --no-deps -r requirements-nodeps.txt
   echo "$want" > "$stamp"
 fi
 
