@@ -9,16 +9,14 @@ stream scores the same windows and streams can be fused per window.
   ImageNet-normalised, EfficientNet-Lite0 (ImageNet weights, frozen) global-average-pooled:
   ``(W, 2·1280)`` = mean and std over the window's frames (TSN's average / statistics
   consensus).
-- ``flow``: ``FLOW_FRAMES`` grey frames per window, short side ``FLOW_SHORT_PX``, DIS optical
-  flow (:mod:`inference.flow`, preset ultrafast) between consecutive samples; per flow field a
-  small description of the motion (magnitude quantiles, share of moving pixels, direction
-  histogram and its entropy, divergence and curl, spread of the moving pixels, change from the
-  previous field), then mean, std and max over the window: ``(W, 3·FLOW_STATS)``.
+- ``flow``: :mod:`inference.motion` statistics of DIS optical flow between the window's
+  consecutive frames (the same frames the I3D recipes see, scaled to a short side of
+  ``MOTION_SHORT_PX``): how much moves and how fast, in which directions, how chaotically, how
+  spread out; ``(W, MOTION_STATS)``.
 """
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import time
@@ -29,7 +27,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from inference.flow import flow_function, opencv_threads, to_gray
+from inference.flow import opencv_threads
+from inference.motion import MOTION_SHORT_PX, MOTION_STATS, MotionStats
 from inference.pipeline import iter_clips
 from inference.probe import probe
 from inference.sampling import windows
@@ -39,16 +38,13 @@ from training.features import FeatureConfig
 
 STREAMS = ("lite0", "flow")
 LITE0_FRAMES = 8
-FLOW_FRAMES = 32
-FLOW_SHORT_PX = 128
-FLOW_STATS = 22
 _NEUTRAL = (0.0, 0.0, 0.0)
 
 
 def _cache_key(clip: Clip, stream: str, config: FeatureConfig) -> str:
     stat = os.stat(clip.path)
     blob = json.dumps([os.path.abspath(clip.path), stat.st_size, int(stat.st_mtime), stream,
-                       LITE0_FRAMES, FLOW_FRAMES, FLOW_SHORT_PX, FLOW_STATS,
+                       LITE0_FRAMES, MOTION_SHORT_PX, MOTION_STATS,
                        asdict(replace(config, flip=False))])
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
@@ -78,51 +74,18 @@ class Lite0Frames:
         return torch.cat([per_frame.mean(0), per_frame.std(0)]).numpy()
 
 
-def flow_field_stats(flow: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
-    """``(H, W, 2)`` displacement in px -> ``(FLOW_STATS,)`` numbers describing the motion."""
-    u, v = flow[..., 0], flow[..., 1]
-    magnitude = np.sqrt(u * u + v * v)
-    moving = magnitude > 1.0
-    quantiles = np.quantile(magnitude, (0.5, 0.9, 0.99))
-    angle = np.arctan2(v, u)
-    bins = ((angle + np.pi) / (2 * np.pi) * 8).astype(np.int64) % 8
-    direction = np.bincount(bins.ravel(), weights=magnitude.ravel(), minlength=8)
-    direction = direction / max(direction.sum(), 1e-6)
-    entropy = -float(np.sum(direction * np.log(direction + 1e-9)))
-    du_dy, du_dx = np.gradient(u)
-    dv_dy, dv_dx = np.gradient(v)
-    divergence, curl = du_dx + dv_dy, dv_dx - du_dy
-    if moving.any():
-        ys, xs = np.nonzero(moving)
-        spread = (ys.std() / magnitude.shape[0], xs.std() / magnitude.shape[1])
-        local = (float(np.abs(divergence[moving]).mean()), float(np.abs(curl[moving]).mean()))
-    else:
-        spread, local = (0.0, 0.0), (0.0, 0.0)
-    change = float(np.abs(flow - previous).mean()) if previous is not None else 0.0
-    return np.array([float(magnitude.mean()), *quantiles, float(moving.mean()),
-                     float((magnitude > 3.0).mean()), *direction, entropy, *spread, *local,
-                     float(np.abs(divergence).mean()), float(np.abs(curl).mean()), change],
-                    dtype=np.float32)
-
-
 class FlowStats:
-    """DIS flow statistics of a window's grey frames."""
+    """Motion statistics (:class:`inference.motion.MotionStats`) of the very frames the I3D
+    recipes see (``clip_len`` whole frames, short side ``resize_short``)."""
 
-    def __init__(self) -> None:
-        self.flow = flow_function("dis")
-        self.spec = InputSpec(clip_len=FLOW_FRAMES, crop_size=0, resize_short=FLOW_SHORT_PX,
-                              mean=_NEUTRAL, std=(1.0, 1.0, 1.0))
+    def __init__(self, config: FeatureConfig) -> None:
+        self.stats = MotionStats()
+        self.spec = InputSpec(clip_len=config.clip_len, crop_size=config.crop_size,
+                              resize_short=config.resize_short, mean=_NEUTRAL,
+                              std=(1.0, 1.0, 1.0))
 
     def __call__(self, frames: np.ndarray) -> np.ndarray:
-        """``(T, H, W, 3)`` uint8 -> ``(3·FLOW_STATS,)``: mean, std, max over pairs."""
-        gray = to_gray(frames)
-        rows, previous = [], None
-        for prev, nxt in itertools.pairwise(gray):
-            flow = self.flow(prev, nxt)
-            rows.append(flow_field_stats(flow, previous))
-            previous = flow
-        stats = np.stack(rows)
-        return np.concatenate([stats.mean(0), stats.std(0), stats.max(0)])
+        return self.stats(frames)
 
 
 def _extractor(stream: str, config: FeatureConfig,
@@ -131,7 +94,7 @@ def _extractor(stream: str, config: FeatureConfig,
         lite0 = Lite0Frames(config)
         return lite0, lite0.spec
     if stream == "flow":
-        flow = FlowStats()
+        flow = FlowStats(config)
         return flow, flow.spec
     raise ValueError(f"unknown stream {stream!r}; known: {', '.join(STREAMS)}")
 
