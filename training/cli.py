@@ -91,10 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         det.add_argument("--seed", type=int, default=0)
         det.add_argument("--recipes", type=lambda v: tuple(v.split(",")), default=RECIPES,
                          help=f"recipes to cross-validate, comma-separated, of: "
-                              f"{', '.join(ALL_RECIPES)} (ship: the task's own always)")
-        det.add_argument("--ensembles", type=lambda v: tuple(v.split(",")), default=(),
-                         help="late fusions to score too, comma-separated, each recipes "
-                              "joined by '+' (e.g. kinetics+flow_stats)")
+                              f"{', '.join(ALL_RECIPES)}, or several joined by '+' (their late "
+                              f"fusion, e.g. kinetics+flow_stats); ship: the task's own always")
         if name == "cv":
             det.add_argument("--out", default=None, help="also write the report as JSON")
     for p in (ft, ev):
@@ -123,11 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "cv":
             cv_command(args.task, clips_dir=args.clips, cache_dir=args.cache_dir,
                        recipes=args.recipes, k=args.folds, seed=args.seed, out=args.out,
-                       model_dir=args.model_dir, ensembles=args.ensembles, log=_log)
+                       model_dir=args.model_dir, log=_log)
         elif args.command == "ship":
             ship_command(args.task, clips_dir=args.clips, cache_dir=args.cache_dir,
                          k=args.folds, seed=args.seed, model_dir=args.model_dir,
-                         recipes=args.recipes, ensembles=args.ensembles, log=_log)
+                         recipes=args.recipes, log=_log)
         elif args.command == "finetune":
             clips = load_manifest(args.manifest, splits=(args.train_split, args.val_split))
             config = FinetuneConfig(

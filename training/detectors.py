@@ -107,25 +107,21 @@ def kinetics_i3d(model_dir: str | None = None) -> Any:
 
 
 def run_cv(task: DetectorTask, features: Sequence[ClipFeatures], *, recipes: Sequence[str],
-           ensembles: Sequence[str] = (), k: int = 5, seed: int = 0,
+           k: int = 5, seed: int = 0,
            model_dir: str | None = None,
            streams: Mapping[str, Mapping[str, np.ndarray]] | None = None,
            log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Grouped k-fold CV of ``recipes``, their ensemble and each late fusion named in
-    ``ensembles`` (``"a+b"``: the mean of recipes a and b); the report as a dict.
-    ``streams``: :func:`training.streams.stream_features` of the stream recipes."""
+    """Grouped k-fold CV of ``recipes`` (``a+b``: the window-level late fusion of a and b) and
+    of the mean of all their clip scores; the report as a dict. ``streams``:
+    :func:`training.streams.stream_features` of the stream recipes."""
     trainer = StreamTrainer(HeadTrainer(kinetics_i3d(model_dir), config=task.head),
                             streams=streams or {})
     labels = (task.positive, task.negative)
     folds, results = cross_validate(features, positive=task.positive, negative=task.negative,
                                     recipes=recipes, trainer=trainer, k=k, seed=seed, log=log)
     y = np.array([f.clip.label == task.positive for f in features], dtype=np.int64)
-    by_name = {r.recipe: r for r in results}
-    fused = [ensemble([by_name[part] for part in spec.split("+")], y=y, folds=folds,
-                      labels=labels) for spec in ensembles]
     if len(results) > 1:
         results.append(ensemble(results, y=y, folds=folds, labels=labels))
-    results.extend(fused)
     rows = [summary(r, y=y, labels=labels, target_precision=task.target_precision)
             for r in results]
     return {"task": task.name, "k": k, "seed": seed, "clips": len(features),
@@ -168,7 +164,6 @@ def format_table(report: dict[str, Any]) -> str:
 
 def cv_command(task_name: str, *, clips_dir: str, cache_dir: str, recipes: Sequence[str],
                k: int, seed: int, out: str | None, model_dir: str | None,
-               ensembles: Sequence[str] = (),
                log: Callable[[str], None] = print) -> dict[str, Any]:
     task = TASKS[task_name]
     started = time.perf_counter()
@@ -176,7 +171,7 @@ def cv_command(task_name: str, *, clips_dir: str, cache_dir: str, recipes: Seque
                              model_dir=model_dir, log=log)
     recipes = recipes or RECIPES
     streams = task_streams(task, features, recipes=recipes, cache_dir=cache_dir, log=log)
-    report = run_cv(task, features, recipes=recipes, ensembles=ensembles, k=k, seed=seed,
+    report = run_cv(task, features, recipes=recipes, k=k, seed=seed,
                     model_dir=model_dir, streams=streams, log=log)
     report["wall_sec"] = round(time.perf_counter() - started, 1)
     log(format_table(report))
@@ -188,10 +183,20 @@ def cv_command(task_name: str, *, clips_dir: str, cache_dir: str, recipes: Seque
 
 
 def export_head(task: DetectorTask, head: FittedHead) -> dict[str, Any]:
-    """The detector's own tensors (``head.*``, ``block.*``): the positive logit in row 0, a
-    zero logit in row 1, so softmax gives ``sigmoid`` of the fitted logit."""
+    """The detector's own tensors (``head.*``, ``block.*``, ``motion.*``): the positive logit
+    in row 0, a zero logit in row 1, so softmax gives ``sigmoid`` of the fitted logit. A late
+    fusion ships as its I3D part plus the ``flow_stats`` part as the motion head."""
     import torch  # noqa: PLC0415
 
+    if head.parts:
+        rgb = [p for p in head.parts if p.recipe in RECIPES]
+        motion = [p for p in head.parts if p.recipe == "flow_stats"]
+        if len(rgb) != 1 or len(motion) != 1 or len(head.parts) != 2:
+            raise ValueError(f"{head.recipe}: a shipped fusion is one I3D recipe + flow_stats")
+        state = export_head(task, rgb[0])
+        state.update({"motion.weight": motion[0].linear.weight.detach().clone(),
+                      "motion.bias": motion[0].linear.bias.detach().clone()})
+        return state
     width = head.linear.in_features
     weight = torch.zeros(2, width)
     bias = torch.zeros(2)
@@ -202,6 +207,11 @@ def export_head(task: DetectorTask, head: FittedHead) -> dict[str, Any]:
         state.update({f"block.{k}": v.detach().half() if v.is_floating_point() else v
                       for k, v in head.block.state_dict().items()})
     return state
+
+
+def rgb_recipe(recipe: str) -> str:
+    """The I3D part of a recipe (``kinetics+flow_stats`` -> ``kinetics``)."""
+    return next(part for part in recipe.split("+") if part in RECIPES)
 
 
 def subset_scores(task: DetectorTask, features: Sequence[ClipFeatures], *,
@@ -248,7 +258,7 @@ def measure_cost(name: str, *, video: str | Path, model_dir: str | None) -> dict
 
 def ship_command(task_name: str, *, clips_dir: str, cache_dir: str, k: int, seed: int,
                  model_dir: str | None, recipes: Sequence[str] = RECIPES,
-                 ensembles: Sequence[str] = (), out_dir: str | Path | None = None,
+                 out_dir: str | Path | None = None,
                  cards_dir: str | Path | None = None,
                  log: Callable[[str], None] = print) -> dict[str, Any]:
     """Cross-validate the task's recipe (and the others, for the card), train it on every
@@ -264,12 +274,13 @@ def ship_command(task_name: str, *, clips_dir: str, cache_dir: str, k: int, seed
                              model_dir=model_dir, log=log)
     recipes = [task.recipe, *(r for r in recipes if r != task.recipe)]
     streams = task_streams(task, features, recipes=recipes, cache_dir=cache_dir, log=log)
-    report = run_cv(task, features, recipes=recipes, ensembles=ensembles, k=k, seed=seed,
+    report = run_cv(task, features, recipes=recipes, k=k, seed=seed,
                     model_dir=model_dir, streams=streams, log=log)
     log(format_table(report))
     chosen = next(r for r in report["recipes"] if r["recipe"] == task.recipe)
     threshold_key = f"threshold_at_precision_{task.target_precision:g}"
-    trainer = HeadTrainer(kinetics_i3d(model_dir), config=task.head)
+    trainer = StreamTrainer(HeadTrainer(kinetics_i3d(model_dir), config=task.head),
+                            streams=streams)
     y = np.array([f.clip.label == task.positive for f in features], dtype=np.int64)
     fit_started = time.perf_counter()
     head = trainer.fit(task.recipe, features, y)
@@ -300,8 +311,9 @@ def ship_command(task_name: str, *, clips_dir: str, cache_dir: str, k: int, seed
             "sources": sorted({c.source for c in clips}),
             "licences": sorted({c.license for c in clips}),
         },
-        "recipe": {"name": task.recipe, "pool": RECIPE_POOL[task.recipe],
-                   "finetuned_block": head.block is not None,
+        "recipe": {"name": task.recipe, "pool": RECIPE_POOL[rgb_recipe(task.recipe)],
+                   "finetuned_block": any(p.block is not None for p in [head, *head.parts]),
+                   "motion_stream": "flow_stats" in task.recipe.split("+"),
                    "features": asdict(task.features), "head": asdict(task.head),
                    "input": {**spec, "segment_sec": task.features.segment_sec,
                              "stride_sec": task.features.stride_sec,

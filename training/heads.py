@@ -59,6 +59,8 @@ class FittedHead:
     linear: nn.Linear
     block: nn.Module | None = None
     extra: dict[str, float] = field(default_factory=dict)
+    parts: list[FittedHead] = field(default_factory=list)
+    """A late fusion (recipe ``a+b``): its parts; a window's score is their mean."""
 
 
 #: The features (:func:`inference.models.detectors.pooled`) each recipe reads.

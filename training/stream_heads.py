@@ -7,8 +7,9 @@ the same grouped folds as the I3D recipes (:mod:`training.heads`).
 - ``kinetics_flow``: early fusion, I3D's Kinetics-400 log-probabilities next to the flow
   statistics in one logistic regression.
 
-Late fusion (the mean of several recipes' probabilities, named ``a+b``) is
-:func:`training.cv.ensemble`.
+Late fusion: recipe ``a+b`` fits ``a`` and ``b`` on the same clips and scores each window with
+the mean of their probabilities, which is what a shipped two-stream detector computes
+(``kinetics+flow_stats``: :class:`inference.models.detectors.I3DDetector` with a motion head).
 """
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ ALL_RECIPES = (*RECIPES, *STREAM_RECIPES)
 
 
 def streams_needed(recipes: Sequence[str]) -> set[str]:
-    """The :mod:`training.streams` features ``recipes`` read."""
-    wanted = {s for r in recipes for s in STREAM_RECIPES.get(r, ())}
+    """The :mod:`training.streams` features ``recipes`` (or their fused parts) read."""
+    wanted = {s for r in recipes for part in r.split("+") for s in STREAM_RECIPES.get(part, ())}
     return {"lite0" if s == "lite0_mean" else s for s in wanted} - {"kinetics"}
 
 
@@ -70,7 +71,11 @@ class StreamTrainer:
         return torch.cat([p.float() for p in parts], dim=1)
 
     def fit(self, recipe: str, clips: Sequence[ClipFeatures], labels: np.ndarray) -> FittedHead:
-        """Train ``recipe`` (any of :data:`ALL_RECIPES`) with MIL rounds."""
+        """Train ``recipe`` (any of :data:`ALL_RECIPES`, or several joined by ``+``: their late
+        fusion) with MIL rounds."""
+        if "+" in recipe:
+            parts = [self.fit(part, clips, labels) for part in recipe.split("+")]
+            return FittedHead(recipe=recipe, linear=parts[0].linear, parts=parts)
         if recipe not in STREAM_RECIPES:
             return self.i3d.fit(recipe, clips, labels)
         feats = [self._features(recipe, c) for c in clips]
@@ -91,6 +96,9 @@ class StreamTrainer:
     @torch.inference_mode()
     def window_scores(self, head: FittedHead, clips: Sequence[ClipFeatures]) -> list[np.ndarray]:
         """Positive-class probability of every window of every clip."""
+        if head.parts:
+            per_part = [self.window_scores(part, clips) for part in head.parts]
+            return [np.mean(scores, axis=0) for scores in zip(*per_part, strict=True)]
         if head.recipe not in STREAM_RECIPES:
             return self.i3d.window_scores(head, clips)
         return [torch.sigmoid(head.linear(self._features(head.recipe, c))[:, 0]).numpy()

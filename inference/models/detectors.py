@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -25,6 +26,7 @@ from torch import nn
 from inference.errors import ModelError
 from inference.models.i3d import I3D_KINETICS400_SOURCE, I3D_RGB_SPEC, InceptionI3d
 from inference.models.registry import ModelEntry, register
+from inference.motion import MOTION_STATS, MotionStats
 
 DETECTORS_DIR = Path(__file__).with_name("detectors")
 CARDS_DIR = Path(__file__).with_name("cards")
@@ -48,10 +50,15 @@ def pooled(maps: torch.Tensor, *, pool: str, kinetics_logits: nn.Module) -> torc
 
 class I3DDetector(nn.Module):
     """Kinetics-400 I3D trunk (``backbone``) + optional fine-tuned ``Mixed_5c`` (``block``) +
-    a linear ``head`` over ``pool`` features: ``(B, 3, T, H, W)`` -> ``(B, num_classes)``."""
+    a linear ``head`` over ``pool`` features: ``(B, 3, T, H, W)`` -> ``(B, num_classes)``.
+
+    With a ``motion`` head (weights with ``motion.*`` keys) it is two streams, late-fused: the
+    motion head scores :mod:`inference.motion` statistics of the very frames I3D sees, and the
+    output is the log of the mean of both streams' probabilities (two classes; softmax of the
+    output gives that mean)."""
 
     def __init__(self, num_classes: int = 2, *, pool: str = "meanmax",
-                 finetuned_block: bool = False) -> None:
+                 finetuned_block: bool = False, motion: bool = False) -> None:
         super().__init__()
         if pool not in POOLS:
             raise ModelError(f"unknown feature pool {pool!r}; known: {', '.join(POOLS)}")
@@ -59,12 +66,15 @@ class I3DDetector(nn.Module):
         self.backbone = InceptionI3d(400)
         self.block = _mixed_5c() if finetuned_block else None
         self.head = nn.Linear(POOLS[pool], num_classes)
+        self.motion = nn.Linear(MOTION_STATS, 1) if motion else None
+        self._motion_stats: MotionStats | None = None
 
     def load_state_dict(self, state_dict: Any, strict: bool = True,
                         assign: bool = False) -> Any:
         """Load, first shaping the module as the weights say: the head's width names its
-        pool (1024 mean, 2048 meanmax, 400 kinetics) and ``block.*`` keys a fine-tuned block,
-        so a file is self-describing whatever the registry's defaults."""
+        pool (1024 mean, 2048 meanmax, 400 kinetics), ``block.*`` keys a fine-tuned block and
+        ``motion.*`` keys a motion stream, so a file is self-describing whatever the
+        registry's defaults."""
         weight = state_dict.get("head.weight")
         pool = {width: name for name, width in POOLS.items()}.get(
             int(weight.shape[1]) if weight is not None and weight.ndim == 2 else -1)
@@ -74,12 +84,39 @@ class I3DDetector(nn.Module):
         has_block = any(k.startswith("block.") for k in state_dict)
         if has_block != (self.block is not None):
             self.block = _mixed_5c() if has_block else None
+        has_motion = any(k.startswith("motion.") for k in state_dict)
+        if has_motion != (self.motion is not None):
+            self.motion = nn.Linear(MOTION_STATS, 1) if has_motion else None
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        maps = self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER)
-        maps = (self.block or self.backbone.Mixed_5c)(maps)
-        return self.head(pooled(maps, pool=self.pool, kinetics_logits=self.backbone.logits))
+        return self.scores(x, self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER))
+
+    def scores(self, x: torch.Tensor, maps_5b: torch.Tensor, *,
+               shared_5c: torch.Tensor | None = None) -> torch.Tensor:
+        """The output for input ``x`` given its ``Mixed_5b`` maps (and the Kinetics
+        ``Mixed_5c`` maps when another head already computed them)."""
+        if self.block is not None:
+            maps = self.block(maps_5b)
+        else:
+            maps = shared_5c if shared_5c is not None else self.backbone.Mixed_5c(maps_5b)
+        logits = self.head(pooled(maps, pool=self.pool, kinetics_logits=self.backbone.logits))
+        if self.motion is None:
+            return logits
+        rgb = torch.softmax(logits, dim=1)[:, 0]
+        motion = torch.sigmoid(self.motion(self.motion_features(x))[:, 0])
+        fused = ((rgb + motion) / 2).clamp(1e-6, 1 - 1e-6)
+        return torch.log(torch.stack([fused, 1 - fused], dim=1))
+
+    def motion_features(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, 3, T, H, W)`` RGB in [-1, 1] -> ``(B, MOTION_STATS)`` motion statistics."""
+        if self._motion_stats is None:
+            self._motion_stats = MotionStats()
+        frames = ((x.detach().float().cpu() + 1.0) * 127.5).round().clamp(0, 255)
+        frames_np = frames.to(torch.uint8).permute(0, 2, 3, 4, 1).numpy()
+        stats = np.stack([self._motion_stats(clip) for clip in frames_np])
+        return torch.from_numpy(stats).to(device=x.device, dtype=self.motion.weight.dtype
+                                           if self.motion is not None else torch.float32)
 
 
 def _mixed_5c() -> nn.Module:
@@ -133,9 +170,7 @@ class I3DMultiHead(nn.Module):
         shared = self.backbone.Mixed_5c(maps_5b)
         outputs = [self.backbone.logits(F.adaptive_avg_pool3d(shared, 1)).flatten(1)]
         for detector in self.detectors:
-            maps = shared if detector.block is None else detector.block(maps_5b)
-            outputs.append(detector.head(pooled(maps, pool=detector.pool,
-                                                kinetics_logits=self.backbone.logits)))
+            outputs.append(detector.scores(x, maps_5b, shared_5c=shared))
         return torch.cat(outputs, dim=1)
 
 
