@@ -193,9 +193,11 @@ class HeadTrainer:
                 module.eval()
         linear = nn.Linear(1024, 1)
         dropout = nn.Dropout(cfg.dropout)
-        maps = np.concatenate([c.maps for c in clips])
+        # windows as a list: whole-frame maps differ in width from clip to clip
+        maps = [window for c in clips for window in c.maps]
         flipped = [c.flipped for c in clips]
-        flips = np.concatenate(flipped) if all(f is not None for f in flipped) else None
+        flips = ([window for f in flipped if f is not None for window in f]
+                 if all(f is not None for f in flipped) else None)
         keep = np.flatnonzero(targets >= 0)
         y_all = torch.from_numpy(targets).float()
         positives = float((targets == 1).sum()) or 1.0
@@ -215,8 +217,10 @@ class HeadTrainer:
                 source = maps
                 if flips is not None and generator.random() < 0.5:
                     source = flips
-                x = torch.from_numpy(source[index]).float()
-                logits = linear(dropout(block(x).mean(dim=(2, 3, 4))))[:, 0]
+                pooled_5c = torch.cat([
+                    block(torch.from_numpy(source[i][None]).float()).mean(dim=(2, 3, 4))
+                    for i in index])
+                logits = linear(dropout(pooled_5c))[:, 0]
                 loss = F.binary_cross_entropy_with_logits(logits, y_all[index],
                                                           pos_weight=pos_weight)
                 optimizer.zero_grad()

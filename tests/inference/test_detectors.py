@@ -164,3 +164,27 @@ def test_a_detector_watches_what_it_detects_by_default(samples_dir: Path, model_
     results = run(str(samples_dir / "mmaction2-test.avi"), config=config, out_dir=str(tmp_path))
     assert results.watched_labels == ("fall",)
     assert {event.label for event in results.events} <= {"fall"}
+
+
+def test_a_motion_head_late_fuses_with_the_i3d_head() -> None:
+    import torch
+
+    from inference.models.detectors import I3DDetector
+    from inference.motion import MOTION_STATS
+
+    torch.manual_seed(0)
+    plain = I3DDetector(pool="kinetics").eval()  # random trunk: this checks the arithmetic
+    state = {k: v for k, v in plain.state_dict().items()}
+    state["motion.weight"] = torch.randn(1, MOTION_STATS) * 0.1
+    state["motion.bias"] = torch.tensor([0.3])
+    fused = I3DDetector(pool="kinetics")
+    fused.load_state_dict(state)  # motion.* keys make it two-stream
+    assert fused.motion is not None and plain.motion is None
+    x = torch.rand(2, 3, 8, 64, 64) * 2 - 1
+    x[1] = x[0].roll(4, dims=-1)  # the second clip moves; the first is noise
+    with torch.inference_mode():
+        rgb = torch.softmax(plain(x), dim=1)[:, 0]
+        motion = torch.sigmoid(fused.motion(fused.motion_features(x))[:, 0])
+        out = torch.softmax(fused.eval()(x), dim=1)[:, 0]
+    assert torch.allclose(out, (rgb + motion) / 2, atol=1e-5)
+    assert not torch.allclose(out, rgb, atol=1e-3)  # the motion stream changed the scores
