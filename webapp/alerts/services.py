@@ -17,7 +17,6 @@ import time
 import uuid
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from celery import current_app
@@ -60,11 +59,6 @@ RULE_FIELDS = ("name", "labels", "enter_threshold", "exit_threshold", "min_durat
 
 class DeliveryFailed(Exception):
     """One delivery attempt failed; the task retries while it may."""
-
-
-def media_path(relative: str) -> Path:
-    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
-    return media.local_name_path(relative)
 
 
 # --- Rules ------------------------------------------------------------------------------------

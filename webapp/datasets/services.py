@@ -8,7 +8,6 @@ storing fails half-way, the files written so far are removed and no row is creat
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 import math
@@ -71,11 +70,6 @@ CLIP_MAX_HEIGHT = 360
 MAX_LABEL_CHARS = 100
 
 
-def media_path(relative: str) -> Path:
-    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
-    return media.local_name_path(relative)
-
-
 # --- Manifests -----------------------------------------------------------------------------------
 
 def _clip_source(clip: DatasetClip) -> str:
@@ -108,7 +102,7 @@ def dataset_write_manifest(*, dataset: Dataset, directory: Path,
     if splits is not None:
         clips = clips.filter(split__in=list(splits))
     return _manifest_write(clips=clips.iterator(), out=directory / "manifest.csv",
-                           path_of=lambda c: str(media_path(c.file).resolve()))
+                           path_of=lambda c: str(media.local_name_path(c.file).resolve()))
 
 
 # --- Datasets ------------------------------------------------------------------------------------
@@ -335,15 +329,7 @@ def _store_one(item: PlannedClip, folder: str, stored: list[str]) -> tuple[str, 
         cut_clip(probe(str(source)), str(out), start_sec=item.start_sec,
                  end_sec=item.end_sec, max_height=CLIP_MAX_HEIGHT)
         meta = probe(str(out))
-        return relative, _sha256(out), meta.duration_sec
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return relative, media.file_sha256(out), meta.duration_sec
 
 
 # --- Imports -------------------------------------------------------------------------------------

@@ -9,11 +9,9 @@ Every write of a run is conditional on the run token, so an execution that lost 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
 import socket
-import tempfile
 import threading
 import time
 import unicodedata
@@ -124,33 +122,6 @@ def clean_original_name(name: str | None) -> str:
         name = (stem[:MAX_NAME_CHARS - len(extension) - 1].rstrip(" .") + "." + extension
                 if keep else name[:MAX_NAME_CHARS].rstrip(" ."))
     return name or "video"
-
-
-def media_path(relative: str) -> Path:
-    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
-    return media.local_name_path(relative)
-
-
-def _copy_with_sha256(source: str, dest: Path) -> str:
-    """Copy to the local file ``dest`` via a temp name + rename; return the hex SHA-256.
-
-    Local files only (used by ``webapp.datasets``); stored media goes through
-    ``webapp.core.storage`` (``store_with_sha256``).
-    """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    try:
-        with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
-            for block in iter(lambda: src.read(1 << 20), b""):
-                digest.update(block)
-                out.write(block)
-        os.chmod(tmp, 0o640)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return digest.hexdigest()
 
 
 def thumbnail_create(meta: VideoMeta, name: str, *, at_sec: float = 1.0) -> None:
