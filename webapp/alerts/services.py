@@ -42,6 +42,7 @@ from webapp.alerts.models import (
     WebhookEndpoint,
 )
 from webapp.core import storage as media
+from webapp.core.probing import probe_limits
 from webapp.models_registry.models import ModelVersion
 from webapp.videos.models import Analysis, AnalysisStatus, Segment
 
@@ -199,7 +200,6 @@ def alert_media_create(*, alert: Alert) -> Alert:
     """Thumbnail JPEG at the peak and an H.264 clip of the incident, cut from the source."""
     from inference.clip import cut_clip, still_jpeg  # noqa: PLC0415  (PyAV: workers only)
     from inference.probe import probe  # noqa: PLC0415
-    from webapp.videos.services import probe_limits  # noqa: PLC0415
 
     video = alert.analysis.video
     folder = f"alerts/{alert.pk}"

@@ -31,7 +31,6 @@ from inference.probe import probe
 from inference.types import (
     EventRules,
     PipelineConfig,
-    ProbeLimits,
     SegmentScore,
     VideoMeta,
 )
@@ -51,6 +50,7 @@ from webapp.core.jobs import (
     jobs_reap_stale,
     span_percent,
 )
+from webapp.core.probing import probe_limits
 from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
 from webapp.videos import quotas
@@ -94,15 +94,6 @@ class UploadTooLarge(Exception):
 
 #: Reasons decoding (the thumbnail's) refuses a file for: limits a probe cannot see in full.
 REFUSED_WHILE_DECODING = frozenset({"frame_too_large"})
-
-
-def probe_limits() -> ProbeLimits:
-    side = settings.VIGIL_MAX_FRAME_SIDE
-    return ProbeLimits(max_width=side, max_height=side, max_pixels=side * side * 9 // 16,
-                       max_duration_sec=settings.VIGIL_MAX_DURATION_SEC,
-                       max_size_bytes=settings.VIGIL_MAX_UPLOAD_BYTES,
-                       timeout_sec=settings.VIGIL_PROBE_TIMEOUT_SEC,
-                       max_frame_gap_sec=settings.VIGIL_MAX_FRAME_GAP_SEC)
 
 
 def clean_original_name(name: str | None) -> str:
