@@ -34,8 +34,6 @@ from inference.types import (
     SegmentScore,
     VideoMeta,
 )
-from webapp.alerts.models import Alert
-from webapp.alerts.services import alerts_evaluate_enqueue
 from webapp.celery import queue_for_device
 from webapp.core import storage as media
 from webapp.core.jobs import (
@@ -51,6 +49,7 @@ from webapp.core.jobs import (
     span_percent,
 )
 from webapp.core.probing import probe_limits
+from webapp.core.retention import Expired
 from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
 from webapp.videos import quotas
@@ -63,6 +62,7 @@ from webapp.videos.models import (
     Video,
 )
 from webapp.videos.options import analysis_options_clean
+from webapp.videos.signals import analysis_succeeded
 
 logger = logging.getLogger(__name__)
 
@@ -173,15 +173,25 @@ def _remove_media(paths: Iterable[str], folders: Iterable[str]) -> None:
 
 def video_delete(*, video: Video) -> None:
     """Delete a video, its analyses and every file; running analyses stop at their next check."""
-    analysis_ids = list(video.analyses.values_list("pk", flat=True))
     paths = [video.file, video.thumbnail]
-    folders = [f"analyses/{pk}" for pk in analysis_ids] + [
-        f"alerts/{pk}" for pk in Alert.objects.filter(analysis_id__in=analysis_ids)
-        .values_list("pk", flat=True)]
+    folders = [f"analyses/{pk}" for pk in video.analyses.values_list("pk", flat=True)]
     with transaction.atomic():
         video.analyses.exclude(status__in=FINISHED_STATUSES).update(cancel_requested=True)
         video.delete()
         transaction.on_commit(partial(_remove_media, paths, folders))
+
+
+def videos_expire(cutoff: datetime) -> Expired:
+    """Delete the videos created before ``cutoff`` (:func:`video_delete`), keeping those with
+    an analysis still queued or running until it finishes (retention's ``expire``)."""
+    old = Video.objects.filter(created_at__lt=cutoff)
+    busy = set(old.filter(analyses__status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING])
+               .values_list("pk", flat=True))
+    deleted = 0
+    for video in old.exclude(pk__in=busy).iterator():
+        video_delete(video=video)
+        deleted += 1
+    return Expired(deleted=deleted, kept_busy=len(busy))
 
 
 # --- Starting and cancelling ---------------------------------------------------------------------
@@ -433,7 +443,7 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relat
             analysis.error = "cancelled (after the results were written)"
         else:
             analysis.status = AnalysisStatus.SUCCEEDED
-            transaction.on_commit(partial(alerts_evaluate_enqueue, analysis_id))  # SIGNAL
+            transaction.on_commit(partial(_announce_succeeded, analysis_id))
         analysis.stage = "done"
         analysis.percent = 100.0
         analysis.finished_at = now
@@ -445,6 +455,15 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relat
         analysis.watched_labels = list(results.watched_labels)
         analysis.save()
     return analysis.status
+
+
+def _announce_succeeded(analysis_id: uuid.UUID) -> None:
+    """Tell the subscribers (``signals.analysis_succeeded``); a failing one is only logged."""
+    for receiver, result in analysis_succeeded.send_robust(sender=Analysis,
+                                                           analysis_id=analysis_id):
+        if isinstance(result, Exception):
+            logger.error("analysis %s: %r failed on analysis_succeeded: %s", analysis_id,
+                         receiver, result, exc_info=result)
 
 
 # --- Watchdog ----------------------------------------------------------------------------------
