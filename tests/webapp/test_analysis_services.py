@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from inference.types import SegmentScore
+from webapp.core.jobs import JobBusy
 from webapp.videos import services
 from webapp.videos.models import Analysis, AnalysisStatus, Segment
 
@@ -53,7 +54,7 @@ def test_a_live_owner_is_left_alone_and_checked_again_once_it_could_be_stale(ana
                                                                            settings):
     settings.VIGIL_STALE_AFTER_SEC = 60
     make_running(analysis, heartbeat_age_sec=5)
-    with pytest.raises(services.AnalysisBusy) as busy:
+    with pytest.raises(JobBusy) as busy:
         services.analysis_run(analysis_id=str(analysis.pk), task_id="task-1")
     assert 55 <= busy.value.retry_in_sec <= 57
     analysis.refresh_from_db()
@@ -107,7 +108,7 @@ def test_watchdog_fails_a_stale_analysis_with_the_heartbeat_time(analysis, setti
     settings.VIGIL_MAX_ATTEMPTS = 1
     make_running(analysis, heartbeat_age_sec=300, attempts=1)
     reaped = services.analyses_reap_stale(stale_after_sec=120)
-    assert [(r.analysis_id, r.action) for r in reaped] == [(analysis.pk, "failed")]
+    assert [(r.job_id, r.action) for r in reaped] == [(analysis.pk, "failed")]
     analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.FAILED
     assert analysis.error_code == "worker_lost"

@@ -19,6 +19,7 @@ from inference.probe import probe
 from tests.webapp.conftest import SAMPLES, SHORT_CLIP, media_files, wait_for
 from tests.webapp.test_browser import browser as chromium_browser  # noqa: F401  (fixture)
 from training.datasets import ManifestError, load_manifest
+from webapp.core.storage import local_name_path
 
 FIGHT = SAMPLES.parent / "fight-surv"
 FIGHT_CLIPS = sorted((FIGHT / "fight").glob("*.mp4"))[:4]
@@ -95,7 +96,7 @@ def test_folder_zip_import_groups_by_source_video(dataset) -> None:
     for clip in rows:
         splits_of_group.setdefault(clip.group, set()).add(clip.split)
         assert clip.file.startswith(f"datasets/{dataset.pk}/")
-        stored = services.media_path(clip.file)
+        stored = local_name_path(clip.file)
         assert stored.is_file() and clip.duration_sec > 0 and len(clip.sha256) == 64
     assert len(splits_of_group) == 4  # fight/v_fight_g01 ... calm/v_calm_g02
     assert all(len(s) == 1 for s in splits_of_group.values())
@@ -175,7 +176,7 @@ def test_written_manifest_is_what_training_reads(dataset, tmp_path: Path) -> Non
         dataset=dataset, upload=SimpleUploadedFile("ucf.zip", _zip(_ucf_folder_members())))
     path = services.dataset_write_manifest(dataset=dataset, directory=tmp_path / "run")
     loaded = load_manifest(path, splits=None)
-    stored = {str(services.media_path(c.file).resolve()): (c.label, c.split, c.group)
+    stored = {str(local_name_path(c.file).resolve()): (c.label, c.split, c.group)
               for c in dataset.clips.all()}
     assert {c.path: (c.label, c.split, c.group) for c in loaded} == stored
     only_train = services.dataset_write_manifest(dataset=dataset, directory=tmp_path / "t",
@@ -311,7 +312,7 @@ def test_ava_rows_cut_clips_around_timestamps(dataset, user, staff_user) -> None
     for clip, expected in zip(clips, (1.0, 0.7, 1.0), strict=True):
         assert clip.origin == "ava" and clip.source_video_id == video.pk
         assert clip.duration_sec == pytest.approx(expected, abs=0.1)
-        assert _decodable(services.media_path(clip.file)) > 0
+        assert _decodable(local_name_path(clip.file)) > 0
 
 
 def test_ava_rows_through_the_api(dataset, staff_user, api_client) -> None:
@@ -381,9 +382,9 @@ def test_feedback_to_dataset_cuts_a_decodable_clip(owned, user, staff_user, data
         assert clip.origin == "feedback" and clip.group == f"video:{analysis.video_id}"
         assert (clip.start_sec, clip.end_sec) == (0.0, 2.0)
         assert clip.duration_sec == pytest.approx(2.0, abs=0.1)
-        meta = probe(str(services.media_path(clip.file)))
+        meta = probe(str(local_name_path(clip.file)))
         assert meta.duration_sec == pytest.approx(2.0, abs=0.1)
-        assert _decodable(services.media_path(clip.file)) >= 30
+        assert _decodable(local_name_path(clip.file)) >= 30
     assert len({c.split for c in clips}) == 1
     assert set(Feedback.objects.values_list("clip_id", flat=True)) == {c.pk for c in clips}
 
@@ -554,7 +555,7 @@ def test_non_staff_get_403_or_404_everywhere(dataset, user, client, api_client,
             ("delete", reverse("api:dataset-clip-detail", args=[clip.pk]))]
     for method, url in apis:
         assert getattr(api_client, method)(url).status_code in (403, 404), (method, url)
-    assert dataset.clips.count() == 8 and services.media_path(clip.file).is_file()
+    assert dataset.clips.count() == 8 and local_name_path(clip.file).is_file()
 
 
 def test_pages_create_import_and_show_counts(staff_user, client, password) -> None:
@@ -695,12 +696,11 @@ def test_import_runs_on_a_real_worker(start_worker, worker_logs, staff_user, api
                    message="the import to finish")
     assert (job["status"], job["imported"]) == ("succeeded", 8), job
     assert dataset.clips.count() == 8
-    assert all(services.media_path(c.file).is_file() for c in dataset.clips.all())
+    assert all(local_name_path(c.file).is_file() for c in dataset.clips.all())
 
 
 def test_page_adds_a_time_range_of_an_uploaded_video(staff_user, other_user, dataset, client,
                                                      password) -> None:
-    from webapp.datasets.services import media_path
     from webapp.videos.services import video_upload
 
     mine, _ = video_upload(owner=staff_user, upload=SimpleUploadedFile(
@@ -722,4 +722,4 @@ def test_page_adds_a_time_range_of_an_uploaded_video(staff_user, other_user, dat
     assert (clip.label, clip.split, clip.origin, clip.source_video_id) == (
         "standing", "val", "upload", mine.pk)
     assert clip.duration_sec == pytest.approx(1.5, abs=0.1)
-    assert probe(str(media_path(clip.file))).duration_sec == pytest.approx(1.5, abs=0.1)
+    assert probe(str(local_name_path(clip.file))).duration_sec == pytest.approx(1.5, abs=0.1)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.webapp.conftest import SHORT_CLIP, wait_for
-from webapp.core.services import retention_run
+from webapp.core.retention import retention_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -107,7 +108,7 @@ def test_start_queues_on_commit_and_cancel_of_a_queued_run(
         dataset, staff_user, tsn_version, model_dir, settings, django_capture_on_commit_callbacks,
         monkeypatch):
     sent = []
-    monkeypatch.setattr(services.current_app, "send_task",
+    monkeypatch.setattr(current_app, "send_task",
                         lambda name, **kw: sent.append((name, kw)))
     settings.VIGIL_TRAINING_DEVICE = "cuda"
     with django_capture_on_commit_callbacks(execute=True):
@@ -388,7 +389,7 @@ def test_non_staff_get_403_from_the_api_and_404_from_the_pages(
 def test_staff_pages_start_follow_and_promote(
         dataset, staff_user, tsn_version, model_dir, client, password, monkeypatch,
         django_capture_on_commit_callbacks, tmp_path):
-    monkeypatch.setattr(services.current_app, "send_task", lambda *a, **kw: None)
+    monkeypatch.setattr(current_app, "send_task", lambda *a, **kw: None)
     client.login(username=staff_user.username, password=password)
     page = client.get("/training/runs/")
     assert page.status_code == 200 and b'name="scale_jitter"' in page.content
@@ -475,19 +476,21 @@ def test_watchdog_requeues_a_stale_run_then_fails_it(
     from django.utils import timezone
 
     sent = []
-    monkeypatch.setattr(services.current_app, "send_task",
+    monkeypatch.setattr(current_app, "send_task",
                         lambda name, **kw: sent.append(kw["task_id"]))
     run = services.training_run_start(dataset=dataset, base_version=tsn_version, options=TINY)
     services._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)  # attempt 1 "dies"
     later = timezone.now() + timedelta(seconds=settings.VIGIL_STALE_AFTER_SEC + 5)
     assert services.training_runs_reap_stale(now=timezone.now()) == []  # heartbeat fresh
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.training_runs_reap_stale(now=later) == [(run.pk, "requeued")]
+        assert [(r.job_id, r.action) for r in services.training_runs_reap_stale(now=later)] \
+            == [(run.pk, "requeued")]
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED and sent == [run.celery_task_id]
     settings.VIGIL_MAX_ATTEMPTS = 1
     services._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)
     later = timezone.now() + timedelta(seconds=settings.VIGIL_STALE_AFTER_SEC + 5)
-    assert services.training_runs_reap_stale(now=later) == [(run.pk, "failed")]
+    assert [(r.job_id, r.action) for r in services.training_runs_reap_stale(now=later)] \
+        == [(run.pk, "failed")]
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "stopped responding" in run.error

@@ -1,6 +1,7 @@
 """Reads for alerts, always filtered by the requesting user (staff see all)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -90,3 +91,9 @@ def delivery_list(*, user: AbstractBaseUser, webhook_id: int | None = None,
     if alert_id is not None:
         deliveries = deliveries.filter(alert_id=alert_id)
     return deliveries.select_related("webhook").order_by("-started_at", "-id")
+
+
+def stored_names() -> Iterator[str]:
+    """Every stored name an alert row refers to (retention keeps them); every user's."""
+    for names in Alert.objects.values_list("thumbnail", "clip"):
+        yield from names

@@ -17,10 +17,8 @@ import time
 import uuid
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -43,6 +41,8 @@ from webapp.alerts.models import (
     WebhookEndpoint,
 )
 from webapp.core import storage as media
+from webapp.core.jobs import task_send
+from webapp.core.probing import probe_limits
 from webapp.models_registry.models import ModelVersion
 from webapp.videos.models import Analysis, AnalysisStatus, Segment
 
@@ -60,11 +60,6 @@ RULE_FIELDS = ("name", "labels", "enter_threshold", "exit_threshold", "min_durat
 
 class DeliveryFailed(Exception):
     """One delivery attempt failed; the task retries while it may."""
-
-
-def media_path(relative: str) -> Path:
-    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
-    return media.local_name_path(relative)
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -136,12 +131,14 @@ def alert_rule_delete(*, rule: AlertRule) -> None:
 
 # --- Evaluating an analysis -------------------------------------------------------------------
 
-def alerts_evaluate_enqueue(analysis_id) -> None:
+def alerts_evaluate_enqueue(analysis_id: object) -> None:
     """Send the evaluation task (called on commit when an analysis succeeded); never raises."""
-    try:
-        current_app.send_task(EVALUATE_TASK, args=[str(analysis_id)], queue=ALERTS_QUEUE)
-    except Exception:
-        logger.exception("could not queue the alert evaluation of analysis %s", analysis_id)
+    task_send(EVALUATE_TASK, args=[str(analysis_id)], queue=ALERTS_QUEUE)
+
+
+def on_analysis_succeeded(sender: object, *, analysis_id: object, **kwargs: object) -> None:
+    """Receiver of ``videos.signals.analysis_succeeded`` (connected in ``AlertsConfig``)."""
+    alerts_evaluate_enqueue(analysis_id)
 
 
 def rules_for_analysis(*, analysis: Analysis) -> list[AlertRule]:
@@ -205,7 +202,6 @@ def alert_media_create(*, alert: Alert) -> Alert:
     """Thumbnail JPEG at the peak and an H.264 clip of the incident, cut from the source."""
     from inference.clip import cut_clip, still_jpeg  # noqa: PLC0415  (PyAV: workers only)
     from inference.probe import probe  # noqa: PLC0415
-    from webapp.videos.services import probe_limits  # noqa: PLC0415
 
     video = alert.analysis.video
     folder = f"alerts/{alert.pk}"
@@ -232,6 +228,12 @@ def alert_media_remove(*, alert_ids: Iterable) -> None:
         media.delete_tree(f"alerts/{alert_id}")
 
 
+def on_alert_deleted(sender: object, *, instance: Alert, **kwargs: object) -> None:
+    """``post_delete`` receiver: an alert's files go once the deletion commits (a video
+    deleted with its analyses takes its alerts' thumbnails and clips along)."""
+    transaction.on_commit(partial(alert_media_remove, alert_ids=[instance.pk]))
+
+
 def alert_notify(*, alert: Alert) -> None:
     """Queue the alert's deliveries: each active webhook of the owner, and e-mail if asked."""
     for webhook_id in WebhookEndpoint.objects.filter(
@@ -242,10 +244,7 @@ def alert_notify(*, alert: Alert) -> None:
 
 
 def _send(task: str, *args) -> None:
-    try:
-        current_app.send_task(task, args=list(args), queue=ALERTS_QUEUE)
-    except Exception:
-        logger.exception("could not queue %s%r", task, args)
+    task_send(task, args=list(args), queue=ALERTS_QUEUE)
 
 
 # --- Acknowledging ----------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """File responses for permission-checked media: HTTP Range (206), nginx X-Accel-Redirect, or a
-presigned URL (remote storage)."""
+presigned URL (remote storage); and downloads built on the fly in a temporary file."""
 from __future__ import annotations
 
 import mimetypes
 import os
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -155,3 +157,17 @@ def _ranged(request: HttpRequest, path: Path, size: int, content_type: str, etag
     response = FileResponse(open(path, "rb"), content_type=content_type)
     response["Content-Length"] = str(size)
     return response
+
+
+def temporary_file_response(write: Callable[[IO[bytes]], Any], *, filename: str,
+                            content_type: str) -> FileResponse:
+    """A download of what ``write(out)`` writes: built in an anonymous temporary file (under
+    ``FILE_UPLOAD_TEMP_DIR``), streamed, then gone."""
+    out = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
+    try:
+        write(out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=content_type)

@@ -1,7 +1,9 @@
-"""Reads for the staff operations page: queue lengths, announced workers, analyses in flight."""
+"""Reads for the staff operations page: queue lengths, announced workers, and the sections
+apps register (analyses in flight)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +18,13 @@ QUEUES = ("cpu", "gpu")
 #: kombu's Redis transport keeps messages of priority p > 0 under ``<queue>\x06\x16<p>``.
 REDIS_PRIORITY_SEP = "\x06\x16"
 REDIS_PRIORITY_STEPS = (0, 3, 6, 9)
-MAX_ANALYSES = 50
+
+_OPS_SECTIONS: dict[str, Callable[[], Any]] = {}
+
+
+def ops_section_register(name: str, read: Callable[[], Any]) -> None:
+    """Show ``read()`` (JSON-able) under ``name`` on the ops page (an app's ``ready``)."""
+    _OPS_SECTIONS[name] = read
 
 
 def queue_lengths(*, broker_url: str | None = None) -> dict[str, int | None]:
@@ -84,25 +92,6 @@ def workers_announced(*, now: datetime | None = None) -> list[dict[str, Any]]:
     return sorted(workers, key=lambda worker: (not worker["ok"], worker["name"]))
 
 
-def analyses_in_flight(*, limit: int = MAX_ANALYSES) -> dict[str, Any]:
-    """Counts of queued and running analyses and the oldest ``limit`` of each."""
-    from webapp.videos.models import Analysis, AnalysisStatus  # noqa: PLC0415
-
-    result: dict[str, Any] = {}
-    for status in (AnalysisStatus.RUNNING, AnalysisStatus.QUEUED):
-        rows = (Analysis.objects.filter(status=status).select_related("video__owner")
-                .order_by("created_at"))
-        result[f"{status}_count"] = rows.count()
-        result[str(status)] = [
-            {"id": str(a.pk), "video": a.video.original_name,
-             "owner": a.video.owner.get_username(), "queue": a.queue, "device": a.device,
-             "stage": a.stage, "percent": a.percent, "worker": a.worker,
-             "attempts": a.attempts, "created_at": a.created_at.isoformat(),
-             "heartbeat_at": a.heartbeat_at.isoformat() if a.heartbeat_at else None}
-            for a in rows[:limit]]
-    return result
-
-
 def ops_overview() -> dict[str, Any]:
     """Everything the ops page shows, as one JSON-able document."""
     lengths = queue_lengths()
@@ -110,5 +99,5 @@ def ops_overview() -> dict[str, Any]:
         "queues": [{"name": q, "waiting": lengths.get(q)} for q in QUEUES],
         "workers": workers_announced(),
         "heartbeat_sec": settings.VIGIL_HEARTBEAT_SEC,
-        "analyses": analyses_in_flight(),
+        **{name: read() for name, read in _OPS_SECTIONS.items()},
     }

@@ -124,14 +124,20 @@ def local_output(name: str) -> Iterator[Path]:
         Path(tmp).unlink(missing_ok=True)
 
 
-def store_with_sha256(local: str | os.PathLike[str], name: str) -> str:
-    """Store ``local`` under ``name``; returns the hex SHA-256 of its bytes."""
+def file_sha256(local: str | os.PathLike[str]) -> str:
+    """The hex SHA-256 of a local file's bytes (read in ``CHUNK_BYTES`` blocks)."""
     digest = hashlib.sha256()
     with open(local, "rb") as src:
         for block in iter(lambda: src.read(CHUNK_BYTES), b""):
             digest.update(block)
-    store_file(local, name)
     return digest.hexdigest()
+
+
+def store_with_sha256(local: str | os.PathLike[str], name: str) -> str:
+    """Store ``local`` under ``name``; returns the hex SHA-256 of its bytes."""
+    digest = file_sha256(local)
+    store_file(local, name)
+    return digest
 
 
 def output_dir(prefix: str) -> Path:

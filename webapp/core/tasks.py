@@ -5,11 +5,11 @@ import dataclasses
 
 from celery import shared_task
 
-from webapp.core import services
+from webapp.core.retention import retention_run
 
 
 @shared_task(name="core.retention")
 def retention() -> dict:
-    report = services.retention_run()
+    report = retention_run()
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v)
             for k, v in dataclasses.asdict(report).items()}

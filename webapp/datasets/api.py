@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from training.datasets import ManifestError
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.datasets import selectors, services
+from webapp.datasets.exports import export_response
 from webapp.datasets.filters import DatasetClipFilter, DatasetImportFilter, FeedbackFilter
 from webapp.datasets.models import (
     Dataset,
@@ -25,7 +26,6 @@ from webapp.datasets.models import (
     Split,
     Verdict,
 )
-from webapp.datasets.views import export_response
 from webapp.videos import selectors as video_selectors
 from webapp.videos.models import Analysis, Event, Segment, Video
 

@@ -8,14 +8,12 @@ storing fails half-way, the files written so far are removed and no row is creat
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 import math
 import os
 import stat
 import tempfile
-import time
 import uuid
 import zipfile
 import zlib
@@ -26,7 +24,6 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -46,6 +43,7 @@ from training.datasets import (
     load_manifest,
 )
 from webapp.core import storage as media
+from webapp.core.jobs import JobReporter, enqueue_on_commit, job_end, job_start, span_percent
 from webapp.core.uploads import upload_on_disk
 from webapp.datasets.models import (
     ClipOrigin,
@@ -69,11 +67,6 @@ DEFAULT_FRACTIONS = (0.7, 0.15, 0.15)
 AVA_HALF_WINDOW_SEC = 1.0
 CLIP_MAX_HEIGHT = 360
 MAX_LABEL_CHARS = 100
-
-
-def media_path(relative: str) -> Path:
-    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
-    return media.local_name_path(relative)
 
 
 # --- Manifests -----------------------------------------------------------------------------------
@@ -108,7 +101,7 @@ def dataset_write_manifest(*, dataset: Dataset, directory: Path,
     if splits is not None:
         clips = clips.filter(split__in=list(splits))
     return _manifest_write(clips=clips.iterator(), out=directory / "manifest.csv",
-                           path_of=lambda c: str(media_path(c.file).resolve()))
+                           path_of=lambda c: str(media.local_name_path(c.file).resolve()))
 
 
 # --- Datasets ------------------------------------------------------------------------------------
@@ -335,15 +328,7 @@ def _store_one(item: PlannedClip, folder: str, stored: list[str]) -> tuple[str, 
         cut_clip(probe(str(source)), str(out), start_sec=item.start_sec,
                  end_sec=item.end_sec, max_height=CLIP_MAX_HEIGHT)
         meta = probe(str(out))
-        return relative, _sha256(out), meta.duration_sec
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return relative, media.file_sha256(out), meta.duration_sec
 
 
 # --- Imports -------------------------------------------------------------------------------------
@@ -727,19 +712,16 @@ def dataset_import_start(*, dataset: Dataset, user: AbstractBaseUser, kind: str,
                 upload=staged, celery_task_id=uuid.uuid4().hex,
                 options={"fractions": list(fractions), "seed": seed,
                          "half_window_sec": half_window_sec})
-            transaction.on_commit(partial(_import_enqueue, job.pk, job.celery_task_id))
+            enqueue_on_commit(job, task=IMPORT_TASK, label="import", queue="cpu",
+                              args=[job.pk], on_failure=_import_failed_to_queue)
     except BaseException:
         media.delete([staged])
         raise
     return job
 
 
-def _import_enqueue(job_id: int, task_id: str) -> None:
-    try:
-        current_app.send_task(IMPORT_TASK, args=[job_id], task_id=task_id, queue="cpu")
-    except Exception as exc:
-        logger.exception("could not queue dataset import %s", job_id)
-        _import_finish(job_id, ImportStatus.FAILED, error=f"could not queue the import: {exc}")
+def _import_failed_to_queue(job_id: int, error: str) -> None:
+    _import_finish(job_id, ImportStatus.FAILED, error=error)
 
 
 def _import_finish(job_id: int, status: str, *, error: str = "",
@@ -748,39 +730,28 @@ def _import_finish(job_id: int, status: str, *, error: str = "",
     if job is None:
         return
     media.delete([job.upload])
-    DatasetImport.objects.filter(pk=job_id).update(
-        status=status, error=error[:10000], problems=[list(p) for p in problems][:1000],
-        imported=imported, finished_at=timezone.now(), upload="",
-        percent=100.0 if status == ImportStatus.SUCCEEDED else job.percent,
+    job_end(DatasetImport, pk=job_id, token=None, status=status, error=error,
+            error_max_chars=10000, problems=[list(p) for p in problems][:1000],
+            imported=imported, upload="",
+            percent=100.0 if status == ImportStatus.SUCCEEDED else job.percent,
         stage="done" if status == ImportStatus.SUCCEEDED else job.stage)
 
 
-class _ImportReporter:
-    """Writes an import's stage and overall percent at most every ``interval_sec``."""
+class _ImportReporter(JobReporter):
+    """Writes an import's stage and overall percent at most every ``progress_interval_sec``."""
 
-    def __init__(self, job_id: int, *, interval_sec: float = 0.5) -> None:
-        self.job_id = job_id
-        self.interval_sec = interval_sec
-        self.last = 0.0
-        self.stage = ""
+    def __init__(self, job: DatasetImport) -> None:
+        super().__init__(job, None)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        low, high = IMPORT_STAGE_SPANS.get(stage, (0.0, 99.0))
-        percent = low + (high - low) * (done / total if total else 0.0)
-        now = time.monotonic()
-        if stage == self.stage and now - self.last < self.interval_sec:
-            return
-        self.stage, self.last = stage, now
-        DatasetImport.objects.filter(pk=self.job_id).update(stage=stage, percent=percent)
+        self.progress(stage, span_percent(IMPORT_STAGE_SPANS.get(stage, (0.0, 99.0)),
+                                          done / total if total else 0.0))
 
 
 def dataset_import_run(*, job_id: int) -> str:
     """Worker side: run a queued import; every outcome is stored on the row, the staged upload
     is deleted. A re-delivered message of a finished import does nothing."""
-    claimed = DatasetImport.objects.filter(
-        pk=job_id, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)).update(
-        status=ImportStatus.RUNNING, stage="starting")
-    if not claimed:
+    if not job_start(DatasetImport, pk=job_id, stage="starting"):
         return "skipped"
     job = DatasetImport.objects.select_related("dataset", "created_by").get(pk=job_id)
     options = job.options or {}
@@ -792,7 +763,7 @@ def dataset_import_run(*, job_id: int) -> str:
                 fractions=options.get("fractions", DEFAULT_FRACTIONS),
                 seed=int(options.get("seed", 0)),
                 half_window_sec=float(options.get("half_window_sec", AVA_HALF_WINDOW_SEC)),
-                on_progress=_ImportReporter(job.pk))
+                on_progress=_ImportReporter(job))
     except ManifestError as exc:
         _import_finish(job.pk, ImportStatus.FAILED, error=str(exc), problems=exc.problems)
         return "failed"

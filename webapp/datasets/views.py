@@ -1,16 +1,11 @@
 """Pages (staff only): datasets, imports, export, clips, feedback → clips; result feedback."""
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
-from functools import wraps
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,8 +14,10 @@ from training.datasets import TRAIN_SPLITS, ManifestError
 from webapp.accounts.decorators import login_or_token_required
 from webapp.core.filters import page_filter
 from webapp.core.http import file_response
+from webapp.core.permissions import staff_required
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.datasets import selectors, services
+from webapp.datasets.exports import export_response
 from webapp.datasets.filters import DatasetClipFilter
 from webapp.datasets.forms import (
     AddFeedbackForm,
@@ -36,18 +33,6 @@ from webapp.videos.models import Analysis
 
 CLIPS_PER_PAGE = 24
 FEEDBACK_PER_PAGE = 50
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in staff only: anonymous browsers go to the login page, others get a 404."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_staff:
-            raise Http404("no such page")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _dataset_or_404(pk: int) -> Dataset:
@@ -192,22 +177,6 @@ def dataset_resplit(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, "Re-split by source video: " + ", ".join(
         f"{split} {n}" for split, n in counts.items()) + ".")
     return redirect("datasets:detail", pk=dataset.pk)
-
-
-def export_response(*, dataset: Dataset, splits: list[str] | None) -> FileResponse:
-    """The dataset as a zip (built in an anonymous temporary file, streamed, then gone)."""
-    if splits and any(s not in TRAIN_SPLITS for s in splits):
-        raise Http404("unknown split")
-    out = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
-    try:
-        services.dataset_export_zip(dataset=dataset, out=out, splits=splits)
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in dataset.name)[:60]
-    return FileResponse(out, as_attachment=True, filename=f"dataset-{safe or dataset.pk}.zip",
-                        content_type="application/zip")
 
 
 @staff_required

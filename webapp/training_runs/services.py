@@ -2,9 +2,9 @@
 
 A run's files live in ``VIGIL_MODEL_DIR/runs/<run id>/`` (``manifest.csv``, ``cache/`` of
 decoded clips, ``out/last.pt``, ``out/best.pt``, ``out/metrics.json``), so a message delivered
-again after its worker died resumes from ``last.pt`` instead of starting over. The claim /
-heartbeat / watchdog logic follows :mod:`webapp.videos.services` (and reuses its helpers):
-every write of an execution is conditional on its run token.
+again after its worker died resumes from ``last.pt`` instead of starting over. Claim,
+heartbeat, cancel and the watchdog are :mod:`webapp.core.jobs`: every write of an execution is
+conditional on its run token.
 """
 from __future__ import annotations
 
@@ -13,46 +13,34 @@ import logging
 import math
 import shutil
 import tempfile
-import threading
-import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from inference.errors import Cancelled, VigilError
 from webapp.celery import queue_for_device
-from webapp.core.jobs import job_cancel
+from webapp.core import jobs
 from webapp.datasets.models import Dataset
 from webapp.datasets.services import dataset_write_manifest
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.services import unique_version_name, weights_path, weights_store
 from webapp.training_runs.models import (
-    FINISHED_RUN_STATUSES,
     Evaluation,
     RunStatus,
     TrainingRun,
 )
 from webapp.videos.models import Analysis
-from webapp.videos.services import (
-    AnalysisBusy,
-    Heartbeat,
-    analysis_start,
-    format_moment,
-    stale_cutoff,
-    worker_name,
-)
+from webapp.videos.services import analysis_start
 
 logger = logging.getLogger(__name__)
 
@@ -200,77 +188,24 @@ def training_run_start(*, dataset: Dataset, base_version: ModelVersion,
             dataset=dataset, base_version=base_version, created_by=created_by,
             settings={**cleaned, "model": model, "init_weights": init}, device=device,
             queue=training_queue(device), celery_task_id=uuid.uuid4().hex)
-        transaction.on_commit(partial(_enqueue, TRAIN_TASK, TrainingRun, run.pk,
-                                      run.celery_task_id, run.queue))
+        jobs.enqueue_on_commit(run, task=TRAIN_TASK, label="training run")
     return run
-
-
-def _enqueue(task: str, model: type[TrainingRun] | type[Evaluation], pk: uuid.UUID,
-             task_id: str, queue: str) -> None:
-    try:
-        current_app.send_task(task, args=[str(pk)], task_id=task_id, queue=queue)
-    except Exception as exc:
-        logger.exception("could not queue %s %s", task, pk)
-        model.objects.filter(pk=pk, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED, error=f"could not queue the task: {exc}",
-            finished_at=timezone.now())
 
 
 def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
     """Queued: cancelled now. Running: flagged; the worker stops before its next batch."""
-    return job_cancel(run)
+    return jobs.job_cancel(run)
 
 
 # --- Running (worker side) -----------------------------------------------------------------------
 
-def _finish(run: TrainingRun, status: str, *, error: str = "") -> None:
-    run.status = status
-    run.error = error
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
-
-
 def _run_claim(*, run_id: str, task_id: str) -> tuple[TrainingRun, str] | None:
-    """Make this execution the owner of the run, or say why not (``None``); raises
-    :class:`AnalysisBusy` while another execution's heartbeat is fresh."""
-    now = timezone.now()
-    with transaction.atomic():
-        run = (TrainingRun.objects.select_for_update(of=("self",))
-               .select_related("dataset", "base_version").filter(pk=run_id).first())
-        if run is None or run.status in FINISHED_RUN_STATUSES:
-            return None
-        if task_id and run.celery_task_id and task_id != run.celery_task_id:
-            logger.info("training run %s: message %s was superseded", run_id, task_id)
-            return None
-        if run.cancel_requested:
-            _finish(run, RunStatus.CANCELLED, error="cancelled")
-            return None
-        if run.dataset is None:
-            _finish(run, RunStatus.FAILED, error="the dataset was deleted")
-            return None
-        if run.status == RunStatus.RUNNING:
-            since = run.heartbeat_at or run.started_at
-            if since is not None and since > stale_cutoff(now):
-                raise AnalysisBusy((since - stale_cutoff(now)).total_seconds() + 1.0)
-            if run.attempts >= settings.VIGIL_MAX_ATTEMPTS:
-                _finish(run, RunStatus.FAILED,
-                        error=f"worker stopped responding (heartbeat stale since "
-                              f"{format_moment(since)}); gave up after {run.attempts} attempts")
-                return None
-            logger.warning("training run %s: taking over from a dead worker (%s)", run_id,
-                           run.worker)
-        token = uuid.uuid4().hex
-        run.status = RunStatus.RUNNING
-        run.run_token = token
-        run.attempts += 1
-        run.stage = "preparing"
-        run.error = ""
-        run.started_at = run.started_at or now
-        run.heartbeat_at = now
-        run.finished_at = None
-        run.worker = worker_name()
-        run.save()
-    return run, token
+    """Make this execution the owner of the run (``core.jobs.job_claim``), or say why not
+    (``None``); raises ``core.jobs.JobBusy`` while another execution's heartbeat is fresh."""
+    return jobs.job_claim(
+        TrainingRun.objects.select_related("dataset", "base_version"), pk=run_id,
+        task_id=task_id, label="training run", stage="preparing", keep_started_at=True,
+        refuse=lambda run: "the dataset was deleted" if run.dataset is None else "")
 
 
 def _history_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -301,38 +236,20 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-class _TrainReporter:
+class _TrainReporter(jobs.JobReporter):
     """``finetune``'s callbacks for one execution; writes are conditional on its token."""
 
+    progress_interval_sec = PROGRESS_MIN_INTERVAL_SEC
+    poll_interval_sec = CANCEL_POLL_INTERVAL_SEC
+
     def __init__(self, run: TrainingRun, token: str, *, batches_per_epoch: int) -> None:
-        self.run_id = run.pk
-        self.token = token
+        super().__init__(run, token)
         self.epochs = int(run.settings.get("epochs", 1))
         self.labels: list[str] = list(run.labels)
         self.batches_per_epoch = max(batches_per_epoch, 1)
         self.history: list[dict[str, Any]] = list(run.history)
         self.epoch = run.epoch
         self.batches = 0
-        self.lost = False
-        self.cancel = False
-        self.deadline = time.monotonic() + settings.VIGIL_TASK_SOFT_TIME_LIMIT
-        self.timed_out = False
-        self._last_poll = 0.0
-        self._last_progress = 0.0
-        self._lock = threading.Lock()
-
-    def _update(self, **fields: Any) -> bool:
-        with self._lock:
-            if self.lost:
-                return False
-            updated = TrainingRun.objects.filter(
-                pk=self.run_id, run_token=self.token, status=RunStatus.RUNNING,
-            ).update(**fields)
-            self.lost = not updated
-            return bool(updated)
-
-    def heartbeat(self) -> None:
-        self._update(heartbeat_at=timezone.now())
 
     def percent(self) -> float:
         done = self.epoch + min(self.batches / self.batches_per_epoch, 0.99)
@@ -341,26 +258,10 @@ class _TrainReporter:
     def should_stop(self) -> bool:
         """Asked before every batch: counts progress, polls for cancel / lost ownership."""
         self.batches += 1
-        now = time.monotonic()
-        if self.lost or self.cancel:
-            return True
-        if now > self.deadline:
-            self.timed_out = True
-            return True
-        if now - self._last_progress >= PROGRESS_MIN_INTERVAL_SEC:
-            self._last_progress = now
-            self._update(stage="training",
-                         percent=self.percent(), heartbeat_at=timezone.now())
-        if now - self._last_poll < CANCEL_POLL_INTERVAL_SEC:
-            return False
-        self._last_poll = now
-        row = (TrainingRun.objects.filter(pk=self.run_id)
-               .values("run_token", "status", "cancel_requested").first())
-        if row is None or row["run_token"] != self.token or row["status"] != RunStatus.RUNNING:
-            self.lost = True
-            return True
-        self.cancel = bool(row["cancel_requested"])
-        return self.cancel
+        return self.should_cancel()
+
+    def on_check(self, now: float) -> None:
+        self.progress("training", self.percent(), heartbeat_at=timezone.now())
 
     def on_epoch(self, row: dict[str, Any]) -> None:
         """Store the epoch as soon as it ends (a resumed run replaces rows it redoes)."""
@@ -372,7 +273,7 @@ class _TrainReporter:
                                   "percent": self.percent(), "heartbeat_at": timezone.now()}
         if row.get("improved"):
             fields["best"] = _best_metrics(row, self.labels)
-        self._update(**fields)
+        self.update(**fields)
 
 
 def training_run_execute(*, run_id: str, task_id: str = "") -> str:
@@ -387,7 +288,7 @@ def training_run_execute(*, run_id: str, task_id: str = "") -> str:
     run, token = claim
     folder = run_dir(run)
     status, error = RunStatus.FAILED, ""
-    heartbeat: Heartbeat | None = None
+    heartbeat: jobs.Heartbeat | None = None
     reporter: _TrainReporter | None = None
     try:
         manifest = dataset_write_manifest(dataset=run.dataset, directory=folder,
@@ -403,9 +304,9 @@ def training_run_execute(*, run_id: str, task_id: str = "") -> str:
         per_epoch = (math.ceil(len(train) / config.batch_size)
                      + math.ceil(len(val) / config.batch_size))
         reporter = _TrainReporter(run, token, batches_per_epoch=per_epoch)
-        heartbeat = Heartbeat(reporter)
+        heartbeat = jobs.Heartbeat(reporter)
         heartbeat.start()
-        reporter._update(stage="decoding clips")
+        reporter.update(stage="decoding clips")
         doc = finetune(train, val, out_dir=folder / "out", config=config,
                        on_epoch=reporter.on_epoch, should_stop=reporter.should_stop,
                        resume=True, cache_dir=folder / "cache",
@@ -433,8 +334,7 @@ def training_run_execute(*, run_id: str, task_id: str = "") -> str:
     finally:
         if heartbeat is not None:
             heartbeat.stop()
-    updated = TrainingRun.objects.filter(pk=run.pk, run_token=token).update(
-        status=status, error=error[:4000], finished_at=timezone.now())
+    updated = jobs.job_end(TrainingRun, pk=run.pk, token=token, status=status, error=error)
     if updated:  # finished for good: the decoded frames are not needed any more
         shutil.rmtree(folder / "cache", ignore_errors=True)
     return status if updated else "lost"
@@ -452,9 +352,8 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
     history = {row["epoch"]: row for row in doc["epochs"]}
     best_row = history.get((doc.get("best") or {}).get("epoch"))
     if best_row is None or not (folder / "out" / "best.pt").is_file():
-        TrainingRun.objects.filter(pk=run.pk, run_token=token).update(
-            status=RunStatus.FAILED, error="no epoch finished: nothing to keep",
-            finished_at=timezone.now())
+        jobs.job_end(TrainingRun, pk=run.pk, token=token, status=RunStatus.FAILED,
+                error="no epoch finished: nothing to keep")
         return RunStatus.FAILED
     metrics = _best_metrics(best_row, labels)
     name = unique_version_name(f"{config['model']}.ft-{str(run.pk)[:8]}")
@@ -494,39 +393,11 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
 # --- Watchdog ------------------------------------------------------------------------------------
 
 def training_runs_reap_stale(*, stale_after_sec: float | None = None,
-                             now: datetime | None = None) -> list[tuple[uuid.UUID, str]]:
-    """Running runs whose heartbeat is stale: re-queue (they resume from ``last.pt``) while
-    attempts remain, else fail. Returns ``(run id, action)`` pairs."""
-    now = now or timezone.now()
-    cutoff = stale_cutoff(now, stale_after_sec)
-    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    reaped = []
-    for run_id in list(TrainingRun.objects.filter(status=RunStatus.RUNNING).filter(stale)
-                       .values_list("pk", flat=True)):
-        with transaction.atomic():
-            run = (TrainingRun.objects.select_for_update(skip_locked=True)
-                   .filter(pk=run_id, status=RunStatus.RUNNING).filter(stale).first())
-            if run is None:
-                continue
-            reason = (f"worker stopped responding (heartbeat stale since "
-                      f"{format_moment(run.heartbeat_at or run.started_at)})")
-            if run.cancel_requested:
-                _finish(run, RunStatus.CANCELLED, error=f"cancelled; {reason}")
-                action = "cancelled"
-            elif run.attempts < settings.VIGIL_MAX_ATTEMPTS:
-                run.status = RunStatus.QUEUED
-                run.run_token = ""
-                run.celery_task_id = uuid.uuid4().hex
-                run.save(update_fields=["status", "run_token", "celery_task_id"])
-                transaction.on_commit(partial(_enqueue, TRAIN_TASK, TrainingRun, run.pk,
-                                              run.celery_task_id, run.queue))
-                action = "requeued"
-            else:
-                _finish(run, RunStatus.FAILED, error=reason)
-                action = "failed"
-            logger.warning("watchdog: training run %s %s: %s", run.pk, action, reason)
-            reaped.append((run.pk, action))
-    return reaped
+                             now: datetime | None = None) -> list[jobs.ReapedJob]:
+    """Running runs whose heartbeat is stale (``core.jobs.jobs_reap_stale``): re-queued (they
+    resume from ``last.pt``) while attempts remain, else failed."""
+    return jobs.jobs_reap_stale(TrainingRun.objects.all(), label="training run", task=TRAIN_TASK,
+                           stale_after_sec=stale_after_sec, now=now)
 
 
 # --- Evaluation ----------------------------------------------------------------------------------
@@ -552,21 +423,15 @@ def evaluation_start(*, version: ModelVersion, dataset: Dataset, split: str = "v
         evaluation = Evaluation.objects.create(
             version=version, dataset=dataset, split=split, created_by=created_by,
             device=device, queue=training_queue(device), celery_task_id=uuid.uuid4().hex)
-        transaction.on_commit(partial(_enqueue, EVALUATE_TASK, Evaluation, evaluation.pk,
-                                      evaluation.celery_task_id, evaluation.queue))
+        jobs.enqueue_on_commit(evaluation, task=EVALUATE_TASK, label="evaluation")
     return evaluation
 
 
 def evaluation_execute(*, evaluation_id: str) -> str:
     """Run one evaluation (``training.finetune.evaluate_checkpoint``) and store its metrics."""
-    with transaction.atomic():
-        evaluation = (Evaluation.objects.select_for_update(of=("self",))
-                      .select_related("version", "dataset")
-                      .filter(pk=evaluation_id).first())
-        if evaluation is None or evaluation.status in FINISHED_RUN_STATUSES:
-            return "skipped"
-        evaluation.status = RunStatus.RUNNING
-        evaluation.save(update_fields=["status"])
+    if not jobs.job_start(Evaluation, pk=evaluation_id):
+        return "skipped"
+    evaluation = Evaluation.objects.select_related("version", "dataset").get(pk=evaluation_id)
     from training.datasets import load_manifest  # noqa: PLC0415  (torch: workers only)
     from training.finetune import evaluate_checkpoint  # noqa: PLC0415
 
@@ -588,8 +453,8 @@ def evaluation_execute(*, evaluation_id: str) -> str:
         error = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    Evaluation.objects.filter(pk=evaluation.pk).update(
-        status=status, error=error[:4000], metrics=metrics, finished_at=timezone.now())
+    jobs.job_end(Evaluation, pk=evaluation.pk, token=None, status=status, error=error,
+            metrics=metrics)
     return status
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from webapp.core.jobs import JobBusy
 from webapp.training_runs import services
-from webapp.videos.services import AnalysisBusy
 
 
 @shared_task(name=services.TRAIN_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -12,7 +12,7 @@ def train(self, training_run_id: str) -> str:
     try:
         return services.training_run_execute(run_id=training_run_id,
                                              task_id=self.request.id or "")
-    except AnalysisBusy as busy:  # owner alive, or dead but not yet stale
+    except JobBusy as busy:  # owner alive, or dead but not yet stale
         raise self.retry(countdown=busy.retry_in_sec, max_retries=None) from None
 
 

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from webapp.core.permissions import staff_required
 from webapp.core.uploads import too_large_message, upload_too_large
-from webapp.datasets.views import staff_required
 from webapp.models_registry import services as version_services
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs import selectors, services

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import FloatField, OuterRef, QuerySet, Subquery
@@ -12,7 +13,7 @@ from django.db.models.functions import Cast
 
 from inference.csvsafe import csv_writer
 from webapp.core.storage import media_storage
-from webapp.videos.models import Analysis, AnalysisStatus, Event, Segment, Video
+from webapp.videos.models import FINISHED_STATUSES, Analysis, AnalysisStatus, Event, Segment, Video
 
 
 def _visible_videos(user: AbstractBaseUser) -> QuerySet[Video]:
@@ -123,3 +124,41 @@ def segments_csv_rows(*, analysis: Analysis) -> Iterator[str]:
             "; ".join(f"{label}={score:.4f}" for label, score in segment.top),
         ])
         yield flush()
+
+
+# --- Operations and retention (every user's rows) ---------------------------------------------
+
+#: Analyses of each status listed on the ops page.
+MAX_IN_FLIGHT = 50
+
+
+def analyses_in_flight(*, limit: int = MAX_IN_FLIGHT) -> dict[str, Any]:
+    """Counts of queued and running analyses and the oldest ``limit`` of each (the ops page;
+    every user's)."""
+    result: dict[str, Any] = {}
+    for status in (AnalysisStatus.RUNNING, AnalysisStatus.QUEUED):
+        rows = (Analysis.objects.filter(status=status).select_related("video__owner")
+                .order_by("created_at"))
+        result[f"{status}_count"] = rows.count()
+        result[str(status)] = [
+            {"id": str(a.pk), "video": a.video.original_name,
+             "owner": a.video.owner.get_username(), "queue": a.queue, "device": a.device,
+             "stage": a.stage, "percent": a.percent, "worker": a.worker,
+             "attempts": a.attempts, "created_at": a.created_at.isoformat(),
+             "heartbeat_at": a.heartbeat_at.isoformat() if a.heartbeat_at else None}
+            for a in rows[:limit]]
+    return result
+
+
+def stored_names() -> Iterator[str]:
+    """Every stored name a video or analysis row refers to (retention keeps them)."""
+    for names in Video.objects.values_list("file", "thumbnail"):
+        yield from names
+    for names in Analysis.objects.values_list("results_file", "annotated_file"):
+        yield from names
+
+
+def busy_output_prefixes() -> set[str]:
+    """Output folders of analyses not finished (being written)."""
+    return {f"analyses/{pk}/" for pk in
+            Analysis.objects.exclude(status__in=FINISHED_STATUSES).values_list("pk", flat=True)}

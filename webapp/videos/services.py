@@ -9,27 +9,21 @@ Every write of a run is conditional on the run token, so an execution that lost 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
-import socket
-import tempfile
-import threading
 import time
 import unicodedata
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inference.errors import Cancelled, VideoRejected, VigilError
@@ -37,15 +31,25 @@ from inference.probe import probe
 from inference.types import (
     EventRules,
     PipelineConfig,
-    ProbeLimits,
     SegmentScore,
     VideoMeta,
 )
-from webapp.alerts.models import Alert
-from webapp.alerts.services import alerts_evaluate_enqueue
 from webapp.celery import queue_for_device
 from webapp.core import storage as media
-from webapp.core.jobs import job_cancel
+from webapp.core.jobs import (
+    Heartbeat,
+    JobReporter,
+    ReapedJob,
+    enqueue_on_commit,
+    job_cancel,
+    job_claim,
+    job_end,
+    job_finish,
+    jobs_reap_stale,
+    span_percent,
+)
+from webapp.core.probing import probe_limits
+from webapp.core.retention import Expired
 from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
 from webapp.videos import quotas
@@ -58,6 +62,7 @@ from webapp.videos.models import (
     Video,
 )
 from webapp.videos.options import analysis_options_clean
+from webapp.videos.signals import analysis_succeeded
 
 logger = logging.getLogger(__name__)
 
@@ -85,31 +90,10 @@ class UploadTooLarge(Exception):
     """The upload is over ``VIGIL_MAX_UPLOAD_BYTES`` (answered 413)."""
 
 
-class AnalysisBusy(Exception):
-    """Another execution owns the analysis and its heartbeat is fresh: look again later.
-
-    A message re-delivered soon after its worker died arrives before the dead worker's
-    heartbeat goes stale; retrying after ``retry_in_sec`` tells a dead owner from a live one.
-    """
-
-    def __init__(self, retry_in_sec: float) -> None:
-        super().__init__(f"analysis busy; retry in {retry_in_sec:.1f} s")
-        self.retry_in_sec = retry_in_sec
-
-
 # --- Uploads -----------------------------------------------------------------------------------
 
 #: Reasons decoding (the thumbnail's) refuses a file for: limits a probe cannot see in full.
 REFUSED_WHILE_DECODING = frozenset({"frame_too_large"})
-
-
-def probe_limits() -> ProbeLimits:
-    side = settings.VIGIL_MAX_FRAME_SIDE
-    return ProbeLimits(max_width=side, max_height=side, max_pixels=side * side * 9 // 16,
-                       max_duration_sec=settings.VIGIL_MAX_DURATION_SEC,
-                       max_size_bytes=settings.VIGIL_MAX_UPLOAD_BYTES,
-                       timeout_sec=settings.VIGIL_PROBE_TIMEOUT_SEC,
-                       max_frame_gap_sec=settings.VIGIL_MAX_FRAME_GAP_SEC)
 
 
 def clean_original_name(name: str | None) -> str:
@@ -124,33 +108,6 @@ def clean_original_name(name: str | None) -> str:
         name = (stem[:MAX_NAME_CHARS - len(extension) - 1].rstrip(" .") + "." + extension
                 if keep else name[:MAX_NAME_CHARS].rstrip(" ."))
     return name or "video"
-
-
-def media_path(relative: str) -> Path:
-    """Local file of a stored name (filesystem storage only; see ``webapp.core.storage``)."""
-    return media.local_name_path(relative)
-
-
-def _copy_with_sha256(source: str, dest: Path) -> str:
-    """Copy to the local file ``dest`` via a temp name + rename; return the hex SHA-256.
-
-    Local files only (used by ``webapp.datasets``); stored media goes through
-    ``webapp.core.storage`` (``store_with_sha256``).
-    """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    try:
-        with open(source, "rb") as src, os.fdopen(fd, "wb") as out:
-            for block in iter(lambda: src.read(1 << 20), b""):
-                digest.update(block)
-                out.write(block)
-        os.chmod(tmp, 0o640)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return digest.hexdigest()
 
 
 def thumbnail_create(meta: VideoMeta, name: str, *, at_sec: float = 1.0) -> None:
@@ -216,15 +173,25 @@ def _remove_media(paths: Iterable[str], folders: Iterable[str]) -> None:
 
 def video_delete(*, video: Video) -> None:
     """Delete a video, its analyses and every file; running analyses stop at their next check."""
-    analysis_ids = list(video.analyses.values_list("pk", flat=True))
     paths = [video.file, video.thumbnail]
-    folders = [f"analyses/{pk}" for pk in analysis_ids] + [
-        f"alerts/{pk}" for pk in Alert.objects.filter(analysis_id__in=analysis_ids)
-        .values_list("pk", flat=True)]
+    folders = [f"analyses/{pk}" for pk in video.analyses.values_list("pk", flat=True)]
     with transaction.atomic():
         video.analyses.exclude(status__in=FINISHED_STATUSES).update(cancel_requested=True)
         video.delete()
         transaction.on_commit(partial(_remove_media, paths, folders))
+
+
+def videos_expire(cutoff: datetime) -> Expired:
+    """Delete the videos created before ``cutoff`` (:func:`video_delete`), keeping those with
+    an analysis still queued or running until it finishes (retention's ``expire``)."""
+    old = Video.objects.filter(created_at__lt=cutoff)
+    busy = set(old.filter(analyses__status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING])
+               .values_list("pk", flat=True))
+    deleted = 0
+    for video in old.exclude(pk__in=busy).iterator():
+        video_delete(video=video)
+        deleted += 1
+    return Expired(deleted=deleted, kept_busy=len(busy))
 
 
 # --- Starting and cancelling ---------------------------------------------------------------------
@@ -253,20 +220,8 @@ def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
         analysis = Analysis.objects.create(
             video=video, created_by=created_by, queue=queue_for_device(options.device),
             celery_task_id=uuid.uuid4().hex, **options.as_fields())
-        transaction.on_commit(partial(_enqueue, analysis.pk, analysis.celery_task_id,
-                                      analysis.queue))
+        enqueue_on_commit(analysis, task=ANALYZE_TASK, label="analysis")
     return analysis
-
-
-def _enqueue(analysis_id: uuid.UUID, task_id: str, queue: str) -> None:
-    try:
-        current_app.send_task(ANALYZE_TASK, args=[str(analysis_id)], task_id=task_id,
-                              queue=queue)
-    except Exception as exc:
-        logger.exception("could not queue analysis %s", analysis_id)
-        Analysis.objects.filter(pk=analysis_id, status=AnalysisStatus.QUEUED).update(
-            status=AnalysisStatus.FAILED, error=f"could not queue the analysis: {exc}",
-            error_code="broker", finished_at=timezone.now())
 
 
 def analysis_cancel(*, analysis: Analysis) -> Analysis:
@@ -300,88 +255,26 @@ def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
 
 # --- Running (worker side) ---------------------------------------------------------------
 
-def stale_cutoff(now: datetime, stale_after_sec: float | None = None) -> datetime:
-    """Heartbeats older than this are stale (``VIGIL_STALE_AFTER_SEC`` by default)."""
-    return now - timedelta(seconds=stale_after_sec or settings.VIGIL_STALE_AFTER_SEC)
-
-
-def worker_name() -> str:
-    """This worker process as shown on analyses and runs: host and pid."""
-    return f"{socket.gethostname()} pid {os.getpid()}"[:255]
-
-
 def _analysis_claim(*, analysis_id: str, task_id: str) -> tuple[Analysis, str] | None:
-    """Make this execution the owner of the analysis, or say why not (returns ``None``)."""
-    now = timezone.now()
-    with transaction.atomic():
-        analysis = (Analysis.objects.select_for_update().select_related("video", "model_version")
-                    .filter(pk=analysis_id).first())
-        if analysis is None:
-            logger.info("analysis %s no longer exists; message dropped", analysis_id)
-            return None
-        if analysis.status in FINISHED_STATUSES:
-            return None
-        if task_id and analysis.celery_task_id and task_id != analysis.celery_task_id:
-            logger.info("analysis %s: message %s was superseded", analysis_id, task_id)
-            return None
-        if analysis.cancel_requested:
-            _finish_row(analysis, AnalysisStatus.CANCELLED, error="cancelled")
-            return None
-        if analysis.status == AnalysisStatus.RUNNING:
-            since = analysis.heartbeat_at or analysis.started_at
-            if since is not None and since > stale_cutoff(now):
-                retry_in = (since - stale_cutoff(now)).total_seconds() + 1.0
-                logger.info("analysis %s is running elsewhere (fresh heartbeat); checking "
-                            "again in %.1f s", analysis_id, retry_in)
-                raise AnalysisBusy(retry_in)
-            if analysis.attempts >= settings.VIGIL_MAX_ATTEMPTS:
-                _fail_worker_lost(analysis, f"worker stopped responding (heartbeat stale since "
-                                            f"{format_moment(since)}); gave up after "
-                                            f"{analysis.attempts} attempts")
-                return None
-            logger.warning("analysis %s: taking over from a dead worker (%s)", analysis_id,
-                           analysis.worker)
-        token = uuid.uuid4().hex
-        analysis.status = AnalysisStatus.RUNNING
-        analysis.run_token = token
-        analysis.attempts += 1
-        analysis.stage = "starting"
-        analysis.percent = 0.0
-        analysis.error = ""
-        analysis.error_code = ""
-        analysis.started_at = now
-        analysis.heartbeat_at = now
-        analysis.finished_at = None
-        analysis.worker = worker_name()
-        analysis.results_file = ""
-        analysis.annotated_file = ""
-        analysis.save()
-        # A clean start: partial rows of a killed run go (upserts would also cope).
-        Segment.objects.filter(analysis=analysis).delete()
-        Event.objects.filter(analysis=analysis).delete()
-    return analysis, token
+    """Make this execution the owner of the analysis (``core.jobs.job_claim``), or say why not
+    (``None``); a fresh start clears the partial rows of a killed run."""
+    return job_claim(
+        Analysis.objects.select_related("video", "model_version"), pk=analysis_id,
+        task_id=task_id, label="analysis", stage="starting",
+        reset={"percent": 0.0, "error_code": "", "results_file": "", "annotated_file": ""},
+        give_up=_fail_worker_lost, on_claimed=_clear_partial_rows)
 
 
-def format_moment(moment: datetime | None) -> str:
-    """A heartbeat or start time for an error message, in the server's time zone."""
-    if moment is None:
-        return "unknown"
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S %Z")
+def _clear_partial_rows(analysis: Analysis) -> None:
+    Segment.objects.filter(analysis=analysis).delete()
+    Event.objects.filter(analysis=analysis).delete()
 
 
 def _fail_worker_lost(analysis: Analysis, error: str) -> None:
     """Fail an analysis whose worker died; its half-written outputs (``.part`` files of the
     dead run) go once this commits."""
-    _finish_row(analysis, AnalysisStatus.FAILED, error=error, code="worker_lost")
+    job_finish(analysis, AnalysisStatus.FAILED, error=error, code="worker_lost")
     transaction.on_commit(partial(_remove_media, [], [f"analyses/{analysis.pk}"]))
-
-
-def _finish_row(analysis: Analysis, status: str, *, error: str = "", code: str = "") -> None:
-    analysis.status = status
-    analysis.error = error
-    analysis.error_code = code
-    analysis.finished_at = timezone.now()
-    analysis.save(update_fields=["status", "error", "error_code", "finished_at"])
 
 
 def _segment_row(analysis_id: uuid.UUID, segment: SegmentScore) -> Segment:
@@ -406,100 +299,33 @@ def segments_upsert(*, analysis_id: uuid.UUID, segments: Iterable[SegmentScore])
                            "top_label", "top_score", "max_score"])
 
 
-class _RunReporter:
+class _RunReporter(JobReporter):
     """The pipeline's callbacks for one execution; every write is conditional on its token."""
 
-    def __init__(self, analysis: Analysis, token: str, *, render: bool) -> None:
-        self.analysis_id = analysis.pk
-        self.token = token
-        self.render = render
-        self.lost = False
-        self.timed_out = False
-        self.deadline = time.monotonic() + settings.VIGIL_TASK_SOFT_TIME_LIMIT
-        self._stage = ""
-        self._last_progress = 0.0
-        self._last_poll = 0.0
-        self._cancel = False
-        self._lock = threading.Lock()
+    progress_interval_sec = PROGRESS_MIN_INTERVAL_SEC
+    poll_interval_sec = CANCEL_POLL_INTERVAL_SEC
 
-    def _update(self, **fields) -> bool:
-        with self._lock:
-            if self.lost:
-                return False
-            updated = Analysis.objects.filter(
-                pk=self.analysis_id, run_token=self.token, status=AnalysisStatus.RUNNING,
-            ).update(**fields)
-            if not updated:
-                self.lost = True
-            return bool(updated)
+    def __init__(self, analysis: Analysis, token: str, *, render: bool) -> None:
+        super().__init__(analysis, token)
+        self.render = render
 
     def percent(self, stage: str, fraction: float) -> float:
         start, end = STAGE_SPANS.get(stage, (0.0, 0.0))
         if stage == "analyze" and not self.render:
             end = 97.0
-        return round(start + (end - start) * min(max(fraction, 0.0), 1.0), 1)
+        return span_percent((start, end), fraction)
 
     def on_progress(self, stage: str, fraction: float) -> None:
-        now = time.monotonic()
-        if (stage == self._stage and fraction < 1.0
-                and now - self._last_progress < PROGRESS_MIN_INTERVAL_SEC):
-            return
-        self._stage, self._last_progress = stage, now
-        self._update(stage=stage, percent=self.percent(stage, fraction),
-                     heartbeat_at=timezone.now())
+        self.progress(stage, self.percent(stage, fraction), force=fraction >= 1.0,
+                      heartbeat_at=timezone.now())
 
     def on_segment(self, segment: SegmentScore) -> None:
         if self.lost:
             return
         try:
-            segments_upsert(analysis_id=self.analysis_id, segments=[segment])
+            segments_upsert(analysis_id=self.job_id, segments=[segment])
         except IntegrityError:  # the analysis was deleted under us
             self.lost = True
-
-    def heartbeat(self) -> None:
-        self._update(heartbeat_at=timezone.now())
-
-    def should_cancel(self) -> bool:
-        if self.lost or self._cancel:
-            return True
-        if time.monotonic() > self.deadline:
-            self.timed_out = True
-            return True
-        now = time.monotonic()
-        if now - self._last_poll < CANCEL_POLL_INTERVAL_SEC:
-            return False
-        self._last_poll = now
-        row = (Analysis.objects.filter(pk=self.analysis_id)
-               .values("run_token", "status", "cancel_requested").first())
-        if row is None or row["run_token"] != self.token or row["status"] != "running":
-            self.lost = True
-            return True
-        self._cancel = bool(row["cancel_requested"])
-        return self._cancel
-
-
-class Heartbeat(threading.Thread):
-    """Beats every ``VIGIL_HEARTBEAT_SEC`` while the pipeline runs (even in silent stages)."""
-
-    def __init__(self, reporter: _RunReporter) -> None:
-        super().__init__(name="vigil-heartbeat", daemon=True)
-        self.reporter = reporter
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        try:
-            while not self.stopped.wait(settings.VIGIL_HEARTBEAT_SEC):
-                try:
-                    self.reporter.heartbeat()
-                except Exception:
-                    logger.warning("heartbeat failed", exc_info=True)
-                    close_old_connections()
-        finally:
-            connection.close()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.join(timeout=5)
 
 
 def pipeline_config(analysis: Analysis) -> PipelineConfig:
@@ -530,7 +356,7 @@ def pipeline_config(analysis: Analysis) -> PipelineConfig:
 def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
     """Run the pipeline for one analysis and record everything; returns the final status.
 
-    Raises :class:`AnalysisBusy` when another live execution owns the analysis.
+    Raises ``core.jobs.JobBusy`` when another live execution owns the analysis.
     """
     claim = _analysis_claim(analysis_id=analysis_id, task_id=task_id)
     if claim is None:
@@ -582,8 +408,8 @@ def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
     finally:
         heartbeat.stop()
         media.output_release(out_dir)
-    updated = Analysis.objects.filter(pk=analysis.pk, run_token=token).update(
-        status=status, error=error[:4000], error_code=code[:64], finished_at=timezone.now())
+    updated = job_end(Analysis, pk=analysis.pk, token=token, status=status, error=error,
+                      code=code)
     logger.info("analysis %s %s in %.1f s: %s", analysis.pk, status,
                 time.monotonic() - started, code or error or "-")
     return status if updated else "lost"
@@ -617,7 +443,7 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relat
             analysis.error = "cancelled (after the results were written)"
         else:
             analysis.status = AnalysisStatus.SUCCEEDED
-            transaction.on_commit(partial(alerts_evaluate_enqueue, analysis_id))
+            transaction.on_commit(partial(_announce_succeeded, analysis_id))
         analysis.stage = "done"
         analysis.percent = 100.0
         analysis.finished_at = now
@@ -631,59 +457,23 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relat
     return analysis.status
 
 
+def _announce_succeeded(analysis_id: uuid.UUID) -> None:
+    """Tell the subscribers (``signals.analysis_succeeded``); a failing one is only logged."""
+    for receiver, result in analysis_succeeded.send_robust(sender=Analysis,
+                                                           analysis_id=analysis_id):
+        if isinstance(result, Exception):
+            logger.error("analysis %s: %r failed on analysis_succeeded: %s", analysis_id,
+                         receiver, result, exc_info=result)
+
+
 # --- Watchdog ----------------------------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
-class ReapedAnalysis:
-    analysis_id: uuid.UUID
-    action: str
-    """``failed``, ``requeued`` or ``cancelled``."""
-    message: str
-
-
 def analyses_reap_stale(*, stale_after_sec: float | None = None, now: datetime | None = None,
-                        requeue: bool = True) -> list[ReapedAnalysis]:
-    """Running analyses whose heartbeat is stale: re-queue (once) or mark failed.
-
-    Nothing stays ``running`` forever: a worker killed without a trace (OOM, SIGKILL, lost
-    machine) is noticed here. With ``requeue`` an analysis that has had fewer than
-    ``VIGIL_MAX_ATTEMPTS`` runs is queued again under a new task id (a late re-delivery of the
-    old message then steps aside); otherwise it fails with the time of its last heartbeat.
-    """
-    now = now or timezone.now()
-    cutoff = stale_cutoff(now, stale_after_sec)
-    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff) \
-        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
-    reaped: list[ReapedAnalysis] = []
-    candidate_ids = list(Analysis.objects.filter(status=AnalysisStatus.RUNNING)
-                         .filter(stale).values_list("pk", flat=True))
-    for analysis_id in candidate_ids:
-        with transaction.atomic():
-            analysis = (Analysis.objects.select_for_update(skip_locked=True)
-                        .filter(pk=analysis_id, status=AnalysisStatus.RUNNING).filter(stale)
-                        .first())
-            if analysis is None:
-                continue
-            since = analysis.heartbeat_at or analysis.started_at or analysis.created_at
-            reason = f"worker stopped responding (heartbeat stale since {format_moment(since)})"
-            if analysis.cancel_requested:
-                _finish_row(analysis, AnalysisStatus.CANCELLED, error=f"cancelled; {reason}")
-                action = "cancelled"
-            elif requeue and analysis.attempts < settings.VIGIL_MAX_ATTEMPTS:
-                analysis.status = AnalysisStatus.QUEUED
-                analysis.run_token = ""
-                analysis.stage = ""
-                analysis.percent = 0.0
-                analysis.celery_task_id = uuid.uuid4().hex
-                analysis.save(update_fields=["status", "run_token", "stage", "percent",
-                                             "celery_task_id"])
-                transaction.on_commit(partial(_enqueue, analysis.pk, analysis.celery_task_id,
-                                              analysis.queue))
-                action = "requeued"
-            else:
-                _fail_worker_lost(analysis, reason)
-                action = "failed"
-            logger.warning("watchdog: analysis %s %s: %s", analysis.pk, action, reason)
-            reaped.append(ReapedAnalysis(analysis.pk, action, reason))
-    return reaped
-
+                        requeue: bool = True) -> list[ReapedJob]:
+    """Running analyses whose heartbeat is stale (``core.jobs.jobs_reap_stale``): re-queued
+    (from the start) while attempts remain and ``requeue``, else failed with the time of their
+    last heartbeat and their partial outputs removed."""
+    return jobs_reap_stale(
+        Analysis.objects.all(), label="analysis", task=ANALYZE_TASK, requeue=requeue,
+        reset={"stage": "", "percent": 0.0}, give_up=_fail_worker_lost,
+        stale_after_sec=stale_after_sec, now=now)

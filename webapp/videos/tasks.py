@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from webapp.core.jobs import JobBusy
 from webapp.videos import services
 
 
@@ -11,7 +12,7 @@ from webapp.videos import services
 def analyze_video(self, analysis_id: str) -> str:
     try:
         return services.analysis_run(analysis_id=analysis_id, task_id=self.request.id or "")
-    except services.AnalysisBusy as busy:  # owner alive, or dead but not yet stale
+    except JobBusy as busy:  # owner alive, or dead but not yet stale
         raise self.retry(countdown=busy.retry_in_sec, max_retries=None) from None
 
 

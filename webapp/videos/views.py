@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inference.errors import VideoRejected
 from webapp.accounts.decorators import login_or_token_required
-from webapp.alerts.selectors import alert_list
 from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
@@ -138,8 +137,6 @@ def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
         "analyses": selectors.analysis_list(user=request.user, video=video)[:50],
         "segments": segments,
         "events": events,
-        "alerts": list(alert_list(user=request.user, analysis=analysis)[:100])
-        if analysis else [],
         "watched": watched,
         "form": form,
         "player_src": reverse("videos:analysis_annotated", args=[analysis.pk])

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         reaped = analyses_reap_stale(stale_after_sec=options["stale_after"],
                                      requeue=not options["no_requeue"])
         for item in reaped:
-            self.stdout.write(f"{item.analysis_id}: {item.action} ({item.message})")
+            self.stdout.write(f"{item.job_id}: {item.action} ({item.message})")
         self.stdout.write(f"{len(reaped)} stale analysis(es)")

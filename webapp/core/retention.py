@@ -1,9 +1,15 @@
-"""Writes that belong to no single app: media retention."""
+"""Media retention: expired uploads, stored files no row refers to, old cached flow.
+
+Core knows no app's models: each app that owns stored files registers a :class:`MediaOwner`
+(in its ``AppConfig.ready``) saying which names its rows refer to, which prefixes are being
+written, and how to delete its expired rows with their files.
+"""
 from __future__ import annotations
 
 import dataclasses
 import logging
 import os
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +23,36 @@ logger = logging.getLogger(__name__)
 #: Stored prefixes retention may sweep. Never ``datasets/`` (dataset clips) or model files.
 RETAINED_PREFIXES = ("videos", "thumbnails", "analyses", "alerts", "healthz")
 PROTECTED_PREFIXES = ("datasets",)
+
+
+@dataclasses.dataclass(frozen=True)
+class Expired:
+    """What an owner's ``expire`` did: rows deleted with their files, rows kept (busy)."""
+
+    deleted: int = 0
+    kept_busy: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class MediaOwner:
+    """One app's answers for retention.
+
+    ``referenced()``: stored names its rows refer to. ``busy_prefixes()``: prefixes of outputs
+    being written (never swept). ``expire(cutoff)``: delete its uploads created before
+    ``cutoff`` with every file of theirs.
+    """
+
+    referenced: Callable[[], Iterable[str]]
+    busy_prefixes: Callable[[], Iterable[str]] = tuple
+    expire: Callable[[datetime], Expired] | None = None
+
+
+_OWNERS: dict[str, MediaOwner] = {}
+
+
+def media_owner_register(name: str, owner: MediaOwner) -> None:
+    """Register (or replace) the app ``name``'s :class:`MediaOwner`."""
+    _OWNERS[name] = owner
 
 
 @dataclasses.dataclass
@@ -36,26 +72,16 @@ def _cutoff(days: float | None, now: datetime | None) -> datetime | None:
 
 
 def _referenced_names() -> set[str]:
-    from webapp.alerts.models import Alert  # noqa: PLC0415
-    from webapp.videos.models import Analysis, Video  # noqa: PLC0415
-
     names: set[str] = set()
-    for row in Video.objects.values_list("file", "thumbnail"):
-        names.update(row)
-    for row in Analysis.objects.values_list("results_file", "annotated_file"):
-        names.update(row)
-    for row in Alert.objects.values_list("thumbnail", "clip"):
-        names.update(row)
+    for owner in _OWNERS.values():
+        names.update(owner.referenced())
     names.discard("")
     return names
 
 
 def _busy_prefixes() -> set[str]:
-    """Output folders of analyses not finished (being written)."""
-    from webapp.videos.models import FINISHED_STATUSES, Analysis  # noqa: PLC0415
-
-    return {f"analyses/{pk}/" for pk in
-            Analysis.objects.exclude(status__in=FINISHED_STATUSES).values_list("pk", flat=True)}
+    """Output folders being written (by every owner)."""
+    return {prefix for owner in _OWNERS.values() for prefix in owner.busy_prefixes()}
 
 
 def _sweep_orphans(cutoff: datetime) -> int:
@@ -119,23 +145,19 @@ def retention_run(*, days: float | None = None, now: datetime | None = None) -> 
     created more than ``days`` (default ``VIGIL_RETENTION_DAYS``) ago, stored files no row
     refers to older than that, and cached flow older than that. 0 / unset: nothing is deleted.
 
-    Videos with an analysis still queued or running are kept until it finishes. Dataset clips
-    (``datasets/``) and model files (``VIGIL_MODEL_DIR``) are never touched.
+    Uploads are deleted by their owners' ``expire`` (videos: those with an analysis still
+    queued or running are kept until it finishes). Dataset clips (``datasets/``) and model
+    files (``VIGIL_MODEL_DIR``) are never touched.
     """
-    from webapp.videos.models import AnalysisStatus, Video  # noqa: PLC0415
-    from webapp.videos.services import video_delete  # noqa: PLC0415
-
     cutoff = _cutoff(days, now)
     report = RetentionReport(cutoff=cutoff)
     if cutoff is None:
         return report
-    old = Video.objects.filter(created_at__lt=cutoff)
-    busy = set(old.filter(analyses__status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING])
-               .values_list("pk", flat=True))
-    report.skipped_busy_videos = len(busy)
-    for video in old.exclude(pk__in=busy).iterator():
-        video_delete(video=video)
-        report.videos_deleted += 1
+    for owner in list(_OWNERS.values()):
+        if owner.expire is not None:
+            expired = owner.expire(cutoff)
+            report.videos_deleted += expired.deleted
+            report.skipped_busy_videos += expired.kept_busy
     report.orphan_files_deleted = _sweep_orphans(cutoff)
     report.flow_files_deleted = _sweep_flow_cache(cutoff)
     logger.info("retention (older than %s): %d videos, %d orphan files, %d flow files deleted; "
