@@ -28,11 +28,12 @@ MOTION_STATS = 3 * FIELD_STATS
 
 
 def flow_field_stats(flow: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
-    """``(H, W, 2)`` displacement in px -> ``(FIELD_STATS,)``: mean magnitude, its 50/90/99th
-    percentiles, share of pixels moving over 1 and 3 px, the magnitude-weighted direction
-    histogram (8 bins centred on the compass directions; right is bin 4) and its entropy, the spread of moving pixels (rows, columns; share of
-    the frame), mean |divergence| and |curl| over moving pixels and over the frame, and the
-    mean absolute change from ``previous`` (0 without one)."""
+    """``(H, W, 2)`` displacement in px -> ``(FIELD_STATS,)``: mean magnitude, its
+    50/90/99th percentiles, share of pixels moving over 1 and 3 px, the magnitude-weighted
+    direction histogram (8 bins centred on the compass directions; right is bin 4) and its
+    entropy, the spread of moving pixels (rows, columns; share of the frame), mean |divergence|
+    and |curl| over moving pixels and over the frame, and the mean absolute change from
+    ``previous`` (0 without one)."""
     u, v = flow[..., 0], flow[..., 1]
     magnitude = np.sqrt(u * u + v * v)
     moving = magnitude > 1.0
