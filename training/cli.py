@@ -138,13 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 corner_crop=not args.no_corner_crop, scale_jitter=not args.no_scale_jitter,
                 color_jitter=not args.no_color_jitter, flip=not args.no_flip,
                 segments=args.segments, size=args.size, workers=args.workers, seed=args.seed,
-                device=args.device, amp=not args.no_amp)
+                device=args.device, amp=not args.no_amp, cv_folds=args.cv_folds)
             doc = finetune([c for c in clips if c.split == args.train_split],
                            [c for c in clips if c.split == args.val_split], out_dir=args.out,
                            config=config, resume=not args.no_resume, cache_dir=args.cache_dir,
                            log=_log)
-            if args.cv_folds:
-                cv = cross_validate_finetune(clips, config=config, k=args.cv_folds,
+            if config.cv_folds:
+                cv = cross_validate_finetune(clips, config=config, k=config.cv_folds,
                                              out_dir=Path(args.out) / "cv",
                                              cache_dir=args.cache_dir, log=_log)
                 doc = attach_cv(doc, cv, out_dir=args.out)

@@ -73,6 +73,9 @@ class FinetuneConfig:
     """``cpu``, ``cuda``, ``cuda:N`` or ``auto`` (CUDA when present)."""
     amp: bool = True
     """Mixed precision on CUDA (bf16 where supported, else fp16 with a GradScaler)."""
+    cv_folds: int = 0
+    """After the run, cross-validate this recipe on that many grouped folds of train+val
+    (:mod:`training.finetune_cv`; 0: none). :func:`finetune` itself ignores it."""
 
 
 def backbone_name(model: str) -> str:

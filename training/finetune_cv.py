@@ -45,7 +45,7 @@ def cross_validate_finetune(clips: Sequence[Clip], *, config: FinetuneConfig, k:
     if len(set(groups)) < k:
         raise ValueError(f"{len(set(groups))} source groups cannot make {k} folds")
     folds = grouped_folds(groups, [c.label for c in clips], k=k, seed=config.seed)
-    fixed = replace(config, patience=config.epochs + 1)  # every fold trains all its epochs
+    fixed = replace(config, patience=config.epochs + 1, cv_folds=0)  # all epochs, no CV
     rows: list[dict[str, Any]] = []
     for fold in range(k):
         if on_fold is not None:

@@ -4,6 +4,7 @@ API and pages, in-process against the test database (the worker test is
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import os
 from pathlib import Path
@@ -27,7 +28,7 @@ SHARED_MANIFEST = Path(__file__).resolve().parents[3] / "shared" / "clips" / "ma
 TSN = "tsn_efficientnet_lite0"
 #: A tiny, quick configuration (CPU): 2 snippets at 64 px, head + last block.
 TINY = {"epochs": 1, "batch_size": 4, "segments": 2, "size": 64, "train_blocks": 1,
-        "lr": 0.01, "patience": 5}
+        "lr": 0.01, "patience": 5, "cv_folds": 0}
 
 
 def fight_surv_manifest(tmp_path: Path, *, train: int = 2, val: int = 1) -> Path:
@@ -178,6 +179,37 @@ def test_a_run_with_last_pt_of_epoch_1_resumes_at_epoch_2(
 
 
 # --- Promote / roll back / deactivate ----------------------------------------------------------
+
+def test_a_run_cross_validates_its_recipe_next_to_its_best_epoch(
+        dataset, staff_user, tsn_version, model_dir, client, password, settings):
+    # This test's rows live in its transaction, which a heartbeat thread's connection cannot
+    # see (it would report the run lost); the three runs here may outlast one beat.
+    settings.VIGIL_HEARTBEAT_SEC = 3600
+    assert services.training_defaults()["cv_folds"] == services.DEFAULT_CV_FOLDS == 5
+    for folds, problem in ((1, "2 to 10"), (7, "6 source groups")):
+        with pytest.raises(ValidationError) as error:
+            services.training_run_start(dataset=dataset, base_version=tsn_version,
+                                        options={**TINY, "cv_folds": folds})
+        assert problem in error.value.message_dict["cv_folds"][0]
+    run = services.training_run_start(dataset=dataset, base_version=tsn_version,
+                                      options={**TINY, "cv_folds": 2}, created_by=staff_user)
+    assert services.training_run_execute(run_id=str(run.pk)) == RunStatus.SUCCEEDED
+    run.refresh_from_db()
+    cv = run.best["cv"]
+    assert (cv["k"], cv["groups"], cv["judged_at"]) == (2, 6, "last epoch")
+    assert len(run.best["cv_fold_accuracy"]) == 2 and 0 <= cv["accuracy_mean"] <= 1
+    assert run.best["optimism"]["gap"] == pytest.approx(
+        run.best["val_accuracy"] - cv["accuracy_mean"])
+    assert [row["epoch"] for row in run.history] == [1]  # folds are not the run's history
+    metrics = json.loads((services.run_dir(run) / "out" / "metrics.json").read_text())
+    assert metrics["cv"]["accuracy_mean"] == pytest.approx(cv["accuracy_mean"])
+    version = run.result_version
+    assert version.metrics["cv"] == cv and "2-fold CV accuracy" in version.description
+    client.login(username=staff_user.username, password=password)
+    page = client.get(f"/training/runs/{run.pk}/").content.decode()
+    assert 'id="cv"' in page and "Grouped 2-fold cross-validation" in page
+    assert ('id="optimistic"' in page) == run.best["optimism"]["optimistic"]
+
 
 def test_promote_and_roll_back(model_version, staff_user, db):
     a = version_services.model_version_set_default(version=model_version, by=staff_user,
@@ -397,7 +429,8 @@ def test_staff_pages_start_follow_and_promote(
             "batch_size": 4, "lr": 0.001, "backbone_lr_mult": 0.1, "momentum": 0.9,
             "weight_decay": 0.0001, "dropout": 0.5, "train_blocks": 2, "patience": 2,
             "segments": 4, "size": 112, "seed": 1, "target_precision": 0.9,
-            "optimizer": "sgd", "positive_label": "fight", "flip": "on", "balanced": "on"}
+            "optimizer": "sgd", "positive_label": "fight", "flip": "on", "balanced": "on",
+            "cv_folds": 3}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/training/runs/", form)
     assert response.status_code == 302
@@ -405,6 +438,7 @@ def test_staff_pages_start_follow_and_promote(
     assert response.url == f"/training/runs/{run.pk}/"
     assert run.settings["optimizer"] == "sgd" and run.settings["balanced"] is True
     assert run.settings["color_jitter"] is False and run.settings["size"] == 112
+    assert run.settings["cv_folds"] == 3
     assert client.post("/training/runs/", {**form, "lr": "-1"}).status_code == 400
 
     # The run page shows the curves' data source, the matrix and per-class metrics once known.

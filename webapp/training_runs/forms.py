@@ -20,6 +20,7 @@ LABELS = {
     "corner_crop": "Corner cropping", "scale_jitter": "Scale jitter",
     "color_jitter": "Colour jitter", "flip": "Horizontal flips", "optimizer": "Optimizer",
     "positive_label": "Positive label (threshold)",
+    "cv_folds": "Cross-validation folds (0 none; each fold costs one more run)",
 }
 
 

@@ -73,8 +73,12 @@ SETTING_RULES: dict[str, tuple[type, float | None, float | None]] = {
     "flip": (bool, None, None),
     "optimizer": (str, None, None),
     "positive_label": (str, None, None),
+    "cv_folds": (int, 0, 10),
 }
 OPTIMIZERS = ("adamw", "sgd")
+#: A run from the web cross-validates its recipe on this many grouped folds unless told
+#: otherwise: a best-epoch val score alone is noise on small val splits (#12).
+DEFAULT_CV_FOLDS = 5
 
 
 # --- Settings ------------------------------------------------------------------------------------
@@ -83,7 +87,7 @@ def training_defaults() -> dict[str, Any]:
     """The editable ``FinetuneConfig`` fields with their defaults."""
     from training.finetune import FinetuneConfig  # noqa: PLC0415  (torch: import when needed)
 
-    defaults = dataclasses.asdict(FinetuneConfig())
+    defaults = {**dataclasses.asdict(FinetuneConfig()), "cv_folds": DEFAULT_CV_FOLDS}
     return {name: defaults[name] for name in SETTING_RULES}
 
 
@@ -122,6 +126,8 @@ def training_settings_clean(raw: dict[str, Any] | None) -> dict[str, Any]:
             errors[name] = f"must be between {low:g} and {high:g}"
             continue
         cleaned[name] = value
+    if cleaned["cv_folds"] == 1:
+        errors["cv_folds"] = "0 (no cross-validation) or 2 to 10 folds"
     if cleaned["optimizer"] not in OPTIMIZERS:
         errors["optimizer"] = f"one of {', '.join(OPTIMIZERS)}"
     cleaned["positive_label"] = cleaned["positive_label"] or None
@@ -174,6 +180,11 @@ def training_run_start(*, dataset: Dataset, base_version: ModelVersion,
         cleaned = training_settings_clean(options)
     except ValidationError as exc:
         errors.update({k: "; ".join(v) for k, v in exc.message_dict.items()})
+    else:
+        groups = _cv_groups(dataset)
+        if cleaned["cv_folds"] and groups < cleaned["cv_folds"]:
+            errors["cv_folds"] = (f"the train and val clips come from {groups} source groups: "
+                                  f"too few for {cleaned['cv_folds']} folds")
     if errors:
         raise ValidationError(errors)
     device = device or settings.VIGIL_TRAINING_DEVICE
@@ -190,6 +201,12 @@ def training_run_start(*, dataset: Dataset, base_version: ModelVersion,
             queue=training_queue(device), celery_task_id=uuid.uuid4().hex)
         jobs.enqueue_on_commit(run, task=TRAIN_TASK, label="training run")
     return run
+
+
+def _cv_groups(dataset: Dataset) -> int:
+    """Source groups among the train and val clips (a clip without a group is its own)."""
+    rows = dataset.clips.filter(split__in=("train", "val")).values_list("pk", "group")
+    return len({group or f"clip-{pk}" for pk, group in rows})
 
 
 def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
@@ -237,23 +254,30 @@ def _json_safe(value: Any) -> Any:
 
 
 class _TrainReporter(jobs.JobReporter):
-    """``finetune``'s callbacks for one execution; writes are conditional on its token."""
+    """``finetune``'s callbacks for one execution; writes are conditional on its token.
+
+    Progress counts the run's epochs and, when it cross-validates, each fold's epochs too
+    (``1 + cv_folds`` runs of ``epochs`` each)."""
 
     progress_interval_sec = PROGRESS_MIN_INTERVAL_SEC
     poll_interval_sec = CANCEL_POLL_INTERVAL_SEC
 
     def __init__(self, run: TrainingRun, token: str, *, batches_per_epoch: int) -> None:
         super().__init__(run, token)
-        self.epochs = int(run.settings.get("epochs", 1))
+        self.epochs = max(int(run.settings.get("epochs", 1)), 1)
+        self.runs = 1 + int(run.settings.get("cv_folds", 0) or 0)
         self.labels: list[str] = list(run.labels)
         self.batches_per_epoch = max(batches_per_epoch, 1)
         self.history: list[dict[str, Any]] = list(run.history)
         self.epoch = run.epoch
+        self.run_index = 0
         self.batches = 0
+        self.stage = "training"
 
     def percent(self) -> float:
-        done = self.epoch + min(self.batches / self.batches_per_epoch, 0.99)
-        return round(100.0 * min(done / max(self.epochs, 1), 0.99), 1)
+        done = (self.run_index * self.epochs + self.epoch
+                + min(self.batches / self.batches_per_epoch, 0.99))
+        return round(100.0 * min(done / (self.runs * self.epochs), 0.99), 1)
 
     def should_stop(self) -> bool:
         """Asked before every batch: counts progress, polls for cancel / lost ownership."""
@@ -261,7 +285,7 @@ class _TrainReporter(jobs.JobReporter):
         return self.should_cancel()
 
     def on_check(self, now: float) -> None:
-        self.progress("training", self.percent(), heartbeat_at=timezone.now())
+        self.progress(self.stage, self.percent(), heartbeat_at=timezone.now())
 
     def on_epoch(self, row: dict[str, Any]) -> None:
         """Store the epoch as soon as it ends (a resumed run replaces rows it redoes)."""
@@ -274,6 +298,46 @@ class _TrainReporter(jobs.JobReporter):
         if row.get("improved"):
             fields["best"] = _best_metrics(row, self.labels)
         self.update(**fields)
+
+    def on_fold(self, fold: int, folds: int) -> None:
+        """A cross-validation fold starts (its epochs count as progress, not history)."""
+        self.run_index, self.epoch, self.batches = fold + 1, 0, 0
+        self.stage = f"cross-validation fold {fold + 1}/{folds}"
+        self.update(stage=self.stage, percent=self.percent(), heartbeat_at=timezone.now())
+
+    def on_fold_epoch(self, row: dict[str, Any]) -> None:
+        self.epoch, self.batches = int(row["epoch"]), 0
+        self.update(percent=self.percent(), heartbeat_at=timezone.now())
+
+
+def _cross_validate(run: TrainingRun, doc: dict[str, Any], *, clips: list[Any], config: Any,
+                    folder: Path, reporter: _TrainReporter) -> dict[str, Any]:
+    """The run's ``metrics.json`` with its recipe's grouped k-fold CV (when asked for)."""
+    from training.finetune_cv import attach_cv, cross_validate_finetune  # noqa: PLC0415
+
+    if not config.cv_folds:
+        return doc
+    try:
+        cv = cross_validate_finetune(
+            clips, config=config, k=config.cv_folds, out_dir=folder / "cv",
+            cache_dir=folder / "cache", on_fold=reporter.on_fold,
+            on_epoch=reporter.on_fold_epoch, should_stop=reporter.should_stop,
+            log=lambda message: logger.info("training run %s (cv): %s", run.pk, message))
+    except ValueError as exc:  # too few source groups for the folds
+        raise VigilError(f"cross-validation: {exc}") from exc
+    return attach_cv(doc, cv, out_dir=folder / "out")
+
+
+def _cv_metrics(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the run and its version keep of the CV report (no per-fold detail)."""
+    cv = doc.get("cv")
+    if not cv:
+        return {}
+    keep = ("k", "groups", "epochs", "judged_at", "accuracy_mean", "accuracy_std",
+            "macro_f1_mean", "macro_f1_std")
+    return {"cv": {k: cv[k] for k in keep},
+            "cv_fold_accuracy": [f["accuracy"] for f in cv["folds"]],
+            **({"optimism": doc["optimism"]} if "optimism" in doc else {})}
 
 
 def training_run_execute(*, run_id: str, task_id: str = "") -> str:
@@ -311,6 +375,8 @@ def training_run_execute(*, run_id: str, task_id: str = "") -> str:
                        on_epoch=reporter.on_epoch, should_stop=reporter.should_stop,
                        resume=True, cache_dir=folder / "cache",
                        log=lambda message: logger.info("training run %s: %s", run.pk, message))
+        doc = _cross_validate(run, doc, clips=clips, config=config, folder=folder,
+                              reporter=reporter)
     except Cancelled:
         if reporter is not None and reporter.timed_out:
             error = _time_limit_message()
@@ -355,7 +421,7 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
         jobs.job_end(TrainingRun, pk=run.pk, token=token, status=RunStatus.FAILED,
                 error="no epoch finished: nothing to keep")
         return RunStatus.FAILED
-    metrics = _best_metrics(best_row, labels)
+    metrics = {**_best_metrics(best_row, labels), **_cv_metrics(doc)}
     name = unique_version_name(f"{config['model']}.ft-{str(run.pk)[:8]}")
     relative, digest = weights_store(
         source=folder / "out" / "best.pt", arch=config["model"], labels=labels, name=name,
@@ -375,7 +441,7 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
             description=(f"fine-tuned on {dataset_name} from "
                          f"{run.base_version.name if run.base_version else config['model']}: "
                          f"val accuracy {metrics.get('val_accuracy', 0):.3f} "
-                         f"(epoch {best_row['epoch']})"),
+                         f"(epoch {best_row['epoch']}){_cv_words(metrics)}"),
             weights_sha256=digest, metrics=metrics, training_run=row, dataset=row.dataset,
             created_by=row.created_by, is_active=True)
         row.result_version = version
@@ -388,6 +454,14 @@ def _run_complete(*, run: TrainingRun, token: str, doc: dict[str, Any], folder: 
         row.finished_at = row.heartbeat_at = timezone.now()
         row.save()
     return row.status
+
+
+def _cv_words(metrics: dict[str, Any]) -> str:
+    cv = metrics.get("cv")
+    if not cv:
+        return ""
+    return (f"; grouped {cv['k']}-fold CV accuracy {cv['accuracy_mean']:.3f} "
+            f"+- {cv['accuracy_std']:.3f}")
 
 
 # --- Watchdog ------------------------------------------------------------------------------------

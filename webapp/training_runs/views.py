@@ -80,9 +80,21 @@ def run_detail(request: HttpRequest, pk) -> HttpResponse:
                  for label, values in (best.get("per_class") or {}).items()]
     return render(request, "training/run.html", {
         "run": run, "matrix": matrix, "labels": labels, "per_class": per_class,
+        "cv": _cv_percent(best), "optimism": best.get("optimism"),
         "threshold": best.get("threshold_at_precision"),
         "target_precision": run.settings.get("target_precision"),
         "settings_items": sorted(run.settings.items())})
+
+
+def _cv_percent(best: dict) -> dict | None:
+    """The run's cross-validation summary in percent, for the page."""
+    cv = best.get("cv")
+    if not cv:
+        return None
+    return {**cv, **{key: 100 * cv[key] for key in ("accuracy_mean", "accuracy_std",
+                                                    "macro_f1_mean", "macro_f1_std")},
+            "fold_accuracy": [100 * a for a in best.get("cv_fold_accuracy") or []],
+            "gap": 100 * (best.get("optimism") or {}).get("gap", 0.0)}
 
 
 @staff_required
