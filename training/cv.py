@@ -5,8 +5,9 @@ subject, or scene: :mod:`training.groups`), never from clips, so no recording is
 on and tested on; groups are dealt to folds so each fold gets a similar share of every label.
 Reported per recipe: clip accuracy (threshold 0.5) and macro-F1 as mean +- std over folds,
 out-of-fold ROC-free summaries, and the threshold reaching a target precision on the pooled
-out-of-fold scores (what a shipped detector uses). ``ensemble`` averages the scores of the
-recipes it names.
+out-of-fold scores (what a shipped detector uses). A late fusion ``a+b`` scores each window with
+the mean of its parts' probabilities (its parts are fitted once per fold and shared with the
+recipes ``a`` and ``b``); ``ensemble`` averages the clip scores of the recipes it names.
 """
 from __future__ import annotations
 
@@ -67,16 +68,29 @@ def cross_validate(features: Sequence[ClipFeatures], *, positive: str, negative:
     labels = [f.clip.label for f in features]
     y = np.array([label == positive for label in labels], dtype=np.int64)
     folds = grouped_folds([f.clip.group for f in features], labels, k=k, seed=seed)
+    fitted: dict[tuple[str, int], list[np.ndarray]] = {}
+
+    def test_window_scores(recipe: str, fold: int) -> list[np.ndarray]:
+        """Out-of-fold window scores; a late fusion ``a+b`` averages its parts', which are
+        fitted once per fold whichever recipes use them."""
+        if "+" in recipe:
+            parts = [test_window_scores(part, fold) for part in recipe.split("+")]
+            return [np.mean(scores, axis=0) for scores in zip(*parts, strict=True)]
+        if (recipe, fold) not in fitted:
+            train = np.flatnonzero(folds != fold)
+            head = trainer.fit(recipe, [features[i] for i in train], y[train])
+            fitted[recipe, fold] = trainer.window_scores(
+                head, [features[i] for i in np.flatnonzero(folds == fold)])
+        return fitted[recipe, fold]
+
     results = []
     for recipe in recipes:
         scores = np.zeros(len(features))
         per_fold = []
         started = time.perf_counter()
         for fold in range(k):
-            train = np.flatnonzero(folds != fold)
             test = np.flatnonzero(folds == fold)
-            head = trainer.fit(recipe, [features[i] for i in train], y[train])
-            scores[test] = clip_scores(trainer.window_scores(head, [features[i] for i in test]))
+            scores[test] = clip_scores(test_window_scores(recipe, fold))
             per_fold.append(fold_metrics(scores[test], y[test], labels=(positive, negative)))
         result = RecipeResult(recipe, scores, per_fold, time.perf_counter() - started)
         log(f"{recipe:<16} {format_mean_std(result.folds, 'accuracy')}  "
