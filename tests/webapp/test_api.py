@@ -155,7 +155,7 @@ def test_create_and_cancel_analysis(owned, api_client, user, model_version, sett
     bad = api_client.post("/api/v1/analyses/", {"video": str(video.pk), "threshold": 3},
                           format="json")
     assert bad.status_code == 400
-    assert "threshold" in bad.json()
+    assert "threshold" in bad.json()["fields"]
 
 
 def test_cancel_of_a_running_analysis_is_a_request(owned, api_client, user):

@@ -449,7 +449,7 @@ def test_api_import_export_and_stats_with_a_token(dataset, staff_user, api_clien
     assert dataset.clips.count() == 8
     response = api_client.post(url, {"kind": "tar", "file": SimpleUploadedFile(
         "x.zip", b"PK")}, format="multipart")
-    assert response.status_code == 400 and "kind" in response.json()
+    assert response.status_code == 400 and "kind" in response.json()["fields"]
 
     clips = api_client.get(reverse("api:dataset-clip-list"), {"dataset": dataset.pk,
                                                                 "label": "fight"}).json()
@@ -492,7 +492,7 @@ def test_api_feedback_and_add_to_dataset(owned, user, staff_user, dataset, api_c
     assert response.json()["clip_label"] == "falling"
     response = api_client.post(reverse("api:feedback-list"), {
         "analysis": str(analysis.pk), "segment_index": 0, "verdict": "wrong"}, format="json")
-    assert response.status_code == 400 and "label" in response.json()
+    assert response.status_code == 400 and "label" in response.json()["fields"]
     # a user cannot turn feedback into clips
     response = api_client.post(reverse("api:dataset-add-feedback", args=[dataset.pk]),
                                {"feedback": [feedback_id]}, format="json")

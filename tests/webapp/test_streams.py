@@ -48,11 +48,11 @@ def test_api_refuses_bad_streams(owned, api_client, user):
     api_client.force_authenticate(user)
     bad = api_client.post("/api/v1/analyses/", {"video": str(video.pk), "modalities": ["sound"]},
                           format="json")
-    assert bad.status_code == 400 and "modalities" in bad.json()
+    assert bad.status_code == 400 and "modalities" in bad.json()["fields"]
     bad = api_client.post("/api/v1/analyses/", {
         "video": str(video.pk), "modalities": ["rgb"], "fusion_weights": {"flow": 2}},
         format="json")
-    assert bad.status_code == 400 and "fusion_weights" in bad.json()
+    assert bad.status_code == 400 and "fusion_weights" in bad.json()["fields"]
 
 
 def test_form_parses_fusion_weights(model_version, tsn_version):

@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
+from webapp.core.filters import IdField
 from webapp.videos.models import Analysis
 
 
@@ -90,3 +91,9 @@ def delivery_list(*, user: AbstractBaseUser, webhook_id: int | None = None,
     if alert_id is not None:
         deliveries = deliveries.filter(alert_id=alert_id)
     return deliveries.select_related("webhook").order_by("-started_at", "-id")
+
+
+def delivery_get(*, user: AbstractBaseUser, pk: object) -> Delivery:
+    """Raises ``Delivery.DoesNotExist`` for an unknown delivery or another user's, and
+    ``ValidationError`` for an id that is not one (past the 64-bit range...)."""
+    return delivery_list(user=user).get(pk=IdField().clean(pk))

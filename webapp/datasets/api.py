@@ -1,7 +1,6 @@
 """REST API: ``/api/v1/datasets/``, ``dataset-clips/`` (staff only) and ``feedback/`` (users)."""
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -13,8 +12,9 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from training.datasets import ManifestError
-from webapp.core.uploads import too_large_message, upload_too_large
+from webapp.core.errors import UploadTooLarge, object_or_404
+from webapp.core.exception_handlers import ErrorSerializer, ProblemSerializer
+from webapp.core.uploads import upload_too_large
 from webapp.datasets import selectors, services
 from webapp.datasets.filters import DatasetClipFilter, DatasetImportFilter, FeedbackFilter
 from webapp.datasets.models import (
@@ -29,31 +29,7 @@ from webapp.datasets.views import export_response
 from webapp.videos import selectors as video_selectors
 from webapp.videos.models import Analysis, Event, Segment, Video
 
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
-
-
-def manifest_error_body(exc: ManifestError) -> dict:
-    """``{"code": "manifest", "detail": <one line>, "problems": [{"line", "reason"}, ...]}``."""
-    return {"code": exc.code, "detail": str(exc),
-            "problems": [{"line": line, "reason": reason} for line, reason in exc.problems]}
-
-
 # --- Serializers -------------------------------------------------------------------------------
-
-class ProblemSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="Row (or archive member) number; 0: the file.")
-    reason = serializers.CharField()
-
-
-class ImportErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    problems = ProblemSerializer(many=True, required=False)
-
 
 class LabelCountsSerializer(serializers.Serializer):
     label = serializers.CharField()
@@ -270,28 +246,22 @@ class DatasetViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: DatasetSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = services.dataset_create(
-                name=data["name"], description=data.get("description", ""),
-                labels=data.get("labels", ()), created_by=self.request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.dataset_create(
+            name=data["name"], description=data.get("description", ""),
+            labels=data.get("labels", ()), created_by=self.request.user)
 
     def perform_update(self, serializer: DatasetSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = services.dataset_update(
-                dataset=serializer.instance, name=data.get("name"),
-                description=data.get("description"))
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.dataset_update(
+            dataset=serializer.instance, name=data.get("name"),
+            description=data.get("description"))
 
     def perform_destroy(self, instance: Dataset) -> None:
         services.dataset_delete(dataset=instance)
 
     @extend_schema(request={"multipart/form-data": ImportSerializer},
-                   responses={202: DatasetImportSerializer, 400: OpenApiTypes.OBJECT,
-                              413: ImportErrorSerializer})
+                   responses={202: DatasetImportSerializer, 400: ErrorSerializer,
+                              413: ErrorSerializer})
     @action(detail=True, methods=["post"], url_path="import", url_name="import")
     def import_clips(self, request: Request, pk=None) -> Response:
         """Queue an import; follow it at ``url`` (``dataset-imports/{id}/``). A worker checks
@@ -299,21 +269,16 @@ class DatasetViewSet(viewsets.ModelViewSet):
         row and nothing is imported."""
         dataset = self.get_object()
         if upload_too_large(request):
-            return Response({"code": "file_too_large", "detail": too_large_message()},
-                            status=413)
+            raise UploadTooLarge
         serializer = ImportSerializer(data=request.data)
-        if upload_too_large(request):
-            return Response({"code": "file_too_large", "detail": too_large_message()},
-                            status=413)
+        if upload_too_large(request):  # the parser ran while reading request.data
+            raise UploadTooLarge
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            job = services.dataset_import_start(
-                dataset=dataset, user=request.user, kind=data["kind"], upload=data["file"],
-                fractions=_fractions(data), seed=data["seed"],
-                half_window_sec=data["half_window_sec"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        job = services.dataset_import_start(
+            dataset=dataset, user=request.user, kind=data["kind"], upload=data["file"],
+            fractions=_fractions(data), seed=data["seed"],
+            half_window_sec=data["half_window_sec"])
         return Response(DatasetImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
@@ -332,17 +297,13 @@ class DatasetViewSet(viewsets.ModelViewSet):
         dataset = self.get_object()
         serializer = ResplitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.dataset_resplit(dataset=dataset,
-                                     fractions=_fractions(serializer.validated_data),
-                                     seed=serializer.validated_data["seed"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        services.dataset_resplit(dataset=dataset, fractions=_fractions(serializer.validated_data),
+                                 seed=serializer.validated_data["seed"])
         return Response(DatasetDetailSerializer(dataset,
                                                 context=self.get_serializer_context()).data)
 
     @extend_schema(request=AddFeedbackSerializer,
-                   responses={201: AddedSerializer, 400: ImportErrorSerializer})
+                   responses={201: AddedSerializer, 400: ErrorSerializer})
     @action(detail=True, methods=["post"], url_path="add-feedback", url_name="add-feedback")
     def add_feedback(self, request: Request, pk=None) -> Response:
         """Cut the selected feedback items' segments/events into clips of this dataset."""
@@ -351,13 +312,8 @@ class DatasetViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         items = Feedback.objects.select_related("analysis__video", "segment", "event").filter(
             pk__in=[f.pk for f in serializer.validated_data["feedback"]])
-        try:
-            clips = services.feedback_add_to_dataset(
-                dataset=dataset, feedback=items, split=serializer.validated_data["split"])
-        except ManifestError as exc:
-            return Response(manifest_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        clips = services.feedback_add_to_dataset(
+            dataset=dataset, feedback=items, split=serializer.validated_data["split"])
         data = DatasetClipSerializer(clips, many=True).data
         return Response({"clips": data}, status=status.HTTP_201_CREATED)
 
@@ -389,7 +345,8 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         return DatasetClip.objects.order_by("dataset", "label", "id")
 
-    @extend_schema(request=ClipCreateSerializer, responses={201: DatasetClipSerializer})
+    @extend_schema(request=ClipCreateSerializer,
+                   responses={201: DatasetClipSerializer, 400: ErrorSerializer})
     def create(self, request: Request) -> Response:
         """Cut ``start_sec``-``end_sec`` of one of your uploaded videos into a clip."""
         serializer = ClipCreateSerializer(data=request.data)
@@ -399,25 +356,16 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             video = Video.objects.get(pk=data["video"], owner=request.user)
         except Video.DoesNotExist:
             raise ValidationError({"video": "no uploaded video of yours with this id"}) from None
-        try:
-            clip = services.dataset_clip_add_from_video(
-                dataset=data["dataset"], video=video, start_sec=data["start_sec"],
-                end_sec=data["end_sec"], label=data["label"], split=data["split"])
-        except ManifestError as exc:
-            return Response(manifest_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        clip = services.dataset_clip_add_from_video(
+            dataset=data["dataset"], video=video, start_sec=data["start_sec"],
+            end_sec=data["end_sec"], label=data["label"], split=data["split"])
         return Response(DatasetClipSerializer(clip).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClipUpdateSerializer, responses={200: DatasetClipSerializer})
     def partial_update(self, request: Request, pk=None) -> Response:
         serializer = ClipUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            clip = services.dataset_clip_update(clip=self.get_object(),
-                                                **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        clip = services.dataset_clip_update(clip=self.get_object(), **serializer.validated_data)
         return Response(DatasetClipSerializer(clip).data)
 
     def perform_destroy(self, instance: DatasetClip) -> None:
@@ -438,10 +386,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return selectors.feedback_list(user=None if user.is_staff else user)
 
     def _analysis(self, pk) -> Analysis:
-        try:
-            return video_selectors.analysis_get(user=self.request.user, pk=pk)
-        except (Analysis.DoesNotExist, DjangoValidationError):
-            raise Http404("no such analysis") from None
+        return object_or_404(video_selectors.analysis_get, user=self.request.user, pk=pk)
 
     @extend_schema(request=FeedbackCreateSerializer, responses={200: FeedbackSerializer})
     def create(self, request: Request) -> Response:
@@ -460,12 +405,9 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             event = analysis.events.filter(pk=data["event"]).first()
             if event is None:
                 raise ValidationError({"event": "no such event in this analysis"})
-        try:
-            feedback = services.feedback_set(user=request.user, analysis=analysis,
-                                             segment=segment, event=event,
-                                             verdict=data["verdict"], label=data["label"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        feedback = services.feedback_set(user=request.user, analysis=analysis, segment=segment,
+                                         event=event, verdict=data["verdict"],
+                                         label=data["label"])
         return Response(FeedbackSerializer(feedback).data)
 
     @extend_schema(parameters=[OpenApiParameter("analysis", OpenApiTypes.UUID, required=True)],

@@ -45,6 +45,7 @@ from webapp.alerts.models import Alert
 from webapp.alerts.services import alerts_evaluate_enqueue
 from webapp.celery import queue_for_device
 from webapp.core import storage as media
+from webapp.core.errors import UploadTooLarge
 from webapp.core.jobs import job_cancel
 from webapp.core.uploads import upload_on_disk
 from webapp.models_registry.models import ModelVersion
@@ -79,10 +80,6 @@ STAGE_SPANS = {
 }
 PROGRESS_MIN_INTERVAL_SEC = 0.5
 CANCEL_POLL_INTERVAL_SEC = 0.5
-
-
-class UploadTooLarge(Exception):
-    """The upload is over ``VIGIL_MAX_UPLOAD_BYTES`` (answered 413)."""
 
 
 class AnalysisBusy(Exception):
