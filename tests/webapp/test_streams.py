@@ -60,10 +60,11 @@ def test_form_parses_fusion_weights(model_version, tsn_version):
                                      "modalities": ["rgb", "flow"],
                                      "fusion_weights": "rgb=1, flow=1.5", "flow_method": "dis"})
     assert form.is_valid(), form.errors
-    options = form.service_options()
-    assert options["modalities"] == ["rgb", "flow"]
-    assert options["fusion_weights"] == {"rgb": 1.0, "flow": 1.5}
-    assert options["flow_method"] == "dis"
+    options = form.analysis_options
+    assert options.model_version == tsn_version
+    assert options.modalities == ["rgb", "flow"]
+    assert options.fusion_weights == {"rgb": 1.0, "flow": 1.5}
+    assert options.flow_method == "dis"
     bad = AnalysisOptionsForm(data={"model_version": model_version.pk, "fusion_weights": "rgb"})
     assert not bad.is_valid() and "fusion_weights" in bad.errors
 

@@ -23,7 +23,7 @@ from webapp.videos.filters import (
     VideoFilter,
 )
 from webapp.videos.models import Analysis, Event, Segment, Video
-from webapp.videos.options import analysis_options_clean
+from webapp.videos.options import AnalysisOptions, analysis_options_clean
 
 MAX_PROGRESS_SEGMENTS = 500
 
@@ -97,28 +97,23 @@ class AnalysisOptionsSerializer(serializers.Serializer):
         return True
 
     def validate(self, attrs: dict) -> dict:
-        """Every option checked together, by the one check the forms and services use."""
+        """Every option checked together, once, by the one cleaner (a Django
+        ``ValidationError`` keyed by field: the exception handler answers 400)."""
         if self.options_wanted(attrs):
-            analysis_options_clean(**_service_options(attrs))
+            attrs["options"] = analysis_options_clean(
+                model_version=attrs.get("model_version"),
+                segment_sec=attrs.get("segment_sec"), stride_sec=attrs.get("stride_sec"),
+                labels=split_labels(attrs.get("labels") or []),
+                threshold=attrs.get("threshold"), device=attrs.get("device"),
+                modalities=attrs.get("modalities") or [],
+                fusion_weights=attrs.get("fusion_weights") or {},
+                flow_method=attrs.get("flow_method"))
         return attrs
 
-    def service_options(self) -> dict:
-        """Validated options as keyword arguments for ``services.analysis_start``."""
-        return _service_options(self.validated_data)
-
-
-def _service_options(data: dict) -> dict:
-    return {
-        "model_version": data.get("model_version"),
-        "segment_sec": data.get("segment_sec"),
-        "stride_sec": data.get("stride_sec"),
-        "labels": split_labels(data.get("labels") or []),
-        "threshold": data.get("threshold"),
-        "device": data.get("device"),
-        "modalities": data.get("modalities") or [],
-        "fusion_weights": data.get("fusion_weights") or {},
-        "flow_method": data.get("flow_method"),
-    }
+    @property
+    def analysis_options(self) -> AnalysisOptions:
+        """The cleaned options, for ``services.analysis_start(options=...)``."""
+        return self.validated_data["options"]
 
 
 class AnalysisCreateSerializer(AnalysisOptionsSerializer):
@@ -259,7 +254,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         analyze = serializer.validated_data["analyze"]
         video, analysis = services.video_upload(
             owner=request.user, upload=serializer.validated_data["file"],
-            analysis_options=serializer.service_options() if analyze else None,
+            analysis_options=serializer.analysis_options if analyze else None,
             source_tag=serializer.validated_data["source_tag"])
         context = self.get_serializer_context()
         body = {"video": VideoSerializer(video, context=context).data,
@@ -298,7 +293,7 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except Video.DoesNotExist:
             raise ValidationError({"video": "no such video"}) from None
         analysis = services.analysis_start(video=video, created_by=request.user,
-                                           **serializer.service_options())
+                                           options=serializer.analysis_options)
         data = AnalysisSerializer(analysis, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
