@@ -1,7 +1,7 @@
 """REST API: ``/api/v1/datasets/``, ``dataset-clips/`` (staff only) and ``feedback/`` (users)."""
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -310,7 +310,7 @@ class DatasetViewSet(viewsets.ModelViewSet):
         dataset = self.get_object()
         serializer = AddFeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        items = Feedback.objects.select_related("analysis__video", "segment", "event").filter(
+        items = selectors.feedback_list().filter(
             pk__in=[f.pk for f in serializer.validated_data["feedback"]])
         clips = services.feedback_add_to_dataset(
             dataset=dataset, feedback=items, split=serializer.validated_data["split"])
@@ -343,7 +343,7 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = DatasetClipFilter
 
     def get_queryset(self):
-        return DatasetClip.objects.order_by("dataset", "label", "id")
+        return selectors.clip_list()
 
     @extend_schema(request=ClipCreateSerializer,
                    responses={201: DatasetClipSerializer, 400: ErrorSerializer})
@@ -353,7 +353,7 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            video = Video.objects.get(pk=data["video"], owner=request.user)
+            video = video_selectors.video_get_uploaded(owner=request.user, pk=data["video"])
         except Video.DoesNotExist:
             raise ValidationError({"video": "no uploaded video of yours with this id"}) from None
         clip = services.dataset_clip_add_from_video(
@@ -382,8 +382,10 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = FeedbackFilter
 
     def get_queryset(self):
+        """Staff read everyone's feedback; everyone deletes only their own."""
         user = self.request.user
-        return selectors.feedback_list(user=None if user.is_staff else user)
+        everyone = user.is_staff and self.action != "destroy"
+        return selectors.feedback_list(user=None if everyone else user)
 
     def _analysis(self, pk) -> Analysis:
         return object_or_404(video_selectors.analysis_get, user=self.request.user, pk=pk)
@@ -398,11 +400,13 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         analysis = self._analysis(data["analysis"])
         segment = event = None
         if "segment_index" in data:
-            segment = analysis.segments.filter(index=data["segment_index"]).first()
+            segment = video_selectors.segment_list(analysis=analysis).filter(
+                index=data["segment_index"]).first()
             if segment is None:
                 raise ValidationError({"segment_index": "no such segment"})
         if "event" in data:
-            event = analysis.events.filter(pk=data["event"]).first()
+            event = video_selectors.event_list(analysis=analysis).filter(
+                pk=data["event"]).first()
             if event is None:
                 raise ValidationError({"event": "no such event in this analysis"})
         feedback = services.feedback_set(user=request.user, analysis=analysis, segment=segment,
@@ -421,6 +425,4 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                          many=True).data)
 
     def perform_destroy(self, instance: Feedback) -> None:
-        if instance.user_id != self.request.user.pk:
-            raise Http404("no such feedback")
         services.feedback_delete(feedback=instance)

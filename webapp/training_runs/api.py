@@ -17,7 +17,7 @@ from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs import selectors, services
 from webapp.training_runs.models import Evaluation, TrainingRun
-from webapp.videos.models import Analysis
+from webapp.videos import selectors as video_selectors
 
 
 class TrainingRunSerializer(serializers.ModelSerializer):
@@ -130,7 +130,8 @@ class RescoreView(APIView):
         body = RescoreSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         wanted = body.validated_data["analyses"]
-        found = Analysis.objects.select_related("video").in_bulk(wanted)
+        found = video_selectors.analysis_list(user=request.user).select_related(
+            "video").in_bulk(wanted)
         missing = [str(pk) for pk in wanted if pk not in found]
         if missing:
             raise ValidationError({"analyses": f"unknown analyses: {', '.join(missing)}"})
@@ -160,8 +161,10 @@ class CompareView(APIView):
                                OpenApiParameter("b", OpenApiTypes.UUID, required=True)],
                    responses=SegmentChangeSerializer(many=True))
     def get(self, request: Request) -> Response:
-        a = object_or_404(Analysis.objects.get, pk=request.query_params.get("a"))
-        b = object_or_404(Analysis.objects.get, pk=request.query_params.get("b"))
+        a = object_or_404(video_selectors.analysis_get, user=request.user,
+                          pk=request.query_params.get("a"))
+        b = object_or_404(video_selectors.analysis_get, user=request.user,
+                          pk=request.query_params.get("b"))
         try:
             changes = selectors.analyses_compare(a=a, b=b)
         except ValueError as exc:  # not the same video
