@@ -353,6 +353,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": [f"webapp.core.throttling.{name}" for name in (
         "AnonThrottle", "UserThrottle", "StartWorkThrottle")],
+    # One error body, {"code", "detail", "fields"}, for every API error (webapp.core.errors).
+    "EXCEPTION_HANDLER": "webapp.core.exception_handlers.exception_handler",
 }
 #: Rates of those throttles ("N/second|minute|hour|day"; empty: no limit), read per request.
 VIGIL_API_THROTTLE_RATES = {

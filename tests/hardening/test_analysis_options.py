@@ -47,7 +47,7 @@ def test_the_api_refuses_options_no_worker_can_run(owned, api_client, user) -> N
         response = api_client.post("/api/v1/analyses/", {"video": str(video.pk), **options},
                                    format="json")
         assert response.status_code == 400, (options, response.status_code, response.content)
-        assert field in response.json(), (options, response.json())
+        assert field in response.json()["fields"], (options, response.json())
     assert Analysis.objects.count() == before
 
 
@@ -57,7 +57,7 @@ def test_an_upload_with_impossible_options_stores_nothing(owned, api_client, use
     response = api_client.post("/api/v1/videos/", {
         "file": SimpleUploadedFile("clip.mp4", SHORT_CLIP.read_bytes()), "device": "cuda"},
         format="multipart")
-    assert response.status_code == 400 and "device" in response.json()
+    assert response.status_code == 400 and "device" in response.json()["fields"]
     assert Video.objects.count() == videos
     # Without an analysis, the options do not matter.
     response = api_client.post("/api/v1/videos/", {
@@ -93,7 +93,7 @@ def test_gpu_options_are_accepted_where_gpu_workers_exist(owned, api_client, use
         for device in ("cuda:2", "cuda:0\n", "cuda:abc"):
             response = api_client.post("/api/v1/analyses/", {
                 "video": str(video.pk), "device": device}, format="json")
-            assert response.status_code == 400 and "device" in response.json(), device
+            assert response.status_code == 400 and "device" in response.json()["fields"], device
 
 
 def test_forms_offer_only_what_this_deployment_runs(model_version, settings) -> None:
@@ -122,7 +122,7 @@ def test_the_forms_use_the_same_check_as_the_api(owned, user, api_client, model_
                                                 "fusion_weights": {"rgb": 0}}, format="json")
     message = "at least one stream needs a weight above 0"
     assert rerun.errors["fusion_weights"] == upload.errors["fusion_weights"] == [message]
-    assert api.json()["fusion_weights"] == [message]
+    assert api.json()["fields"]["fusion_weights"] == [message]
 
 
 def test_the_rerun_page_refuses_a_gpu_device(owned, user, model_version) -> None:

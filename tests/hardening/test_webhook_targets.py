@@ -60,7 +60,7 @@ def test_the_api_refuses_a_6to4_loopback_webhook(api_client, user, settings):
     response = api_client.post("/api/v1/webhooks/", {"url": "http://[2002:7f00:1::]/"},
                                format="json")
     assert response.status_code == 400
-    assert "6to4 of 127.0.0.1" in response.json()["url"][0]
+    assert "6to4 of 127.0.0.1" in response.json()["fields"]["url"][0]
     assert not WebhookEndpoint.objects.exists()
 
 

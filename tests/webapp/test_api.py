@@ -155,7 +155,7 @@ def test_create_and_cancel_analysis(owned, api_client, user, model_version, sett
     bad = api_client.post("/api/v1/analyses/", {"video": str(video.pk), "threshold": 3},
                           format="json")
     assert bad.status_code == 400
-    assert "threshold" in bad.json()
+    assert "threshold" in bad.json()["fields"]
 
 
 def test_cancel_of_a_running_analysis_is_a_request(owned, api_client, user):
@@ -208,3 +208,28 @@ def test_swagger_ui_is_served_locally(client, user):
     assert "swagger-ui" in html
     assert "cdn" not in html.lower()
     assert "Content-Security-Policy" in page
+
+
+def test_analysis_options_are_cleaned_once_per_request(owned, api_client, user, model_version,
+                                                       monkeypatch):
+    """The serializer cleans the options; the service takes that value as it is."""
+    from webapp.videos import api, forms, options, services
+
+    calls = []
+
+    def counting(**kwargs):
+        calls.append(kwargs)
+        return options.analysis_options_clean(**kwargs)
+
+    for module in (api, forms, services):
+        monkeypatch.setattr(module, "analysis_options_clean", counting)
+    video, _ = owned
+    api_client.force_authenticate(user)
+    response = api_client.post("/api/v1/analyses/", {
+        "video": str(video.pk), "labels": ["archery, abseiling"], "threshold": 0.6},
+        format="json")
+    assert response.status_code == 202, response.content
+    assert len(calls) == 1
+    analysis = Analysis.objects.get(pk=response.json()["id"])
+    assert (analysis.labels, analysis.threshold) == (["archery", "abseiling"], 0.6)
+    assert analysis.model_version == model_version  # the default version

@@ -450,7 +450,7 @@ def test_api_import_export_and_stats_with_a_token(dataset, staff_user, api_clien
     assert dataset.clips.count() == 8
     response = api_client.post(url, {"kind": "tar", "file": SimpleUploadedFile(
         "x.zip", b"PK")}, format="multipart")
-    assert response.status_code == 400 and "kind" in response.json()
+    assert response.status_code == 400 and "kind" in response.json()["fields"]
 
     clips = api_client.get(reverse("api:dataset-clip-list"), {"dataset": dataset.pk,
                                                                 "label": "fight"}).json()
@@ -493,7 +493,7 @@ def test_api_feedback_and_add_to_dataset(owned, user, staff_user, dataset, api_c
     assert response.json()["clip_label"] == "falling"
     response = api_client.post(reverse("api:feedback-list"), {
         "analysis": str(analysis.pk), "segment_index": 0, "verdict": "wrong"}, format="json")
-    assert response.status_code == 400 and "label" in response.json()
+    assert response.status_code == 400 and "label" in response.json()["fields"]
     # a user cannot turn feedback into clips
     response = api_client.post(reverse("api:dataset-add-feedback", args=[dataset.pk]),
                                {"feedback": [feedback_id]}, format="json")
@@ -507,6 +507,13 @@ def test_api_feedback_and_add_to_dataset(owned, user, staff_user, dataset, api_c
     assert [(c["label"], c["split"], c["origin"]) for c in clips] == [
         ("falling", "val", "feedback")]
     assert api_client.get(reverse("api:feedback-list"), {"unused": "1"}).json()["count"] == 0
+    # staff read everyone's feedback but delete only their own
+    detail = reverse("api:feedback-detail", args=[feedback_id])
+    assert api_client.get(detail).status_code == 200
+    refused = api_client.delete(detail)
+    assert (refused.status_code, refused.json()["code"]) == (404, "not_found")
+    api_client.force_authenticate(user)
+    assert api_client.delete(detail).status_code == 204
 
 
 def test_another_users_analysis_cannot_get_feedback(owned, other_user, api_client) -> None:
@@ -723,3 +730,18 @@ def test_page_adds_a_time_range_of_an_uploaded_video(staff_user, other_user, dat
         "standing", "val", "upload", mine.pk)
     assert clip.duration_sec == pytest.approx(1.5, abs=0.1)
     assert probe(str(local_name_path(clip.file))).duration_sec == pytest.approx(1.5, abs=0.1)
+
+
+def test_api_cuts_clips_only_from_ones_own_uploads(staff_user, other_user, dataset,
+                                                   api_client) -> None:
+    from webapp.videos.services import video_upload
+
+    theirs, _ = video_upload(owner=other_user, upload=SimpleUploadedFile(
+        "theirs.mp4", SHORT_CLIP.read_bytes()))
+    api_client.force_authenticate(staff_user)  # staff see every video, but cut only theirs
+    response = api_client.post(reverse("api:dataset-clip-list"), {
+        "dataset": dataset.pk, "video": str(theirs.pk), "start_sec": 0, "end_sec": 1,
+        "label": "x"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"video": ["no uploaded video of yours with this id"]}
+    assert dataset.clips.count() == 0

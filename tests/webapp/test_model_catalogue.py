@@ -60,7 +60,7 @@ def test_no_analysis_form_or_list_offers_random_weights(
     untrained = ModelVersion.objects.get(name="mc3_18.untrained")
     response = api_client.post("/api/v1/analyses/", {
         "video": str(video.pk), "model_version": untrained.pk}, format="json")
-    assert response.status_code == 400 and "model_version" in response.json()
+    assert response.status_code == 400 and "model_version" in response.json()["fields"]
     fight = ModelVersion.objects.get(arch="fight_detector")
     with django_capture_on_commit_callbacks(execute=False):
         response = api_client.post("/api/v1/analyses/", {

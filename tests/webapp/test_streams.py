@@ -48,11 +48,11 @@ def test_api_refuses_bad_streams(owned, api_client, user):
     api_client.force_authenticate(user)
     bad = api_client.post("/api/v1/analyses/", {"video": str(video.pk), "modalities": ["sound"]},
                           format="json")
-    assert bad.status_code == 400 and "modalities" in bad.json()
+    assert bad.status_code == 400 and "modalities" in bad.json()["fields"]
     bad = api_client.post("/api/v1/analyses/", {
         "video": str(video.pk), "modalities": ["rgb"], "fusion_weights": {"flow": 2}},
         format="json")
-    assert bad.status_code == 400 and "fusion_weights" in bad.json()
+    assert bad.status_code == 400 and "fusion_weights" in bad.json()["fields"]
 
 
 def test_form_parses_fusion_weights(model_version, tsn_version):
@@ -60,10 +60,11 @@ def test_form_parses_fusion_weights(model_version, tsn_version):
                                      "modalities": ["rgb", "flow"],
                                      "fusion_weights": "rgb=1, flow=1.5", "flow_method": "dis"})
     assert form.is_valid(), form.errors
-    options = form.service_options()
-    assert options["modalities"] == ["rgb", "flow"]
-    assert options["fusion_weights"] == {"rgb": 1.0, "flow": 1.5}
-    assert options["flow_method"] == "dis"
+    options = form.analysis_options
+    assert options.model_version == tsn_version
+    assert options.modalities == ["rgb", "flow"]
+    assert options.fusion_weights == {"rgb": 1.0, "flow": 1.5}
+    assert options.flow_method == "dis"
     bad = AnalysisOptionsForm(data={"model_version": model_version.pk, "fusion_weights": "rgb"})
     assert not bad.is_valid() and "fusion_weights" in bad.errors
 

@@ -152,7 +152,7 @@ def test_bad_analysis_options_store_nothing(api_client, user, model_version):
     response = upload(api_client, "clip.mp4", SHORT_CLIP.read_bytes(),
                       labels=["no such action"])
     assert response.status_code == 400
-    assert "labels" in response.json()
+    assert "labels" in response.json()["fields"]
     assert_nothing_stored()
 
 

@@ -1,8 +1,6 @@
 """REST API: ``/api/v1/alert-rules/``, ``alerts/``, ``webhooks/``, ``deliveries/``."""
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -11,21 +9,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webapp.alerts import selectors, services
 from webapp.alerts.filters import AlertFilter, DeliveryFilter
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
-from webapp.core.filters import IdField
+from webapp.core.errors import object_or_404
 from webapp.models_registry.models import ModelVersion
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
 
 
 def _absolute(request: Request | None, path: str) -> str:
@@ -129,28 +121,20 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
         return selectors.alert_rule_list(user=self.request.user)
 
     def get_object(self) -> AlertRule:
-        try:
-            rule = selectors.alert_rule_get(user=self.request.user, pk=self.kwargs["pk"])
-        except (AlertRule.DoesNotExist, ValueError, DjangoValidationError):
-            raise Http404 from None
+        rule = object_or_404(selectors.alert_rule_get, user=self.request.user,
+                             pk=self.kwargs["pk"])
         if self.request.method not in ("GET", "HEAD", "OPTIONS") and \
                 not selectors.alert_rule_can_edit(user=self.request.user, rule=rule):
             raise PermissionDenied("only staff may change a global rule")
         return rule
 
     def perform_create(self, serializer: AlertRuleSerializer) -> None:
-        try:
-            serializer.instance = services.alert_rule_create(owner=self.request.user,
-                                                             **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.alert_rule_create(owner=self.request.user,
+                                                         **serializer.validated_data)
 
     def perform_update(self, serializer: AlertRuleSerializer) -> None:
-        try:
-            serializer.instance = services.alert_rule_update(
-                rule=serializer.instance, user=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.alert_rule_update(
+            rule=serializer.instance, user=self.request.user, **serializer.validated_data)
 
     def perform_destroy(self, instance: AlertRule) -> None:
         services.alert_rule_delete(rule=instance)
@@ -167,10 +151,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return selectors.alert_list(user=self.request.user)
 
     def get_object(self) -> Alert:
-        try:
-            return selectors.alert_get(user=self.request.user, pk=self.kwargs["pk"])
-        except (Alert.DoesNotExist, ValueError, DjangoValidationError):
-            raise Http404 from None
+        return object_or_404(selectors.alert_get, user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(request=None, responses={200: AlertSerializer})
     @action(detail=True, methods=["post"])
@@ -195,24 +176,16 @@ class WebhookViewSet(viewsets.ModelViewSet):
         return selectors.webhook_list(user=self.request.user)
 
     def get_object(self) -> WebhookEndpoint:
-        try:
-            return selectors.webhook_get(user=self.request.user, pk=self.kwargs["pk"])
-        except (WebhookEndpoint.DoesNotExist, ValueError, DjangoValidationError):
-            raise Http404 from None
+        return object_or_404(selectors.webhook_get, user=self.request.user,
+                             pk=self.kwargs["pk"])
 
     def perform_create(self, serializer: WebhookSerializer) -> None:
-        try:
-            serializer.instance = services.webhook_create(owner=self.request.user,
-                                                          **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.webhook_create(owner=self.request.user,
+                                                      **serializer.validated_data)
 
     def perform_update(self, serializer: WebhookSerializer) -> None:
-        try:
-            serializer.instance = services.webhook_update(webhook=serializer.instance,
-                                                          **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.webhook_update(webhook=serializer.instance,
+                                                      **serializer.validated_data)
 
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
         services.webhook_delete(webhook=instance)
@@ -237,8 +210,6 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return selectors.delivery_list(user=self.request.user)
 
     def get_object(self) -> Delivery:
-        try:
-            return self.get_queryset().get(pk=IdField().clean(self.kwargs["pk"]))
-        except (Delivery.DoesNotExist, DjangoValidationError):
-            raise Http404 from None
+        return object_or_404(selectors.delivery_get, user=self.request.user,
+                             pk=self.kwargs["pk"])
 

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
+from webapp.core.filters import IdField
 from webapp.videos.models import Analysis
 
 
@@ -97,3 +98,9 @@ def stored_names() -> Iterator[str]:
     """Every stored name an alert row refers to (retention keeps them); every user's."""
     for names in Alert.objects.values_list("thumbnail", "clip"):
         yield from names
+
+
+def delivery_get(*, user: AbstractBaseUser, pk: object) -> Delivery:
+    """Raises ``Delivery.DoesNotExist`` for an unknown delivery or another user's, and
+    ``ValidationError`` for an id that is not one (past the 64-bit range...)."""
+    return delivery_list(user=user).get(pk=IdField().clean(pk))

@@ -45,6 +45,7 @@ from webapp.core.jobs import task_send
 from webapp.core.probing import probe_limits
 from webapp.models_registry.models import ModelVersion
 from webapp.videos.models import Analysis, AnalysisStatus, Segment
+from webapp.videos.options import watched_labels_clean
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,6 @@ EVALUATE_TASK = "alerts.evaluate_analysis"
 WEBHOOK_TASK = "alerts.deliver_webhook"
 EMAIL_TASK = "alerts.deliver_email"
 ALERTS_QUEUE = "cpu"
-MAX_RULE_LABELS = 20
 RULE_FIELDS = ("name", "labels", "enter_threshold", "exit_threshold", "min_duration_sec",
                "merge_gap_sec", "source_tag", "model_version", "is_active", "is_global",
                "notify_email")
@@ -75,16 +75,8 @@ def alert_rule_defaults(*, model_version: ModelVersion | None) -> dict:
 
 def _rule_clean(*, user: AbstractBaseUser, data: dict) -> dict:
     errors: dict[str, str] = {}
-    labels = [label.strip() for label in data.get("labels") or [] if label and label.strip()]
-    labels = list(dict.fromkeys(labels))
-    if len(labels) > MAX_RULE_LABELS:
-        errors["labels"] = f"watch at most {MAX_RULE_LABELS} labels"
-    version = data.get("model_version")
-    if version is not None and version.labels:
-        unknown = [label for label in labels if label not in set(version.labels)]
-        if unknown:
-            errors["labels"] = (f"unknown label(s) for {version.name}: "
-                                + ", ".join(repr(label) for label in unknown[:5]))
+    labels = watched_labels_clean(data.get("labels") or [], version=data.get("model_version"),
+                                  errors=errors)
     enter = data.get("enter_threshold")
     exit_ = data.get("exit_threshold")
     if enter is not None and not 0.0 <= enter <= 1.0:

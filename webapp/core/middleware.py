@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from webapp.core.errors import UploadTooLarge, error_body
 from webapp.core.uploads import content_length_too_large, too_large_message
 
 
@@ -61,7 +62,7 @@ def too_large_response(request: HttpRequest) -> HttpResponse:
                   or "application/json" in request.headers.get("Accept", ""))
     if wants_json:
         response: HttpResponse = JsonResponse(
-            {"code": "file_too_large", "detail": message}, status=413)
+            error_body(code=UploadTooLarge.code, detail=message), status=413)
     else:
         response = HttpResponse(
             render_to_string("core/error.html", {"title": "File too large", "message": message},

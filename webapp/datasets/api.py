@@ -1,251 +1,40 @@
 """REST API: ``/api/v1/datasets/``, ``dataset-clips/`` (staff only) and ``feedback/`` (users)."""
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
-from django.urls import reverse
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, parsers, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from training.datasets import ManifestError
-from webapp.core.uploads import too_large_message, upload_too_large
+from webapp.core.errors import UploadTooLarge, object_or_404
+from webapp.core.exception_handlers import ErrorSerializer
+from webapp.core.uploads import upload_too_large
 from webapp.datasets import selectors, services
 from webapp.datasets.exports import export_response
 from webapp.datasets.filters import DatasetClipFilter, DatasetImportFilter, FeedbackFilter
-from webapp.datasets.models import (
-    Dataset,
-    DatasetClip,
-    DatasetImport,
-    Feedback,
-    Split,
-    Verdict,
+from webapp.datasets.models import Dataset, DatasetClip, DatasetImport, Feedback
+from webapp.datasets.serializers import (
+    AddedSerializer,
+    AddFeedbackSerializer,
+    ClipCreateSerializer,
+    ClipUpdateSerializer,
+    DatasetClipSerializer,
+    DatasetDetailSerializer,
+    DatasetImportSerializer,
+    DatasetSerializer,
+    FeedbackCreateSerializer,
+    FeedbackSerializer,
+    ImportSerializer,
+    ResplitSerializer,
+    TargetSerializer,
 )
 from webapp.videos import selectors as video_selectors
-from webapp.videos.models import Analysis, Event, Segment, Video
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
-
-
-def manifest_error_body(exc: ManifestError) -> dict:
-    """``{"code": "manifest", "detail": <one line>, "problems": [{"line", "reason"}, ...]}``."""
-    return {"code": exc.code, "detail": str(exc),
-            "problems": [{"line": line, "reason": reason} for line, reason in exc.problems]}
-
-
-# --- Serializers -------------------------------------------------------------------------------
-
-class ProblemSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="Row (or archive member) number; 0: the file.")
-    reason = serializers.CharField()
-
-
-class ImportErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    problems = ProblemSerializer(many=True, required=False)
-
-
-class LabelCountsSerializer(serializers.Serializer):
-    label = serializers.CharField()
-    train = serializers.IntegerField()
-    val = serializers.IntegerField()
-    test = serializers.IntegerField()
-    total = serializers.IntegerField()
-
-
-class StatsSerializer(serializers.Serializer):
-    labels = LabelCountsSerializer(many=True)
-    totals = serializers.DictField(child=serializers.IntegerField(),
-                                   help_text="Clips per split.")
-    total = serializers.IntegerField()
-    largest = serializers.CharField(help_text="Label with the most clips.")
-    smallest = serializers.CharField(help_text="Label with the fewest clips.")
-    imbalance = serializers.FloatField(allow_null=True,
-                                       help_text="Largest / smallest class (clips).")
-    leaking_groups = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="Source groups found in more than one split (re-split to fix).")
-
-
-class DatasetSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.get_username", read_only=True,
-                                       allow_null=True, default=None)
-    labels = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
-    clip_count = serializers.SerializerMethodField()
-    page_url = serializers.SerializerMethodField()
-    export_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Dataset
-        fields = ("id", "name", "description", "labels", "clip_count", "created_by",
-                  "created_at", "updated_at", "page_url", "export_url")
-        read_only_fields = ("id", "clip_count", "created_by", "created_at", "updated_at",
-                            "page_url", "export_url")
-
-    def get_clip_count(self, obj: Dataset) -> int:
-        count = getattr(obj, "clip_count", None)
-        return count if count is not None else obj.clips.count()
-
-    def get_page_url(self, obj: Dataset) -> str:
-        return reverse("datasets:detail", args=[obj.pk])
-
-    def get_export_url(self, obj: Dataset) -> str:
-        return reverse("api:dataset-export", args=[obj.pk])
-
-
-class DatasetDetailSerializer(DatasetSerializer):
-    stats = serializers.SerializerMethodField()
-
-    class Meta(DatasetSerializer.Meta):
-        fields = (*DatasetSerializer.Meta.fields, "stats")
-        read_only_fields = (*DatasetSerializer.Meta.read_only_fields, "stats")
-
-    @extend_schema_field(StatsSerializer)
-    def get_stats(self, obj: Dataset) -> dict:
-        return selectors.dataset_stats(dataset=obj).as_dict()
-
-
-class DatasetClipSerializer(serializers.ModelSerializer):
-    file_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = DatasetClip
-        fields = ("id", "dataset", "label", "split", "group", "origin", "original_name",
-                  "source_video", "start_sec", "end_sec", "duration_sec", "sha256",
-                  "created_at", "file_url")
-        read_only_fields = fields
-
-    def get_file_url(self, obj: DatasetClip) -> str:
-        return reverse("datasets:clip_file", args=[obj.dataset_id, obj.pk])
-
-
-class ClipUpdateSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=100, required=False)
-    split = serializers.ChoiceField(choices=Split.choices, required=False,
-                                    help_text="The clip's whole source group moves with it.")
-
-
-class ClipCreateSerializer(serializers.Serializer):
-    dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all())
-    video = serializers.UUIDField(help_text="One of your uploaded videos.")
-    start_sec = serializers.FloatField(min_value=0)
-    end_sec = serializers.FloatField(min_value=0)
-    label = serializers.CharField(max_length=100)
-    split = serializers.ChoiceField(choices=[("", "grouped"), *Split.choices], required=False,
-                                    default="", allow_blank=True)
-
-
-class ImportSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=services.IMPORT_KINDS,
-        help_text="folder: a zip of <label>/<clip> folders; manifest: a zip with manifest.csv "
-                  "and the clips; ava: a CSV of video,timestamp_sec,label[,split] rows.")
-    file = serializers.FileField()
-    train = serializers.FloatField(required=False, default=0.7, min_value=0)
-    val = serializers.FloatField(required=False, default=0.15, min_value=0)
-    test = serializers.FloatField(required=False, default=0.15, min_value=0)
-    seed = serializers.IntegerField(required=False, default=0)
-    half_window_sec = serializers.FloatField(
-        required=False, default=services.AVA_HALF_WINDOW_SEC, min_value=0.05, max_value=30,
-        help_text="AVA rows: seconds taken either side of the timestamp.")
-
-
-class DatasetImportSerializer(serializers.ModelSerializer):
-    problems = serializers.SerializerMethodField()
-    finished = serializers.BooleanField(source="is_finished", read_only=True)
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = DatasetImport
-        fields = ("id", "dataset", "kind", "original_name", "status", "stage", "percent",
-                  "imported", "error", "problems", "finished", "options", "created_at",
-                  "finished_at", "url")
-        read_only_fields = fields
-
-    @extend_schema_field(ProblemSerializer(many=True))
-    def get_problems(self, obj: DatasetImport) -> list[dict]:
-        return [{"line": line, "reason": reason} for line, reason in obj.problems]
-
-    def get_url(self, obj: DatasetImport) -> str:
-        return reverse("api:dataset-import-job-detail", args=[obj.pk])
-
-
-class ResplitSerializer(serializers.Serializer):
-    train = serializers.FloatField(required=False, default=0.7, min_value=0)
-    val = serializers.FloatField(required=False, default=0.15, min_value=0)
-    test = serializers.FloatField(required=False, default=0.15, min_value=0)
-    seed = serializers.IntegerField(required=False, default=0)
-
-
-class AddFeedbackSerializer(serializers.Serializer):
-    feedback = serializers.PrimaryKeyRelatedField(queryset=Feedback.objects.all(), many=True,
-                                                  help_text="Feedback ids to turn into clips.")
-    split = serializers.ChoiceField(choices=[("", "grouped"), *Split.choices], required=False,
-                                    default="", allow_blank=True)
-
-
-class AddedSerializer(serializers.Serializer):
-    clips = DatasetClipSerializer(many=True)
-
-
-class FeedbackSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.get_username", read_only=True)
-    start_sec = serializers.SerializerMethodField()
-    end_sec = serializers.SerializerMethodField()
-    model_label = serializers.SerializerMethodField()
-    clip_label = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Feedback
-        fields = ("id", "analysis", "segment", "event", "user", "verdict", "label",
-                  "model_label", "clip_label", "start_sec", "end_sec", "clip", "created_at",
-                  "updated_at")
-        read_only_fields = fields
-
-    def _target(self, obj: Feedback) -> Segment | Event:
-        return obj.event if obj.event_id is not None else obj.segment
-
-    def get_start_sec(self, obj: Feedback) -> float:
-        return self._target(obj).start_sec
-
-    def get_end_sec(self, obj: Feedback) -> float:
-        return self._target(obj).end_sec
-
-    def get_model_label(self, obj: Feedback) -> str:
-        return obj.event.label if obj.event_id is not None else obj.segment.top_label
-
-    def get_clip_label(self, obj: Feedback) -> str:
-        return services.feedback_clip_label(obj)
-
-
-class FeedbackCreateSerializer(serializers.Serializer):
-    analysis = serializers.UUIDField()
-    segment_index = serializers.IntegerField(required=False, min_value=0,
-                                             help_text="The segment's index in the analysis.")
-    event = serializers.IntegerField(required=False, help_text="An event id (see targets/).")
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
-    label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
-                                  help_text="The right label (needed when wrong).")
-
-
-class TargetSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["segment", "event"])
-    id = serializers.IntegerField()
-    index = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField(help_text="What the model said.")
-    start_sec = serializers.FloatField()
-    end_sec = serializers.FloatField()
-
+from webapp.videos.models import Analysis, Video
 
 # --- Views -------------------------------------------------------------------------------------
 
@@ -270,28 +59,22 @@ class DatasetViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: DatasetSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = services.dataset_create(
-                name=data["name"], description=data.get("description", ""),
-                labels=data.get("labels", ()), created_by=self.request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.dataset_create(
+            name=data["name"], description=data.get("description", ""),
+            labels=data.get("labels", ()), created_by=self.request.user)
 
     def perform_update(self, serializer: DatasetSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = services.dataset_update(
-                dataset=serializer.instance, name=data.get("name"),
-                description=data.get("description"))
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        serializer.instance = services.dataset_update(
+            dataset=serializer.instance, name=data.get("name"),
+            description=data.get("description"))
 
     def perform_destroy(self, instance: Dataset) -> None:
         services.dataset_delete(dataset=instance)
 
     @extend_schema(request={"multipart/form-data": ImportSerializer},
-                   responses={202: DatasetImportSerializer, 400: OpenApiTypes.OBJECT,
-                              413: ImportErrorSerializer})
+                   responses={202: DatasetImportSerializer, 400: ErrorSerializer,
+                              413: ErrorSerializer})
     @action(detail=True, methods=["post"], url_path="import", url_name="import")
     def import_clips(self, request: Request, pk=None) -> Response:
         """Queue an import; follow it at ``url`` (``dataset-imports/{id}/``). A worker checks
@@ -299,21 +82,16 @@ class DatasetViewSet(viewsets.ModelViewSet):
         row and nothing is imported."""
         dataset = self.get_object()
         if upload_too_large(request):
-            return Response({"code": "file_too_large", "detail": too_large_message()},
-                            status=413)
+            raise UploadTooLarge
         serializer = ImportSerializer(data=request.data)
-        if upload_too_large(request):
-            return Response({"code": "file_too_large", "detail": too_large_message()},
-                            status=413)
+        if upload_too_large(request):  # the parser ran while reading request.data
+            raise UploadTooLarge
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            job = services.dataset_import_start(
-                dataset=dataset, user=request.user, kind=data["kind"], upload=data["file"],
-                fractions=_fractions(data), seed=data["seed"],
-                half_window_sec=data["half_window_sec"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        job = services.dataset_import_start(
+            dataset=dataset, user=request.user, kind=data["kind"], upload=data["file"],
+            fractions=_fractions(data), seed=data["seed"],
+            half_window_sec=data["half_window_sec"])
         return Response(DatasetImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
@@ -332,32 +110,23 @@ class DatasetViewSet(viewsets.ModelViewSet):
         dataset = self.get_object()
         serializer = ResplitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.dataset_resplit(dataset=dataset,
-                                     fractions=_fractions(serializer.validated_data),
-                                     seed=serializer.validated_data["seed"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        services.dataset_resplit(dataset=dataset, fractions=_fractions(serializer.validated_data),
+                                 seed=serializer.validated_data["seed"])
         return Response(DatasetDetailSerializer(dataset,
                                                 context=self.get_serializer_context()).data)
 
     @extend_schema(request=AddFeedbackSerializer,
-                   responses={201: AddedSerializer, 400: ImportErrorSerializer})
+                   responses={201: AddedSerializer, 400: ErrorSerializer})
     @action(detail=True, methods=["post"], url_path="add-feedback", url_name="add-feedback")
     def add_feedback(self, request: Request, pk=None) -> Response:
         """Cut the selected feedback items' segments/events into clips of this dataset."""
         dataset = self.get_object()
         serializer = AddFeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        items = Feedback.objects.select_related("analysis__video", "segment", "event").filter(
+        items = selectors.feedback_list().filter(
             pk__in=[f.pk for f in serializer.validated_data["feedback"]])
-        try:
-            clips = services.feedback_add_to_dataset(
-                dataset=dataset, feedback=items, split=serializer.validated_data["split"])
-        except ManifestError as exc:
-            return Response(manifest_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        clips = services.feedback_add_to_dataset(
+            dataset=dataset, feedback=items, split=serializer.validated_data["split"])
         data = DatasetClipSerializer(clips, many=True).data
         return Response({"clips": data}, status=status.HTTP_201_CREATED)
 
@@ -387,37 +156,29 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = DatasetClipFilter
 
     def get_queryset(self):
-        return DatasetClip.objects.order_by("dataset", "label", "id")
+        return selectors.clip_list()
 
-    @extend_schema(request=ClipCreateSerializer, responses={201: DatasetClipSerializer})
+    @extend_schema(request=ClipCreateSerializer,
+                   responses={201: DatasetClipSerializer, 400: ErrorSerializer})
     def create(self, request: Request) -> Response:
         """Cut ``start_sec``-``end_sec`` of one of your uploaded videos into a clip."""
         serializer = ClipCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            video = Video.objects.get(pk=data["video"], owner=request.user)
+            video = video_selectors.video_get_uploaded(owner=request.user, pk=data["video"])
         except Video.DoesNotExist:
             raise ValidationError({"video": "no uploaded video of yours with this id"}) from None
-        try:
-            clip = services.dataset_clip_add_from_video(
-                dataset=data["dataset"], video=video, start_sec=data["start_sec"],
-                end_sec=data["end_sec"], label=data["label"], split=data["split"])
-        except ManifestError as exc:
-            return Response(manifest_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        clip = services.dataset_clip_add_from_video(
+            dataset=data["dataset"], video=video, start_sec=data["start_sec"],
+            end_sec=data["end_sec"], label=data["label"], split=data["split"])
         return Response(DatasetClipSerializer(clip).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClipUpdateSerializer, responses={200: DatasetClipSerializer})
     def partial_update(self, request: Request, pk=None) -> Response:
         serializer = ClipUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            clip = services.dataset_clip_update(clip=self.get_object(),
-                                                **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        clip = services.dataset_clip_update(clip=self.get_object(), **serializer.validated_data)
         return Response(DatasetClipSerializer(clip).data)
 
     def perform_destroy(self, instance: DatasetClip) -> None:
@@ -434,14 +195,13 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filterset_class = FeedbackFilter
 
     def get_queryset(self):
+        """Staff read everyone's feedback; everyone deletes only their own."""
         user = self.request.user
-        return selectors.feedback_list(user=None if user.is_staff else user)
+        everyone = user.is_staff and self.action != "destroy"
+        return selectors.feedback_list(user=None if everyone else user)
 
     def _analysis(self, pk) -> Analysis:
-        try:
-            return video_selectors.analysis_get(user=self.request.user, pk=pk)
-        except (Analysis.DoesNotExist, DjangoValidationError):
-            raise Http404("no such analysis") from None
+        return object_or_404(video_selectors.analysis_get, user=self.request.user, pk=pk)
 
     @extend_schema(request=FeedbackCreateSerializer, responses={200: FeedbackSerializer})
     def create(self, request: Request) -> Response:
@@ -453,19 +213,18 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         analysis = self._analysis(data["analysis"])
         segment = event = None
         if "segment_index" in data:
-            segment = analysis.segments.filter(index=data["segment_index"]).first()
+            segment = video_selectors.segment_list(analysis=analysis).filter(
+                index=data["segment_index"]).first()
             if segment is None:
                 raise ValidationError({"segment_index": "no such segment"})
         if "event" in data:
-            event = analysis.events.filter(pk=data["event"]).first()
+            event = video_selectors.event_list(analysis=analysis).filter(
+                pk=data["event"]).first()
             if event is None:
                 raise ValidationError({"event": "no such event in this analysis"})
-        try:
-            feedback = services.feedback_set(user=request.user, analysis=analysis,
-                                             segment=segment, event=event,
-                                             verdict=data["verdict"], label=data["label"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        feedback = services.feedback_set(user=request.user, analysis=analysis, segment=segment,
+                                         event=event, verdict=data["verdict"],
+                                         label=data["label"])
         return Response(FeedbackSerializer(feedback).data)
 
     @extend_schema(parameters=[OpenApiParameter("analysis", OpenApiTypes.UUID, required=True)],
@@ -479,6 +238,4 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                          many=True).data)
 
     def perform_destroy(self, instance: Feedback) -> None:
-        if instance.user_id != self.request.user.pk:
-            raise Http404("no such feedback")
         services.feedback_delete(feedback=instance)

@@ -5,7 +5,7 @@ from django import forms
 
 from webapp.datasets.models import Dataset, Split, Verdict
 from webapp.datasets.services import AVA_HALF_WINDOW_SEC, IMPORT_KINDS
-from webapp.videos.models import Video
+from webapp.videos.selectors import video_list_uploaded
 
 
 class _Styled(forms.Form):
@@ -70,7 +70,7 @@ class ClipFromVideoForm(_Styled):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["video"].queryset = Video.objects.filter(owner=user).order_by("-created_at")
+        self.fields["video"].queryset = video_list_uploaded(owner=user)
 
 
 class AddFeedbackForm(_Styled):

@@ -20,13 +20,16 @@ def dataset_get(*, pk) -> Dataset:
     return Dataset.objects.get(pk=pk)
 
 
-def clip_list(*, dataset: Dataset, split: str = "", label: str = "") -> QuerySet[DatasetClip]:
-    clips = dataset.clips.select_related("source_video")
+def clip_list(*, dataset: Dataset | None = None, split: str = "", label: str = "",
+              ) -> QuerySet[DatasetClip]:
+    """Clips of ``dataset`` by label and split; without one, every dataset's, by dataset."""
+    clips = (DatasetClip.objects.order_by("dataset", "label", "id") if dataset is None
+             else dataset.clips.order_by("label", "split", "id")).select_related("source_video")
     if split:
         clips = clips.filter(split=split)
     if label:
         clips = clips.filter(label=label)
-    return clips.order_by("label", "split", "id")
+    return clips
 
 
 def clip_get(*, dataset: Dataset, pk) -> DatasetClip:

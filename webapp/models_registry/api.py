@@ -2,11 +2,9 @@
 import weights for staff."""
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,12 +12,6 @@ from rest_framework.response import Response
 from webapp.models_registry import services
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_list
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):
@@ -65,11 +57,7 @@ class ModelVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return super().get_permissions()
 
     def _call(self, fn, **kwargs) -> Response:
-        try:
-            version = fn(**kwargs)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
-        return Response(ModelVersionSerializer(version).data)
+        return Response(ModelVersionSerializer(fn(**kwargs)).data)
 
     @extend_schema(request=None, responses=ModelVersionSerializer)
     @action(detail=True, methods=["post"])

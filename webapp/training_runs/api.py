@@ -2,8 +2,6 @@
 ``/api/v1/rescore/`` and ``/api/v1/compare/``."""
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -14,17 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.core.errors import object_or_404
 from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs import selectors, services
 from webapp.training_runs.models import Evaluation, TrainingRun
-from webapp.videos.models import Analysis
-
-
-def drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
+from webapp.videos import selectors as video_selectors
 
 
 class TrainingRunSerializer(serializers.ModelSerializer):
@@ -70,13 +63,10 @@ class TrainingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         start = TrainingRunStartSerializer(data=request.data)
         start.is_valid(raise_exception=True)
         data = start.validated_data
-        try:
-            run = services.training_run_start(
-                dataset=data["dataset"], base_version=data["base_version"],
-                options=data.get("settings") or {}, created_by=request.user,
-                device=data.get("device") or None)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from None
+        run = services.training_run_start(
+            dataset=data["dataset"], base_version=data["base_version"],
+            options=data.get("settings") or {}, created_by=request.user,
+            device=data.get("device") or None)
         return Response(TrainingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=TrainingRunSerializer)
@@ -114,12 +104,9 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def perform_create(self, serializer: EvaluationSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = services.evaluation_start(
-                version=data["version"], dataset=data["dataset"], split=data.get("split", "val"),
-                created_by=self.request.user, device=data.get("device") or None)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from None
+        serializer.instance = services.evaluation_start(
+            version=data["version"], dataset=data["dataset"], split=data.get("split", "val"),
+            created_by=self.request.user, device=data.get("device") or None)
 
 
 class RescoreSerializer(serializers.Serializer):
@@ -143,16 +130,14 @@ class RescoreView(APIView):
         body = RescoreSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         wanted = body.validated_data["analyses"]
-        found = Analysis.objects.select_related("video").in_bulk(wanted)
+        found = video_selectors.analysis_list(user=request.user).select_related(
+            "video").in_bulk(wanted)
         missing = [str(pk) for pk in wanted if pk not in found]
         if missing:
             raise ValidationError({"analyses": f"unknown analyses: {', '.join(missing)}"})
-        try:
-            new = services.analyses_rescore(analyses=[found[pk] for pk in wanted],
-                                            version=body.validated_data["version"],
-                                            created_by=request.user)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from None
+        new = services.analyses_rescore(analyses=[found[pk] for pk in wanted],
+                                        version=body.validated_data["version"],
+                                        created_by=request.user)
         return Response({"analyses": [str(a.pk) for a in new]}, status=status.HTTP_201_CREATED)
 
 
@@ -176,13 +161,12 @@ class CompareView(APIView):
                                OpenApiParameter("b", OpenApiTypes.UUID, required=True)],
                    responses=SegmentChangeSerializer(many=True))
     def get(self, request: Request) -> Response:
-        try:
-            a = Analysis.objects.get(pk=request.query_params.get("a"))
-            b = Analysis.objects.get(pk=request.query_params.get("b"))
-        except (Analysis.DoesNotExist, DjangoValidationError, ValueError):
-            raise Http404 from None
+        a = object_or_404(video_selectors.analysis_get, user=request.user,
+                          pk=request.query_params.get("a"))
+        b = object_or_404(video_selectors.analysis_get, user=request.user,
+                          pk=request.query_params.get("b"))
         try:
             changes = selectors.analyses_compare(a=a, b=b)
-        except ValueError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+        except ValueError as exc:  # not the same video
+            raise ValidationError(str(exc)) from None
         return Response(SegmentChangeSerializer(changes, many=True).data)

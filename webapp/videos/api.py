@@ -1,8 +1,6 @@
 """REST API for videos and analyses (``/api/v1/videos/``, ``/api/v1/analyses/``)."""
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -12,9 +10,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from inference.errors import VideoRejected
 from inference.types import FLOW_METHODS, MODALITIES
-from webapp.core.uploads import too_large_message, upload_too_large
+from webapp.core.errors import ServiceError, UploadTooLarge, object_or_404
+from webapp.core.exception_handlers import ErrorSerializer
+from webapp.core.uploads import upload_too_large
 from webapp.models_registry.selectors import model_version_analysable
 from webapp.videos import selectors, services
 from webapp.videos.filters import (
@@ -24,25 +23,16 @@ from webapp.videos.filters import (
     VideoFilter,
 )
 from webapp.videos.models import Analysis, Event, Segment, Video
-from webapp.videos.options import analysis_options_clean
-from webapp.videos.quotas import QuotaExceeded
+from webapp.videos.options import AnalysisOptions, analysis_options_clean
 
 MAX_PROGRESS_SEGMENTS = 500
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
+class AnalysisNotReady(ServiceError):
+    """Results asked of an analysis that has not succeeded (409)."""
 
-
-def error_response(code: str, detail: str, *, status_code: int) -> Response:
-    return Response({"code": code, "detail": detail}, status=status_code)
-
-
-def _drf_validation_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "message_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
+    code = "not_ready"
+    http_status = 409
 
 
 def split_labels(values: list[str]) -> list[str]:
@@ -107,31 +97,23 @@ class AnalysisOptionsSerializer(serializers.Serializer):
         return True
 
     def validate(self, attrs: dict) -> dict:
-        """Every option checked together, by the one check the forms and services use."""
+        """Every option checked together, once, by the one cleaner (a Django
+        ``ValidationError`` keyed by field: the exception handler answers 400)."""
         if self.options_wanted(attrs):
-            try:
-                analysis_options_clean(**_service_options(attrs))
-            except DjangoValidationError as exc:
-                raise _drf_validation_error(exc) from None
+            attrs["options"] = analysis_options_clean(
+                model_version=attrs.get("model_version"),
+                segment_sec=attrs.get("segment_sec"), stride_sec=attrs.get("stride_sec"),
+                labels=split_labels(attrs.get("labels") or []),
+                threshold=attrs.get("threshold"), device=attrs.get("device"),
+                modalities=attrs.get("modalities") or [],
+                fusion_weights=attrs.get("fusion_weights") or {},
+                flow_method=attrs.get("flow_method"))
         return attrs
 
-    def service_options(self) -> dict:
-        """Validated options as keyword arguments for ``services.analysis_start``."""
-        return _service_options(self.validated_data)
-
-
-def _service_options(data: dict) -> dict:
-    return {
-        "model_version": data.get("model_version"),
-        "segment_sec": data.get("segment_sec"),
-        "stride_sec": data.get("stride_sec"),
-        "labels": split_labels(data.get("labels") or []),
-        "threshold": data.get("threshold"),
-        "device": data.get("device"),
-        "modalities": data.get("modalities") or [],
-        "fusion_weights": data.get("fusion_weights") or {},
-        "flow_method": data.get("flow_method"),
-    }
+    @property
+    def analysis_options(self) -> AnalysisOptions:
+        """The cleaned options, for ``services.analysis_start(options=...)``."""
+        return self.validated_data["options"]
 
 
 class AnalysisCreateSerializer(AnalysisOptionsSerializer):
@@ -256,38 +238,24 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         return selectors.video_list(user=self.request.user)
 
     def get_object(self) -> Video:
-        try:
-            return selectors.video_get(user=self.request.user, pk=self.kwargs["pk"])
-        except (Video.DoesNotExist, DjangoValidationError):
-            raise Http404 from None
+        return object_or_404(selectors.video_get, user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(request=VideoCreateSerializer,
-                   responses={201: VideoCreatedSerializer, 400: OpenApiTypes.OBJECT,
+                   responses={201: VideoCreatedSerializer, 400: ErrorSerializer,
                               413: ErrorSerializer, 422: ErrorSerializer,
                               429: ErrorSerializer})
     def create(self, request: Request) -> Response:
         if upload_too_large(request):
-            return error_response("file_too_large", too_large_message(), status_code=413)
+            raise UploadTooLarge
         serializer = VideoCreateSerializer(data=request.data)
         if upload_too_large(request):  # the parser ran while reading request.data
-            return error_response("file_too_large", too_large_message(), status_code=413)
+            raise UploadTooLarge
         serializer.is_valid(raise_exception=True)
         analyze = serializer.validated_data["analyze"]
-        try:
-            video, analysis = services.video_upload(
-                owner=request.user, upload=serializer.validated_data["file"],
-                analysis_options=serializer.service_options() if analyze else None,
-                source_tag=serializer.validated_data["source_tag"])
-        except services.UploadTooLarge:
-            return error_response("file_too_large", too_large_message(), status_code=413)
-        except VideoRejected as exc:
-            return error_response(exc.code, exc.message,
-                                  status_code=status.HTTP_422_UNPROCESSABLE_ENTITY)
-        except QuotaExceeded as exc:
-            return error_response(exc.code, exc.message,
-                                  status_code=status.HTTP_429_TOO_MANY_REQUESTS)
-        except DjangoValidationError as exc:
-            raise _drf_validation_error(exc) from None
+        video, analysis = services.video_upload(
+            owner=request.user, upload=serializer.validated_data["file"],
+            analysis_options=serializer.analysis_options if analyze else None,
+            source_tag=serializer.validated_data["source_tag"])
         context = self.get_serializer_context()
         body = {"video": VideoSerializer(video, context=context).data,
                 "analysis": AnalysisSerializer(analysis, context=context).data
@@ -311,13 +279,11 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.analysis_list(user=self.request.user).prefetch_related("events")
 
     def get_object(self) -> Analysis:
-        try:
-            return selectors.analysis_get(user=self.request.user, pk=self.kwargs["pk"])
-        except (Analysis.DoesNotExist, DjangoValidationError):
-            raise Http404 from None
+        return object_or_404(selectors.analysis_get, user=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(request=AnalysisCreateSerializer,
-                   responses={202: AnalysisSerializer, 429: ErrorSerializer})
+                   responses={202: AnalysisSerializer, 400: ErrorSerializer,
+                              429: ErrorSerializer})
     def create(self, request: Request) -> Response:
         serializer = AnalysisCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -326,14 +292,8 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                         pk=serializer.validated_data["video"])
         except Video.DoesNotExist:
             raise ValidationError({"video": "no such video"}) from None
-        try:
-            analysis = services.analysis_start(video=video, created_by=request.user,
-                                               **serializer.service_options())
-        except QuotaExceeded as exc:
-            return error_response(exc.code, exc.message,
-                                  status_code=status.HTTP_429_TOO_MANY_REQUESTS)
-        except DjangoValidationError as exc:
-            raise _drf_validation_error(exc) from None
+        analysis = services.analysis_start(video=video, created_by=request.user,
+                                           options=serializer.analysis_options)
         data = AnalysisSerializer(analysis, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
@@ -350,8 +310,7 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         analysis = self.get_object()
         document = selectors.analysis_results_document(analysis=analysis)
         if document is None:
-            return error_response("not_ready", f"the analysis is {analysis.status}",
-                                  status_code=status.HTTP_409_CONFLICT)
+            raise AnalysisNotReady(f"the analysis is {analysis.status}")
         return Response(document)
 
     @extend_schema(parameters=[SegmentQuerySerializer],

@@ -9,7 +9,12 @@ from inference.flow import minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import model_version_analysable
-from webapp.videos.options import analysis_options_clean, device_choices, flow_methods_available
+from webapp.videos.options import (
+    AnalysisOptions,
+    analysis_options_clean,
+    device_choices,
+    flow_methods_available,
+)
 
 
 class AnalysisOptionsForm(forms.Form):
@@ -67,31 +72,30 @@ class AnalysisOptionsForm(forms.Form):
         return True
 
     def clean(self) -> dict:
-        """Every option checked together, by the one check the API and services use."""
+        """Every option checked together, once, by the one cleaner the API uses too; the
+        result is :attr:`analysis_options`."""
         cleaned = super().clean()
         if self.errors or not self.options_wanted():
             return cleaned
+        data = self.cleaned_data
         try:
-            analysis_options_clean(**self.service_options())
+            cleaned["options"] = analysis_options_clean(
+                model_version=data.get("model_version"), segment_sec=data.get("segment_sec"),
+                stride_sec=data.get("stride_sec"),
+                labels=(data.get("labels") or "").split(","),
+                threshold=data.get("threshold"), device=data.get("device") or None,
+                modalities=data.get("modalities") or [],
+                fusion_weights=data.get("fusion_weights") or {},
+                flow_method=data.get("flow_method") or None)
         except ValidationError as exc:
             for name, problems in exc.message_dict.items():
                 self.add_error(name if name in self.fields else None, problems)
         return cleaned
 
-    def service_options(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "model_version": data.get("model_version"),
-            "segment_sec": data.get("segment_sec"),
-            "stride_sec": data.get("stride_sec"),
-            "labels": [part.strip() for part in (data.get("labels") or "").split(",")
-                       if part.strip()],
-            "threshold": data.get("threshold"),
-            "device": data.get("device") or None,
-            "modalities": list(data.get("modalities") or []),
-            "fusion_weights": data.get("fusion_weights") or {},
-            "flow_method": data.get("flow_method") or None,
-        }
+    @property
+    def analysis_options(self) -> AnalysisOptions:
+        """The cleaned options of a valid form, for ``services.analysis_start(options=...)``."""
+        return self.cleaned_data["options"]
 
 
 def flow_method_choices() -> list[tuple[str, str]]:

@@ -1,11 +1,16 @@
-"""Analysis options: the one place they are checked.
+"""Analysis options: one value, :class:`AnalysisOptions`, made by one cleaner.
 
-The API serializer, the upload form, the re-run form and ``services.analysis_start`` all call
-:func:`analysis_options_clean`, so an option that can never work is refused at submission (400
-naming the field) instead of failing in a worker: a device this deployment has no worker for
-(``cuda`` without GPU workers, ``cuda:abc``, ``"cuda:0\\n"``), fusion weights that are all zero,
-a stream the model has no network for (``flow`` on ``r2plus1d_18``), RAFT flow without a GPU.
-Forms offer only what :func:`device_choices` and :func:`flow_methods_available` return.
+:func:`analysis_options_clean` is the only check of analysis options. The API serializers and
+the upload and re-run forms call it once and hand its :class:`AnalysisOptions` to the services
+(``analysis_start(options=...)``, ``video_upload(analysis_options=...)``), which clean raw
+keyword options only for callers without a form (re-scores, commands, tests). Alert rules check
+their labels with :func:`watched_labels_clean`. An option that can never work is refused at
+submission (400 naming the field) instead of failing in a worker: a device this deployment has
+no worker for (``cuda`` without GPU workers, ``cuda:abc``, ``"cuda:0\\n"``), fusion weights that
+are all zero, a stream the model has no network for (``flow`` on ``r2plus1d_18``), RAFT flow
+without a GPU. Forms offer only what :func:`device_choices` and :func:`flow_methods_available`
+return. The default model version is looked up in one place,
+:func:`webapp.models_registry.selectors.model_version_default`.
 """
 from __future__ import annotations
 
@@ -33,7 +38,8 @@ GPU_FLOW_METHODS = ("raft",)
 
 @dataclass(frozen=True)
 class AnalysisOptions:
-    """Checked options of one analysis, as the ``Analysis`` row stores them."""
+    """Checked options of one analysis, as the ``Analysis`` row stores them (seconds, a
+    probability threshold, a device string); made only by :func:`analysis_options_clean`."""
 
     model_version: ModelVersion
     segment_sec: float
@@ -46,6 +52,7 @@ class AnalysisOptions:
     flow_method: str = "dis"
 
     def as_fields(self) -> dict[str, Any]:
+        """The ``Analysis`` model fields these options set."""
         return {**asdict(self), "model_version": self.model_version}
 
 
@@ -85,11 +92,15 @@ def _device(device: str, errors: dict[str, str]) -> str:
     return device
 
 
-def _labels(version: ModelVersion, labels: Iterable[str], errors: dict[str, str]) -> list[str]:
+def watched_labels_clean(labels: Iterable[str], *, version: ModelVersion | None,
+                         errors: dict[str, str]) -> list[str]:
+    """Labels stripped, blanks and repeats dropped; ``errors["labels"]`` when one is not a
+    label of ``version`` (any label goes without a version, or one without a label list) or
+    there are more than :data:`MAX_WATCHED_LABELS`. Analyses and alert rules share it."""
     cleaned = list(dict.fromkeys(label.strip() for label in labels if label and label.strip()))
-    known = set(version.labels)
+    known = set(version.labels) if version is not None else set()
     unknown = [label for label in cleaned if known and label not in known]
-    if unknown:
+    if unknown and version is not None:
         errors["labels"] = (f"unknown label(s) for {version.name}: "
                             + ", ".join(repr(label) for label in unknown[:5]))
     if len(cleaned) > MAX_WATCHED_LABELS:
@@ -167,7 +178,7 @@ def analysis_options_clean(*, model_version: ModelVersion | None = None,
     threshold = _number(settings.VIGIL_DEFAULT_THRESHOLD if threshold is None else threshold,
                         "threshold", 0.0, 1.0, errors)
     device = _device(device or settings.VIGIL_DEFAULT_DEVICE, errors)
-    watched = _labels(version, labels, errors)
+    watched = watched_labels_clean(labels, version=version, errors=errors)
     weights = dict(fusion_weights or {})
     flow_method = flow_method or "dis"
     streams = _streams(version, modalities=modalities, fusion_weights=weights,

@@ -18,18 +18,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Sum
 
+from webapp.core.errors import ServiceError
 from webapp.videos.models import Analysis, AnalysisStatus, Video
 
 ACTIVE_STATUSES = (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
 
 
-class QuotaExceeded(Exception):
+class QuotaExceeded(ServiceError):
     """A per-user quota refuses the request (HTTP 429)."""
 
+    http_status = 429
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code)
 
 
 @dataclasses.dataclass(frozen=True)

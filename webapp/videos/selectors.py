@@ -50,6 +50,17 @@ def video_get(*, user: AbstractBaseUser, pk) -> Video:
     return _visible_videos(user).select_related("owner").get(pk=pk)
 
 
+def video_list_uploaded(*, owner: AbstractBaseUser) -> QuerySet[Video]:
+    """Videos ``owner`` uploaded, newest first: staff too see only their own here (clips are
+    cut only from one's own uploads)."""
+    return Video.objects.filter(owner=owner).order_by("-created_at")
+
+
+def video_get_uploaded(*, owner: AbstractBaseUser, pk) -> Video:
+    """Raises ``Video.DoesNotExist`` unless ``owner`` uploaded it."""
+    return video_list_uploaded(owner=owner).get(pk=pk)
+
+
 def analysis_list(*, user: AbstractBaseUser, video: Video | None = None) -> QuerySet[Analysis]:
     analyses = Analysis.objects.filter(video__in=_visible_videos(user))
     if video is not None:

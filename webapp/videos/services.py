@@ -14,10 +14,11 @@ import os
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -36,6 +37,7 @@ from inference.types import (
 )
 from webapp.celery import queue_for_device
 from webapp.core import storage as media
+from webapp.core.errors import UploadTooLarge
 from webapp.core.jobs import (
     Heartbeat,
     JobReporter,
@@ -61,7 +63,7 @@ from webapp.videos.models import (
     Segment,
     Video,
 )
-from webapp.videos.options import analysis_options_clean
+from webapp.videos.options import AnalysisOptions, analysis_options_clean
 from webapp.videos.signals import analysis_succeeded
 
 logger = logging.getLogger(__name__)
@@ -86,8 +88,6 @@ PROGRESS_MIN_INTERVAL_SEC = 0.5
 CANCEL_POLL_INTERVAL_SEC = 0.5
 
 
-class UploadTooLarge(Exception):
-    """The upload is over ``VIGIL_MAX_UPLOAD_BYTES`` (answered 413)."""
 
 
 # --- Uploads -----------------------------------------------------------------------------------
@@ -197,6 +197,7 @@ def videos_expire(cutoff: datetime) -> Expired:
 # --- Starting and cancelling ---------------------------------------------------------------------
 
 def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
+                   options: AnalysisOptions | None = None,
                    model_version: ModelVersion | None = None,
                    segment_sec: float | None = None, stride_sec: float | None = None,
                    labels: Iterable[str] = (), threshold: float | None = None,
@@ -205,16 +206,18 @@ def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
                    flow_method: str | None = None) -> Analysis:
     """Create a queued analysis and send its task once the transaction commits.
 
-    Options are checked by ``options.analysis_options_clean`` (``None``: the default; a bad
-    one raises ``ValidationError`` keyed by field); ``QuotaExceeded`` when ``created_by`` has
+    ``options`` come cleaned from a form or serializer; without them the keyword options are
+    cleaned here by ``options.analysis_options_clean`` (``None``: the default; a bad one raises
+    ``ValidationError`` keyed by field). ``QuotaExceeded`` when ``created_by`` has
     ``VIGIL_QUOTA_ACTIVE_ANALYSES`` analyses queued or running. ``modalities`` /
     ``fusion_weights`` / ``flow_method`` select fused streams (the model version's
     ``<arch>.<modality>`` siblings), as ``PipelineConfig`` describes.
     """
-    options = analysis_options_clean(
-        model_version=model_version, segment_sec=segment_sec, stride_sec=stride_sec,
-        labels=labels, threshold=threshold, device=device, modalities=modalities,
-        fusion_weights=fusion_weights, flow_method=flow_method)
+    if options is None:
+        options = analysis_options_clean(
+            model_version=model_version, segment_sec=segment_sec, stride_sec=stride_sec,
+            labels=labels, threshold=threshold, device=device, modalities=modalities,
+            fusion_weights=fusion_weights, flow_method=flow_method)
     with transaction.atomic():
         quotas.analyses_quota_check(user=created_by, lock=True)
         analysis = Analysis.objects.create(
@@ -230,21 +233,23 @@ def analysis_cancel(*, analysis: Analysis) -> Analysis:
 
 
 def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
-                 analysis_options: dict | None = None, source_tag: str = "",
-                 ) -> tuple[Video, Analysis | None]:
-    """Accept an upload and, given options, start its analysis: all or nothing.
+                 analysis_options: AnalysisOptions | Mapping[str, Any] | None = None,
+                 source_tag: str = "") -> tuple[Video, Analysis | None]:
+    """Accept an upload and, given options (cleaned, or keyword options to clean), start its
+    analysis: all or nothing.
 
     The options (and the analyses quota) are checked before the file is touched; if anything
     fails after the video was stored, its files and rows go again.
     """
     if analysis_options is not None:
         quotas.analyses_quota_check(user=owner)
-        analysis_options = analysis_options_clean(**analysis_options).as_fields()
+        if not isinstance(analysis_options, AnalysisOptions):
+            analysis_options = analysis_options_clean(**analysis_options)
     video = None
     try:
         with transaction.atomic():
             video = video_create(owner=owner, upload=upload, source_tag=source_tag)
-            analysis = (analysis_start(video=video, created_by=owner, **analysis_options)
+            analysis = (analysis_start(video=video, created_by=owner, options=analysis_options)
                         if analysis_options is not None else None)
     except BaseException:
         if video is not None:

@@ -65,7 +65,7 @@ def video_upload(request: HttpRequest) -> HttpResponse:
         if upload_too_large(request):
             error, status = {"code": "file_too_large", "detail": too_large_message()}, 413
         elif form.is_valid():
-            options = form.service_options() if form.cleaned_data["analyze"] else None
+            options = form.analysis_options if form.cleaned_data["analyze"] else None
             try:
                 video, analysis = services.video_upload(
                     owner=request.user, upload=form.cleaned_data["file"],
@@ -157,7 +157,7 @@ def analysis_create(request: HttpRequest, pk) -> HttpResponse:
     if form.is_valid():
         try:
             analysis = services.analysis_start(video=video, created_by=request.user,
-                                               **form.service_options())
+                                               options=form.analysis_options)
         except QuotaExceeded as exc:
             form.add_error(None, f"{exc.message} ({exc.code})")
             status = 429
