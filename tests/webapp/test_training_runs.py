@@ -181,10 +181,7 @@ def test_a_run_with_last_pt_of_epoch_1_resumes_at_epoch_2(
 # --- Promote / roll back / deactivate ----------------------------------------------------------
 
 def test_a_run_cross_validates_its_recipe_next_to_its_best_epoch(
-        dataset, staff_user, tsn_version, model_dir, client, password, settings):
-    # This test's rows live in its transaction, which a heartbeat thread's connection cannot
-    # see (it would report the run lost); the three runs here may outlast one beat.
-    settings.VIGIL_HEARTBEAT_SEC = 3600
+        dataset, staff_user, tsn_version, model_dir, client, password):
     assert services.training_defaults()["cv_folds"] == services.DEFAULT_CV_FOLDS == 5
     for folds, problem in ((1, "2 to 10"), (7, "6 source groups")):
         with pytest.raises(ValidationError) as error:
