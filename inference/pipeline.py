@@ -32,6 +32,7 @@ from inference.errors import Cancelled, ModelError
 from inference.events import detect_events
 from inference.fuse import fuse_scores, fusion_weights_for
 from inference.models.weights import sha256_file
+from inference.models.weights_spec import WeightsSpec
 from inference.probe import probe
 from inference.results import to_document, write_document
 from inference.sampling import frame_times, tsn_snippet_times, windows
@@ -196,15 +197,9 @@ def load_model(config: PipelineConfig) -> models.LoadedModel:
 
 
 def stream_model_name(model: str, modality: str) -> str:
-    """Registry name of ``model``'s stream for ``modality``: ``<base>`` for RGB, else
-    ``<base>.<modality>`` (``base`` is ``model`` without a modality suffix)."""
-    entry = models.get(model)
-    if modality in entry.input_spec.modalities:
-        return model
-    base = model
-    for suffix in (".flow", ".rgbdiff", ".rgb"):
-        base = base.removesuffix(suffix)
-    return base if modality == "rgb" else f"{base}.{modality}"
+    """Registry name of ``model``'s stream for ``modality`` (the entry of the same
+    ``base_model`` that reads it: ``tsn_resnet18.flow`` for ``tsn_resnet18`` and ``flow``)."""
+    return models.stream_of(model, modality).name
 
 
 def load_streams(config: PipelineConfig) -> dict[str, models.LoadedModel]:
@@ -220,8 +215,8 @@ def load_streams(config: PipelineConfig) -> dict[str, models.LoadedModel]:
         if modality not in MODALITIES:
             raise ModelError(f"unknown modality {modality!r}; known: {', '.join(MODALITIES)}")
         name = stream_model_name(config.model, modality)
-        stream_config = dataclasses.replace(config, model=name,
-                                            weights=config.weights.replace("{modality}", modality))
+        weights = WeightsSpec.parse(config.weights).for_modality(modality)
+        stream_config = dataclasses.replace(config, model=name, weights=str(weights))
         streams[modality] = load_model(stream_config)
     first = next(iter(streams.values())).info
     for modality, loaded in streams.items():

@@ -26,6 +26,7 @@ from inference.classify import amp_dtype_for, resolve_device
 from inference.errors import Cancelled, ModelError
 from inference.models.backbones import BACKBONES
 from inference.models.weights import read_checkpoint, save_checkpoint
+from inference.models.weights_spec import WeightsKind, WeightsSpec
 from training.augment import TrainTransform
 from training.datasets import Clip, ClipDataset, labels_of, short_side_for
 from training.engine import evaluate, grad_scaler_for, train_one_epoch
@@ -76,11 +77,16 @@ class FinetuneConfig:
 
 
 def backbone_name(model: str) -> str:
-    """``tsn_efficientnet_lite0[_stats][.flow]`` -> ``efficientnet_lite0``."""
-    name = model.split(".", maxsplit=1)[0].removeprefix("tsn_").removesuffix("_stats")
-    if not model.startswith("tsn_") or name not in BACKBONES:
+    """The 2D backbone of TSN ``model`` (its registry entry's ``backbone``), e.g.
+    ``efficientnet_lite0`` for ``tsn_efficientnet_lite0_stats``; other models are refused."""
+    try:
+        entry: models.ModelEntry | None = models.get(model)
+    except ModelError:
+        entry = None
+    backbone = entry.backbone if entry is not None and entry.family == "tsn" else None
+    if backbone is None or backbone not in BACKBONES:
         raise ModelError(f"fine-tuning supports TSN models (tsn_<backbone>), not {model!r}")
-    return name
+    return backbone
 
 
 def head_of(module: nn.Module, model: str) -> nn.Linear:
@@ -188,9 +194,10 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
     if len(labels) < 2:
         raise ValueError(f"need at least two labels, got {labels}")
     torch.manual_seed(config.seed)
-    init_weights = config.init_weights
-    if init_weights == "default" and models.get(config.model).default_weights is None:
-        init_weights = f"backbone:{backbone_name(config.model)}"  # ImageNet backbone, new head
+    init_weights = WeightsSpec.parse(config.init_weights)
+    if init_weights.kind is WeightsKind.DEFAULT and \
+            models.get(config.model).default_weights is None:  # ImageNet backbone, new head
+        init_weights = WeightsSpec(WeightsKind.BACKBONE, backbone_name(config.model))
     loaded = models.build(config.model, weights=init_weights, seed=config.seed)
     spec = loaded.info.input_spec
     module = prepare_model(loaded.module, model=config.model, num_classes=len(labels),

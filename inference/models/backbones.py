@@ -16,6 +16,8 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision import models as tv_models
 
+from inference.models.weights_spec import WeightsSpec, parse_source
+
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -128,7 +130,8 @@ class Backbone:
     """Attribute path of the first convolution (replaced for flow / RGB-diff input)."""
     head: str
     """Attribute name of the final linear layer (replaced by ``Identity`` for features)."""
-    default_weights: str | None
+    default_weights: WeightsSpec | None
+    """Where the ImageNet weights come from (a source: ``package:...``, ``torchvision:...``)."""
     mean: tuple[float, float, float] = IMAGENET_MEAN
     std: tuple[float, float, float] = IMAGENET_STD
     crop_size: int = 224
@@ -139,11 +142,11 @@ BACKBONES: dict[str, Backbone] = {
     b.name: b
     for b in (
         Backbone("efficientnet_lite0", EfficientNetLite0, 1280, "_conv_stem", "_fc",
-                 "package:efficientnet_lite0"),
+                 parse_source("package:efficientnet_lite0")),
         Backbone("resnet18", lambda n: tv_models.resnet18(num_classes=n), 512, "conv1", "fc",
-                 "torchvision:ResNet18_Weights.IMAGENET1K_V1"),
+                 parse_source("torchvision:ResNet18_Weights.IMAGENET1K_V1")),
         Backbone("resnet50", lambda n: tv_models.resnet50(num_classes=n), 2048, "conv1", "fc",
-                 "torchvision:ResNet50_Weights.IMAGENET1K_V2"),
+                 parse_source("torchvision:ResNet50_Weights.IMAGENET1K_V2")),
     )
 }
 

@@ -48,6 +48,7 @@ def _register_all() -> None:
                                      std=spec.std),
                 label_set="kinetics400",
                 default_weights=None,
+                backbone=backbone,
                 description=f"{backbone} per-frame encoder + {cell.upper()} ({HIDDEN}) + linear",
             ))
 

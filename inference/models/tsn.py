@@ -170,6 +170,8 @@ def _register_all() -> None:
                 description=(f"TSN (Wang et al., ECCV 2016), {modality}, {backbone} backbone, "
                              f"{NUM_SNIPPETS} snippets, average consensus; ImageNet init"),
                 adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
+                backbone=backbone, consensus="avg", modality=modality,
+                base_model=f"tsn_{backbone}",
             ))
             register(ModelEntry(
                 name=f"tsn_{backbone}_stats{suffix}",
@@ -184,6 +186,8 @@ def _register_all() -> None:
                              f"|diff| over time, spatial mean and max); "
                              f"fine-tune from backbone:{backbone}"),
                 adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
+                backbone=backbone, consensus="stats", modality=modality,
+                base_model=f"tsn_{backbone}_stats",
             ))
 
 
