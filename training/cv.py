@@ -37,7 +37,7 @@ def grouped_folds(groups: Sequence[str], labels: Sequence[str], *, k: int = 5,
     keys = list(members)
     rng.shuffle(keys)
     keys.sort(key=lambda g: -len(members[g]))  # stable: shuffled order within a size
-    per_label = [Counter() for _ in range(k)]
+    per_label: list[Counter[str]] = [Counter() for _ in range(k)]
     totals = [0] * k
     fold_of = np.zeros(len(groups), dtype=np.int64)
     for group in keys:
@@ -75,8 +75,9 @@ def cross_validate(features: Sequence[ClipFeatures], *, positive: str, negative:
         for fold in range(k):
             train = np.flatnonzero(folds != fold)
             test = np.flatnonzero(folds == fold)
-            head = trainer.fit(recipe, [features[i] for i in train], y[train])
-            scores[test] = clip_scores(trainer.window_scores(head, [features[i] for i in test]))
+            head = trainer.fit(recipe, [features[int(i)] for i in train], y[train])
+            scores[test] = clip_scores(trainer.window_scores(head,
+                                                             [features[int(i)] for i in test]))
             per_fold.append(fold_metrics(scores[test], y[test], labels=(positive, negative)))
         result = RecipeResult(recipe, scores, per_fold, time.perf_counter() - started)
         log(f"{recipe:<16} {format_mean_std(result.folds, 'accuracy')}  "

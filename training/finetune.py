@@ -95,40 +95,50 @@ def head_of(module: nn.Module, model: str) -> nn.Linear:
     """The classifier a fine-tuning run replaces: the TSN's own ``head`` (``stats``
     consensus) or the backbone's last linear layer (``avg``)."""
     head = getattr(module, "head", None)
-    if isinstance(head, nn.Linear):
-        return head
-    return getattr(module.backbone, BACKBONES[backbone_name(model)].head)
+    if not isinstance(head, nn.Linear):
+        head = module.get_submodule(f"backbone.{BACKBONES[backbone_name(model)].head}")
+    if not isinstance(head, nn.Linear):
+        raise ModelError(f"{model!r} has no linear classifier to replace")
+    return head
 
 
 def prepare_model(module: nn.Module, *, model: str, num_classes: int, dropout: float,
                   train_blocks: int) -> nn.Module:
     """New ``num_classes`` head, dropout, and ``requires_grad`` off up to the trainable tail."""
     spec = BACKBONES[backbone_name(model)]
-    backbone = module.backbone
+    backbone = module.get_submodule("backbone")
     old = head_of(module, model)
     if getattr(module, "head", None) is old:
         module.head = nn.Linear(old.in_features, num_classes)
-        module.dropout.p = dropout
+        _set_dropout(module, "dropout", dropout)
     else:
         setattr(backbone, spec.head, nn.Linear(old.in_features, num_classes))
-    if isinstance(getattr(backbone, "_dropout", None), nn.Dropout):
-        backbone._dropout.p = dropout
+    _set_dropout(backbone, "_dropout", dropout)
     if train_blocks < 0:
         for p in module.parameters():
             p.requires_grad_(True)
         return module
     for p in module.parameters():
         p.requires_grad_(False)
+    tail: list[nn.Module]
     if hasattr(backbone, "_blocks"):  # EfficientNet: last blocks + conv head + head
-        tail = [*(list(backbone._blocks)[-train_blocks:] if train_blocks else []),
-                backbone._conv_head, backbone._bn1]
+        blocks = list(backbone.get_submodule("_blocks").children())
+        tail = [*(blocks[-train_blocks:] if train_blocks else []),
+                backbone.get_submodule("_conv_head"), backbone.get_submodule("_bn1")]
     else:  # torchvision ResNet stages
-        stages = [getattr(backbone, f"layer{i}") for i in range(1, 5)]
+        stages = [backbone.get_submodule(f"layer{i}") for i in range(1, 5)]
         tail = stages[-train_blocks:] if train_blocks else []
     for part in [*tail, head_of(module, model)]:
         for p in part.parameters():
             p.requires_grad_(True)
     return module
+
+
+def _set_dropout(module: nn.Module, name: str, p: float) -> None:
+    """``module.<name>.p = p`` when that is a dropout layer."""
+    layer = getattr(module, name, None)
+    if isinstance(layer, nn.Dropout):
+        layer.p = p
 
 
 def freeze_norms(module: nn.Module, *, all_norms: bool = False) -> None:
@@ -147,7 +157,7 @@ def make_optimizer(module: nn.Module, config: FinetuneConfig) -> torch.optim.Opt
     head = head_of(module, config.model)
     head_ids = {id(p) for p in head.parameters()}
     trainable = [p for p in module.parameters() if p.requires_grad]
-    groups = [g for g in (
+    groups: list[dict[str, Any]] = [g for g in (
         {"params": [p for p in trainable if id(p) not in head_ids],
          "lr_scale": config.backbone_lr_mult},
         {"params": [p for p in trainable if id(p) in head_ids], "lr_scale": 1.0},

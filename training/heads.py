@@ -184,15 +184,15 @@ class HeadTrainer:
     def _fit_block(self, clips: Sequence[ClipFeatures], targets: np.ndarray) -> FittedHead:
         cfg = self.config
         torch.manual_seed(cfg.seed)
-        block = copy.deepcopy(self.kinetics.Mixed_5c).train()
+        block = copy.deepcopy(self.kinetics.get_submodule("Mixed_5c")).train()
         for module in block.modules():  # frozen BatchNorm statistics (few clips)
             if isinstance(module, nn.BatchNorm3d):
                 module.eval()
         linear = nn.Linear(1024, 1)
         dropout = nn.Dropout(cfg.dropout)
         maps = np.concatenate([c.maps for c in clips])
-        flipped = [c.flipped for c in clips]
-        flips = np.concatenate(flipped) if all(f is not None for f in flipped) else None
+        flipped = [c.flipped for c in clips if c.flipped is not None]
+        flips = np.concatenate(flipped) if len(flipped) == len(clips) else None
         keep = np.flatnonzero(targets >= 0)
         y_all = torch.from_numpy(targets).float()
         positives = float((targets == 1).sum()) or 1.0

@@ -36,8 +36,8 @@ class ModelCard:
         """A card from its JSON document; missing parts are empty."""
         data = doc.get("data") or {}
         threshold = (doc.get("decision_threshold") or {}).get("threshold")
-        valid = (isinstance(threshold, int | float) and not isinstance(threshold, bool)
-                 and 0 < threshold <= 1)
+        valid = isinstance(threshold, int | float) and not isinstance(threshold, bool) \
+            and 0 < threshold <= 1
         return cls(
             name=str(doc.get("name", "")),
             labels=tuple(doc.get("labels") or ()),
@@ -45,7 +45,7 @@ class ModelCard:
             data=data,
             recipe=doc.get("recipe") or {},
             licences=tuple(data.get("licences") or ()),
-            decision_threshold=float(threshold) if valid else None,
+            decision_threshold=float(threshold) if valid and threshold is not None else None,
             reproduce=str(doc.get("reproduce", "")),
             document=doc,
         )

@@ -8,6 +8,8 @@ Logits are averaged over space and time (the port's evaluation averages over tim
 """
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -31,7 +33,8 @@ def _same_pad(size: tuple[int, ...], kernel: Triple, stride: Triple) -> list[int
 class MaxPool3dSamePadding(nn.MaxPool3d):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         pads = _same_pad(tuple(x.shape[2:]), self.kernel_size, self.stride)  # type: ignore[arg-type]
-        return super().forward(F.pad(x, pads))
+        pooled: torch.Tensor = super().forward(F.pad(x, pads))
+        return pooled
 
 
 class Unit3D(nn.Module):
@@ -116,7 +119,8 @@ class InceptionI3d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.dropout(F.adaptive_avg_pool3d(self.forward_features(x), 1))
-        return self.logits(x).flatten(1)
+        logits: torch.Tensor = self.logits(x).flatten(1)
+        return logits
 
 
 #: Layer names in forward order, up to the last feature map (``Mixed_5c``).
@@ -141,7 +145,7 @@ def _register_all() -> None:
         register(ModelEntry(
             name=name,
             family="i3d",
-            build_module=lambda n, c=channels: InceptionI3d(n, in_channels=c),
+            build_module=functools.partial(InceptionI3d, in_channels=channels),
             input_spec=spec,
             label_set="kinetics400",
             default_weights=I3D_KINETICS400_SOURCE if rgb else None,
