@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import closing
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
@@ -20,8 +20,8 @@ class _Failure:
 _DONE = object()
 
 
-def prefetch(make_items: Callable[[], Iterator[T]], *, depth: int, name: str = "vigil-prefetch",
-             ) -> Iterator[T]:
+def prefetch(make_items: Callable[[], Generator[T, None, None]], *, depth: int,
+             name: str = "vigil-prefetch") -> Generator[T, None, None]:
     """Run ``make_items()`` in a background thread, yielding its items through a queue.
 
     FFmpeg and PyTorch release the GIL while decoding, scaling, encoding and running models, so
@@ -60,7 +60,7 @@ def prefetch(make_items: Callable[[], Iterator[T]], *, depth: int, name: str = "
                 return
             if isinstance(item, _Failure):
                 raise item.exc
-            yield item  # type: ignore[misc]
+            yield cast("T", item)  # anything but the two markers is the producer's
     finally:
         stop.set()
         thread.join()

@@ -35,7 +35,7 @@ def amp_dtype_for(device: torch.device | str, *, enabled: bool = True,
 
 
 def autocast_for(device: torch.device | str, dtype: torch.dtype | None
-                 ) -> contextlib.AbstractContextManager:
+                 ) -> contextlib.AbstractContextManager[None]:
     """``torch.autocast`` on ``device`` with ``dtype``; a no-op context when ``dtype`` is None."""
     if dtype is None:
         return contextlib.nullcontext()
@@ -93,12 +93,14 @@ class Classifier:
                     pass
         self.module = module
         self.head_sizes = head_sizes
-        if amp_dtype == "auto":
-            amp_dtype = amp_dtype_for(self.device)
-        self.amp_dtype = amp_dtype if self.device.type == "cuda" else None
+        resolved = amp_dtype_for(self.device) if amp_dtype == "auto" else amp_dtype
+        if isinstance(resolved, str):
+            raise ValueError(f"amp_dtype is a torch dtype, None or 'auto', not {resolved!r}")
+        self.amp_dtype = resolved if self.device.type == "cuda" else None
         self.modality = spec.modalities[0]
         shape = {"rgb": (1, 3, 1, 1, 1), "flow": (1, 1, 1, 1, 1), "rgbdiff": (3,)}[self.modality]
-        mean, std = spec.mean, spec.std
+        mean: tuple[float, ...] = spec.mean
+        std: tuple[float, ...] = spec.std
         if self.modality == "flow":
             mean, std = mean[:1], std[:1]
         self._mean = torch.tensor(mean, device=self.device).view(shape) * 255.0

@@ -14,7 +14,7 @@ refused here. Either way the reason is ``frame_too_large``.
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 
 import av
@@ -51,7 +51,7 @@ def scaled_size(meta: VideoMeta, *, short_side: int | None = None, max_height: i
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
-def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
+def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Generator[Frame, None, None]:
     """Yield every frame of the probed video stream in presentation order.
 
     Timestamps follow libavcodec's best-effort rule: the frame's pts unless pts has gone
@@ -65,7 +65,7 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Iterator[Frame]:
     limits = meta.limits
     with open_container(meta.path, demuxer=meta.container, timeout_sec=60.0) as container:
         stream = container.streams[meta.stream_index]
-        if stream.type != "video":
+        if not isinstance(stream, av.video.stream.VideoStream):
             raise VideoRejected("the probed video stream is gone from the file", code="corrupt")
         stream.thread_type = "AUTO"
         if threads:

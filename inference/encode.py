@@ -6,7 +6,7 @@ times; each lasts until the next one (the last until the requested end).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing, suppress
 from fractions import Fraction
 
@@ -28,7 +28,8 @@ def yuv_planes(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """Writable numpy views (no copy) of a yuv420p frame's Y ``(H, W)``, U and V planes."""
     views = []
     for plane in frame.planes:
-        flat = np.frombuffer(plane, np.uint8)
+        # A plane exports the buffer protocol; PyAV's stubs do not declare it.
+        flat = np.frombuffer(plane, np.uint8)  # type: ignore[call-overload]
         views.append(flat.reshape(plane.height, plane.line_size)[:, :plane.width])
     return views[0], views[1], views[2]
 
@@ -71,7 +72,7 @@ def with_durations(frames: Iterable[Frame], *, end_sec: float,
 
 def scaled_yuv_frames(meta: VideoMeta, *, size: tuple[int, int], fallback_sec: float,
                       start_sec: float = 0.0, end_sec: float | None = None,
-                      ) -> Iterator[tuple[Frame, float, av.VideoFrame]]:
+                      ) -> Generator[tuple[Frame, float, av.VideoFrame], None, None]:
     """``(frame, duration_sec, image)`` for the frames on screen in ``[start_sec, end_sec)``
     (default: the whole video), re-timed to start at 0, each with its display duration and a
     writable yuv420p ``image`` of display ``size`` = ``(width, height)`` (display orientation:
@@ -150,7 +151,7 @@ class H264Writer:
         self._mux(self._stream.encode(image))
         self.frames_written += 1
 
-    def _mux(self, packets: list[av.Packet]) -> None:
+    def _mux(self, packets: list[av.Packet[av.VideoStream]]) -> None:
         for packet in packets:
             duration = self._durations.pop(packet.pts, None) if packet.pts is not None else None
             if duration:

@@ -54,16 +54,18 @@ def flow_function(method: str, *, device: str = "auto", pretrained: bool = True,
     """
     if method in _DIS_PRESETS:
         preset = getattr(cv2, f"DISOPTICAL_FLOW_PRESET_{_DIS_PRESETS[method]}")
-        dis = cv2.DISOpticalFlow_create(preset)
-        return lambda prev, nxt: dis.calc(prev, nxt, None)
+        dis = cv2.DISOpticalFlow.create(preset)
+        # None: OpenCV allocates the output (its stubs omit that).
+        return lambda prev, nxt: dis.calc(prev, nxt, None)  # type: ignore[call-overload]
     if method == "farneback":
-        return lambda prev, nxt: cv2.calcOpticalFlowFarneback(
+        return lambda prev, nxt: cv2.calcOpticalFlowFarneback(  # type: ignore[call-overload]
             prev, nxt, None, pyr_scale=0.5, levels=3, winsize=15, iterations=3, poly_n=5,
-            poly_sigma=1.2, flags=0)
+            poly_sigma=1.2, flags=0)  # None: OpenCV allocates the output (stubs omit that)
     if method == "tvl1":
-        if not hasattr(cv2, "optflow"):
+        optflow = getattr(cv2, "optflow", None)  # contrib only: not in OpenCV's stubs
+        if optflow is None:
             raise RuntimeError("TV-L1 flow needs opencv-contrib-python-headless (cv2.optflow)")
-        tvl1 = cv2.optflow.DualTVL1OpticalFlow_create()
+        tvl1 = optflow.DualTVL1OpticalFlow_create()
         return lambda prev, nxt: tvl1.calc(prev, nxt, None)
     if method == "raft":
         return _raft_function(device, pretrained=pretrained, model_dir=model_dir)
@@ -88,7 +90,8 @@ def opencv_threads(count: int) -> Iterator[None]:
 def quantize(flow: np.ndarray, *, bound: float = DEFAULT_BOUND) -> np.ndarray:
     """``(H, W, 2)`` float px -> ``(2, H, W)`` uint8: clip to ±bound, map to 0..255."""
     scaled = (np.clip(flow, -bound, bound) + bound) * (255.0 / (2.0 * bound))
-    return np.rint(scaled).astype(np.uint8).transpose(2, 0, 1).copy()
+    quantized: np.ndarray = np.rint(scaled).astype(np.uint8).transpose(2, 0, 1).copy()
+    return quantized
 
 
 def dequantize(stack: np.ndarray, *, bound: float = DEFAULT_BOUND) -> np.ndarray:
@@ -188,6 +191,7 @@ class FlowCache:
         if remembered is not None:
             return remembered
         key = self.key(t0_sec, t1_sec)
+        pair: np.ndarray
         if self._reader is not None and key in self._reader.files:
             pair = self._reader[key]
         else:
@@ -246,6 +250,11 @@ class FlowCache:
         self.close()
 
 
+def _quantized_flow(fn: FlowFn, prev: np.ndarray, nxt: np.ndarray, *, bound: float,
+                    ) -> np.ndarray:
+    return quantize(fn(prev, nxt), bound=bound)
+
+
 def cached_flow_stack(gray: np.ndarray, times_sec: Sequence[float], *, cache: FlowCache,
                       fn: FlowFn, bound: float = DEFAULT_BOUND) -> np.ndarray:
     """:func:`flow_stack` of ``(L+1, H, W)`` frames at ``times_sec``, pair by pair via ``cache``."""
@@ -253,7 +262,7 @@ def cached_flow_stack(gray: np.ndarray, times_sec: Sequence[float], *, cache: Fl
     for i in range(len(gray) - 1):
         a, b = gray[i], gray[i + 1]
         pairs.append(cache.get(times_sec[i], times_sec[i + 1],
-                               lambda a=a, b=b: quantize(fn(a, b), bound=bound)))
+                               functools.partial(_quantized_flow, fn, a, b, bound=bound)))
     return np.concatenate(pairs, axis=0)
 
 
@@ -300,7 +309,9 @@ def _raft_function(device: str, *, pretrained: bool,
             t = t.expand(3, height, width)[None]
             return torch.nn.functional.pad(t, (0, pad_w, 0, pad_h), mode="replicate")
 
-        flows = model(prep(prev), prep(nxt), num_flow_updates=12)
-        return flows[-1][0, :, :height, :width].permute(1, 2, 0).float().cpu().numpy()
+        flows: list[torch.Tensor] = model(prep(prev), prep(nxt), num_flow_updates=12)
+        last = flows[-1][0, :, :height, :width]  # (2, H, W)
+        flow_hw2: np.ndarray = last.permute(1, 2, 0).float().cpu().numpy()
+        return flow_hw2
 
     return compute

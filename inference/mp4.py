@@ -8,6 +8,7 @@ import json
 import struct
 import subprocess
 from pathlib import Path
+from typing import Any
 
 
 def top_level_boxes(path: Path) -> list[tuple[str, int]]:
@@ -33,14 +34,14 @@ def top_level_boxes(path: Path) -> list[tuple[str, int]]:
     return boxes
 
 
-def ffprobe_video(path: Path) -> dict:
+def ffprobe_video(path: Path) -> dict[str, Any]:
     """ffprobe's first video stream, with ``duration`` (format's) and ``nb_frames`` as numbers."""
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
          "-show_entries", "stream=codec_name,pix_fmt,width,height,nb_read_packets:format=duration",
          "-of", "json", str(path)], capture_output=True, text=True, check=True, timeout=60)
     info = json.loads(out.stdout)
-    stream = info["streams"][0]
+    stream: dict[str, Any] = info["streams"][0]
     stream["duration"] = float(info["format"]["duration"])
     stream["nb_frames"] = int(stream["nb_read_packets"])
     return stream

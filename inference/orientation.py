@@ -14,9 +14,11 @@ import math
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import av
 import numpy as np
+from av.sidedata.sidedata import SideDataContainer
 from av.sidedata.sidedata import Type as SideDataType
 
 #: FFmpeg's display matrices hold 16.16 fixed-point numbers (the last column 2.30).
@@ -69,7 +71,9 @@ def frame_orientation(frame: av.VideoFrame) -> Orientation:
 
     FFmpeg copies the stream's display matrix (container or bitstream) onto every frame.
     """
-    side_data = frame.side_data.get(SideDataType.DISPLAYMATRIX)
+    # PyAV's stubs type ``side_data`` as a TypedDict; it is a SideDataContainer (a Mapping).
+    container = cast(SideDataContainer, frame.side_data)
+    side_data = container.get(SideDataType.DISPLAYMATRIX)
     if side_data is None:
         return Orientation()
     raw = bytes(side_data)

@@ -1,15 +1,23 @@
-"""probe -> decode -> sample windows -> classify -> events -> results.json + annotated.mp4.
+"""plan -> load -> score -> events -> render: one video in, ``results.json`` (+ annotated.mp4).
+
+1. **plan**: probe the video; name each stream's registry model and weights
+   (:func:`plan_streams`, nothing loaded).
+2. **load**: build the streams' models (cached per process) and classifiers (:func:`load`).
+3. **score**: slide windows over the video; one batch source
+   (:func:`inference.batches.iter_stream_batches`) decodes every stream's input in one pass, in
+   a background thread; each batch is classified, the streams fused late (:func:`score`).
+4. **events**: segments and hysteresis events over the watched labels (:func:`find_events`).
+5. **render**: the annotated H.264 (optional), then the results document.
 
 Memory is flat in video length: frames stream from the decoder, each sampled frame is scaled
 by FFmpeg straight to the model's size, and only the crops still needed by pending windows are
-kept. Decoding runs in a background thread (``inference.background.prefetch``), so the model
-never waits for frames.
+kept.
 
 Several modalities (``config.modalities``: ``rgb``, ``flow``, ``rgbdiff``) run as streams, one
-model each (``<model>`` for RGB, ``<model>.<modality>`` otherwise), over one decode pass: each
-window decodes the union of the frame times its streams need, flow is computed in the decoding
-thread on just those frames (cached on disk when a flow cache directory is set), and the
-streams' probabilities are fused late (:mod:`inference.fuse`). The RGB-only path is unchanged.
+model each (the registry entry of the same ``base_model`` that reads the modality), over one
+decode pass: flow is computed in the decoding thread on just the frames it needs (cached on
+disk when a flow cache directory is set), and the streams' probabilities are fused late
+(:mod:`inference.fuse`).
 """
 from __future__ import annotations
 
@@ -17,27 +25,32 @@ import dataclasses
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, closing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from inference import flow, models
-from inference.background import prefetch
+from inference import models
+from inference.batches import (
+    center_crop,
+    crop_size_for,
+    flow_pairs_needed,
+    iter_clips,
+    iter_stream_batches,
+    stream_times,
+)
 from inference.classify import Classifier, fold_batchnorm, top_k
-from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
 from inference.errors import Cancelled, ModelError
 from inference.events import detect_events
 from inference.fuse import fuse_scores, fusion_weights_for
-from inference.models.weights import sha256_file
+from inference.models.weights_spec import WeightsSpec
 from inference.probe import probe
 from inference.results import to_document, write_document
-from inference.sampling import frame_times, tsn_snippet_times, windows
+from inference.sampling import windows
 from inference.types import (
     MODALITIES,
-    InputSpec,
+    Event,
     ModelInfo,
     PipelineConfig,
     ProgressCallback,
@@ -46,6 +59,13 @@ from inference.types import (
     VideoMeta,
     Window,
 )
+
+__all__ = [  # the batch helpers moved to inference.batches; importers of them here still work
+    "ANNOTATED_NAME", "RESULTS_NAME", "Analysis", "Scores", "StreamPlan", "center_crop",
+    "crop_size_for", "find_events", "flow_pairs_needed", "iter_clips", "iter_stream_batches",
+    "load", "load_model", "load_streams", "plan_streams", "run", "score", "stream_model_name",
+    "stream_times",
+]
 
 RESULTS_NAME = "results.json"
 ANNOTATED_NAME = "annotated.mp4"
@@ -81,97 +101,194 @@ def run(
 
     mark = time.perf_counter()
     progress("load_model", 0.0)
-    streams = load_streams(config)
-    loaded = next(iter(streams.values()))
-    spec = loaded.info.input_spec
-    labels = loaded.info.labels
-    heads = loaded.info.head_sizes
-    watched = _check_labels(config.labels, labels) or default_watched_labels(loaded.info)
-    primary = heads[0] if heads else len(labels)
-    clip_len = config.clip_len or spec.clip_len
-    classifiers = {m: Classifier(s.module, spec=s.info.input_spec, device=config.device,
-                                 fold_bn=False, num_threads=config.num_threads,
-                                 head_sizes=s.info.head_sizes) for m, s in streams.items()}
-    classifier = next(iter(classifiers.values()))
-    fusion = fusion_weights_for(tuple(streams), config.fusion_weights)
+    analysis = load(plan_streams(config), config)
     timings["load_model"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    plan = windows(duration_sec=meta.duration_sec, clip_len=clip_len,
+    plan = windows(duration_sec=meta.duration_sec, clip_len=analysis.clip_len(config),
                    segment_sec=config.segment_sec, stride_sec=config.stride_sec)
-    probabilities = np.zeros((len(plan), len(labels)), dtype=np.float32)
-    stream_probs = {m: np.zeros_like(probabilities) for m in streams} if len(streams) > 1 else {}
-    streaming_labels = watched or (labels if len(labels) <= ALL_SCORES_MAX_LABELS else ())
-    progress("analyze", 0.0)
-    done = 0
-    stacked = set(streams) != {"rgb"}  # flow / RGB-diff inputs, or several streams
-    if stacked:
-        batches: Iterator[tuple[list[Window], Any]] = iter_stream_batches(
-            meta, plan, streams={m: s.info.input_spec for m, s in streams.items()},
-            batch_size=config.batch_size, should_cancel=cancelled,
-            flow_method=config.flow_method, flow_cache=config.flow_cache_dir,
-            clip_len=config.clip_len, device=config.device, model_dir=config.model_dir,
-            timings=timings)
-    else:
-        batches = iter_clip_batches(meta, plan, spec=spec, batch_size=config.batch_size,
-                                    should_cancel=cancelled)
-    for batch_windows, clips in batches:
-        if stream_probs:
-            per_stream = {m: classifiers[m].predict(clips[m]) for m in classifiers}
-            batch_probs = fuse_scores(per_stream, fusion)
-            for m, probs in per_stream.items():
-                for window, p in zip(batch_windows, probs, strict=True):
-                    stream_probs[m][window.index] = p
-        elif stacked:
-            batch_probs = classifier.predict(clips[next(iter(streams))])
-        else:
-            batch_probs = classifier.predict(clips)
-        for window, probs in zip(batch_windows, batch_probs, strict=True):
-            probabilities[window.index] = probs
-            if on_segment is not None:
-                on_segment(_segment(window, probs, labels=labels, score_labels=streaming_labels,
-                                    k=config.top_k, primary=primary,
-                                    streams={m: p[window.index] for m, p in stream_probs.items()}))
-        done += len(batch_windows)
-        progress("analyze", done / len(plan))
-        if cancelled():
-            raise Cancelled("the analysis was cancelled")
+    scores = score(meta, plan, analysis, config, progress=progress, cancelled=cancelled,
+                   on_segment=on_segment, timings=timings)
     timings["analyze"] = time.perf_counter() - mark
 
     progress("events", 0.0)
-    score_labels = streaming_labels or _most_probable_labels(probabilities, labels)
-    segments = tuple(
-        _segment(window, probabilities[window.index], labels=labels, score_labels=score_labels,
-                 k=config.top_k, primary=primary,
-                 streams={m: p[window.index] for m, p in stream_probs.items()})
-        for window in plan
-    )
-    event_labels = watched or score_labels
-    events = tuple(detect_events(segments, labels=event_labels, rules=config.events))
+    segments, events, event_labels = find_events(plan, scores, analysis, config)
 
     if config.render:
-        from inference.render import render_annotated  # noqa: PLC0415 - heavy, optional stage
-
         mark = time.perf_counter()
-        progress("render", 0.0)
-        render_annotated(meta, str(Path(out_dir) / ANNOTATED_NAME), segments=segments,
-                         events=events, watched_labels=event_labels,
-                         max_height=config.render_max_height,
-                         on_progress=lambda fraction: progress("render", fraction))
+        _render(meta, out_dir, segments=segments, events=events, watched_labels=event_labels,
+                config=config, progress=progress)
         timings["render"] = time.perf_counter() - mark
         if cancelled():
             raise Cancelled("the analysis was cancelled")
 
     timings["total"] = time.perf_counter() - started
-    info = loaded.info
-    if stream_probs:
-        info = dataclasses.replace(info, name=config.model, modalities=tuple(streams),
-                                   fusion_weights=fusion)
-    results = Results(video=meta, model=info, config=config, segments=segments,
-                      events=events, watched_labels=tuple(event_labels), timings_sec=timings)
+    results = Results(video=meta, model=analysis.model_info(config), config=config,
+                      segments=segments, events=events, watched_labels=event_labels,
+                      timings_sec=timings)
     write_document(to_document(results), Path(out_dir) / RESULTS_NAME)
     progress("done", 1.0)
     return results
+
+
+@dataclass(frozen=True)
+class StreamPlan:
+    """One stream of an analysis: the registry model that reads ``modality``, its weights."""
+
+    modality: str
+    model: str
+    weights: WeightsSpec
+
+
+def plan_streams(config: PipelineConfig) -> tuple[StreamPlan, ...]:
+    """The streams ``config`` asks for, nothing loaded: one per ``config.modalities`` (the
+    model's own modality when none given); a weights path's ``{modality}`` is filled in."""
+    weights = WeightsSpec.parse(config.weights)
+    if not config.modalities:
+        return (StreamPlan(models.get(config.model).modality, config.model, weights),)
+    plans = []
+    for modality in dict.fromkeys(config.modalities):
+        if modality not in MODALITIES:
+            raise ModelError(f"unknown modality {modality!r}; known: {', '.join(MODALITIES)}")
+        plans.append(StreamPlan(modality, stream_model_name(config.model, modality),
+                                weights.for_modality(modality)))
+    return tuple(plans)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The loaded side of a run: one model and classifier per stream (the first is the one
+    whose labels and geometry every stream shares), how their scores fuse, what is watched."""
+
+    streams: dict[str, models.LoadedModel]
+    classifiers: dict[str, Classifier]
+    fusion: dict[str, float]
+    watched: tuple[str, ...]
+    """Labels asked for, else the model's default ones (a detector's positive label)."""
+
+    @property
+    def info(self) -> ModelInfo:
+        return next(iter(self.streams.values())).info
+
+    @property
+    def fused(self) -> bool:
+        """Whether several streams' scores are fused."""
+        return len(self.streams) > 1
+
+    @property
+    def primary(self) -> int:
+        """Labels of the primary head (all of them for a one-head model)."""
+        return self.info.head_sizes[0] if self.info.head_sizes else len(self.info.labels)
+
+    def clip_len(self, config: PipelineConfig) -> int:
+        """Time steps per window: the config's, else the (trained) model's."""
+        return config.clip_len or self.info.input_spec.clip_len
+
+    def model_info(self, config: PipelineConfig) -> ModelInfo:
+        """What the results say about the model: fused streams under the config's name."""
+        if not self.fused:
+            return self.info
+        return dataclasses.replace(self.info, name=config.model, modalities=tuple(self.streams),
+                                   fusion_weights=self.fusion)
+
+
+def load(plans: Sequence[StreamPlan], config: PipelineConfig) -> Analysis:
+    """Build every planned stream (see :func:`load_streams`) and its classifier."""
+    streams = _load_planned(plans, config)
+    info = next(iter(streams.values())).info
+    watched = _check_labels(config.labels, info.labels) or default_watched_labels(info)
+    classifiers = {m: Classifier(s.module, spec=s.info.input_spec, device=config.device,
+                                 fold_bn=False, num_threads=config.num_threads,
+                                 head_sizes=s.info.head_sizes) for m, s in streams.items()}
+    return Analysis(streams=streams, classifiers=classifiers, watched=watched,
+                    fusion=fusion_weights_for(tuple(streams), config.fusion_weights))
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Window probabilities: ``probabilities`` ``(windows, labels)`` (fused when several
+    streams), ``per_stream`` each fused stream's own (empty for one stream), and
+    ``streaming_labels``, the labels whose scores segments carried while scoring."""
+
+    probabilities: np.ndarray
+    per_stream: dict[str, np.ndarray]
+    streaming_labels: tuple[str, ...]
+
+    def segment(self, window: Window, *, labels: Sequence[str], score_labels: Sequence[str],
+                k: int, primary: int) -> SegmentScore:
+        """The segment of ``window`` from what has been scored so far."""
+        return _segment(window, self.probabilities[window.index], labels=labels,
+                        score_labels=score_labels, k=k, primary=primary,
+                        streams={m: p[window.index] for m, p in self.per_stream.items()})
+
+
+def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: PipelineConfig,
+          *, progress: ProgressCallback, cancelled: Callable[[], bool],
+          on_segment: Callable[[SegmentScore], None] | None = None,
+          timings: dict[str, float] | None = None) -> Scores:
+    """Classify every window of ``plan``, batch by batch from one decode pass; reports stage
+    ``analyze`` and each window's segment (``on_segment``) as soon as it is scored."""
+    labels = analysis.info.labels
+    probabilities = np.zeros((len(plan), len(labels)), dtype=np.float32)
+    per_stream = ({m: np.zeros_like(probabilities) for m in analysis.streams}
+                  if analysis.fused else {})
+    streaming = analysis.watched or (labels if len(labels) <= ALL_SCORES_MAX_LABELS else ())
+    scores = Scores(probabilities=probabilities, per_stream=per_stream,
+                    streaming_labels=tuple(streaming))
+    progress("analyze", 0.0)
+    batches = iter_stream_batches(
+        meta, plan, streams={m: s.info.input_spec for m, s in analysis.streams.items()},
+        batch_size=config.batch_size, should_cancel=cancelled, flow_method=config.flow_method,
+        flow_cache=config.flow_cache_dir, clip_len=config.clip_len, device=config.device,
+        model_dir=config.model_dir, timings=timings)
+    done = 0
+    for batch_windows, clips in batches:
+        stream_probs = {m: c.predict(clips[m]) for m, c in analysis.classifiers.items()}
+        if analysis.fused:
+            batch_probs = fuse_scores(stream_probs, analysis.fusion)
+            for m, probs in stream_probs.items():
+                per_stream[m][[w.index for w in batch_windows]] = probs
+        else:
+            batch_probs = next(iter(stream_probs.values()))
+        for window, probs in zip(batch_windows, batch_probs, strict=True):
+            probabilities[window.index] = probs
+            if on_segment is not None:
+                on_segment(scores.segment(window, labels=labels, k=config.top_k,
+                                          score_labels=scores.streaming_labels,
+                                          primary=analysis.primary))
+        done += len(batch_windows)
+        progress("analyze", done / len(plan))
+        if cancelled():
+            raise Cancelled("the analysis was cancelled")
+    return scores
+
+
+def find_events(plan: Sequence[Window], scores: Scores, analysis: Analysis,
+                config: PipelineConfig,
+                ) -> tuple[tuple[SegmentScore, ...], tuple[Event, ...], tuple[str, ...]]:
+    """``(segments, events, event labels)``: every window's segment, scored on the watched
+    labels (else the streamed ones, else the most probable one), and the events over them."""
+    labels = analysis.info.labels
+    score_labels = scores.streaming_labels or _most_probable_labels(scores.probabilities,
+                                                                    labels)
+    segments = tuple(scores.segment(window, labels=labels, score_labels=score_labels,
+                                    k=config.top_k, primary=analysis.primary)
+                     for window in plan)
+    event_labels = tuple(analysis.watched or score_labels)
+    events = tuple(detect_events(segments, labels=event_labels, rules=config.events))
+    return segments, events, event_labels
+
+
+def _render(meta: VideoMeta, out_dir: str, *, segments: Sequence[SegmentScore],
+            events: Sequence[Event], watched_labels: Sequence[str], config: PipelineConfig,
+            progress: ProgressCallback) -> None:
+    from inference.render import render_annotated  # noqa: PLC0415 - heavy, optional stage
+
+    progress("render", 0.0)
+    render_annotated(meta, str(Path(out_dir) / ANNOTATED_NAME), segments=segments,
+                     events=events, watched_labels=watched_labels,
+                     max_height=config.render_max_height,
+                     on_progress=lambda fraction: progress("render", fraction))
 
 
 _MODEL_CACHE: dict[tuple[str, ...], models.LoadedModel] = {}
@@ -196,15 +313,9 @@ def load_model(config: PipelineConfig) -> models.LoadedModel:
 
 
 def stream_model_name(model: str, modality: str) -> str:
-    """Registry name of ``model``'s stream for ``modality``: ``<base>`` for RGB, else
-    ``<base>.<modality>`` (``base`` is ``model`` without a modality suffix)."""
-    entry = models.get(model)
-    if modality in entry.input_spec.modalities:
-        return model
-    base = model
-    for suffix in (".flow", ".rgbdiff", ".rgb"):
-        base = base.removesuffix(suffix)
-    return base if modality == "rgb" else f"{base}.{modality}"
+    """Registry name of ``model``'s stream for ``modality`` (the entry of the same
+    ``base_model`` that reads it: ``tsn_resnet18.flow`` for ``tsn_resnet18`` and ``flow``)."""
+    return models.stream_of(model, modality).name
 
 
 def load_streams(config: PipelineConfig) -> dict[str, models.LoadedModel]:
@@ -212,17 +323,14 @@ def load_streams(config: PipelineConfig) -> dict[str, models.LoadedModel]:
 
     Every stream must share the label set and frame geometry of the first (fusion needs it).
     """
-    if not config.modalities:
-        loaded = load_model(config)
-        return {loaded.info.modalities[0]: loaded}
-    streams: dict[str, models.LoadedModel] = {}
-    for modality in dict.fromkeys(config.modalities):
-        if modality not in MODALITIES:
-            raise ModelError(f"unknown modality {modality!r}; known: {', '.join(MODALITIES)}")
-        name = stream_model_name(config.model, modality)
-        stream_config = dataclasses.replace(config, model=name,
-                                            weights=config.weights.replace("{modality}", modality))
-        streams[modality] = load_model(stream_config)
+    return _load_planned(plan_streams(config), config)
+
+
+def _load_planned(plans: Sequence[StreamPlan], config: PipelineConfig,
+                  ) -> dict[str, models.LoadedModel]:
+    streams = {p.modality: load_model(dataclasses.replace(config, model=p.model,
+                                                          weights=str(p.weights)))
+               for p in plans}
     first = next(iter(streams.values())).info
     for modality, loaded in streams.items():
         spec = loaded.info.input_spec
@@ -234,117 +342,6 @@ def load_streams(config: PipelineConfig) -> dict[str, models.LoadedModel]:
             raise ModelError(f"the {modality} stream {loaded.info.name!r} wants another frame "
                              f"size than {first.name!r}")
     return streams
-
-
-def stream_times(window: Window, spec: InputSpec, *, clip_len: int | None,
-                 fps: float) -> tuple[tuple[float, ...], ...]:
-    """Frame times one stream needs for ``window``: one tuple per time step.
-
-    RGB: one frame per step (the window's own sample times). Flow / RGB-diff: TSN snippets of
-    ``snippet_len + 1`` consecutive frames (one nominal frame apart), centred in each of the
-    ``clip_len`` parts of the window.
-    """
-    modality = spec.modalities[0]
-    steps = clip_len or spec.clip_len
-    if modality == "rgb":
-        if len(window.sample_times_sec) != steps:
-            return tuple((t,) for t in frame_times(window.start_sec,
-                                                    window.end_sec - window.start_sec, steps))
-        return tuple((t,) for t in window.sample_times_sec)
-    return tsn_snippet_times(window, num_snippets=steps, snippet_len=spec.snippet_len + 1,
-                             frame_interval_sec=1.0 / fps if fps > 0 else 1.0 / 30)
-
-
-def flow_pairs_needed(meta: VideoMeta, config: PipelineConfig, spec: InputSpec) -> int:
-    """Distinct flow pairs an analysis of ``meta`` computes for a flow stream of ``spec``."""
-    plan = windows(duration_sec=meta.duration_sec, clip_len=config.clip_len or spec.clip_len,
-                   segment_sec=config.segment_sec, stride_sec=config.stride_sec)
-    pairs = {(step[i], step[i + 1]) for window in plan
-             for step in stream_times(window, spec, clip_len=config.clip_len, fps=meta.fps)
-             for i in range(len(step) - 1)}
-    return len(pairs)
-
-
-def iter_stream_batches(meta: VideoMeta, plan: Sequence[Window], *, streams: dict[str, InputSpec],
-                        batch_size: int, flow_method: str = flow.DEFAULT_METHOD,
-                        flow_cache: str | None = None, clip_len: int | None = None,
-                        device: str = "cpu", model_dir: str | None = None,
-                        should_cancel: Callable[[], bool] = lambda: False,
-                        timings: dict[str, float] | None = None,
-                        ) -> Iterator[tuple[list[Window], dict[str, np.ndarray]]]:
-    """Batches ``(windows, {modality: (B, T, H, W, C) uint8})`` for several streams, one decode.
-
-    ``rgb``: C = 3; ``flow``: C = 2L quantised flow of L consecutive pairs per step (grayscale
-    at the model's crop size); ``rgbdiff``: C = 3(L+1) raw frames per step (the classifier
-    takes the differences). Flow pairs shared by overlapping windows are computed once; with
-    ``flow_cache`` (or ``$VIGIL_FLOW_CACHE_DIR``) they are also kept on disk per video.
-    ``timings['flow']`` accumulates the seconds spent on flow.
-    """
-    first = next(iter(streams.values()))
-    needs = {w.index: {m: stream_times(w, spec, clip_len=clip_len, fps=meta.fps)
-                       for m, spec in streams.items()} for w in plan}
-    combined = [dataclasses.replace(w, sample_times_sec=tuple(sorted(
-        {t for steps in needs[w.index].values() for step in steps for t in step})))
-        for w in plan]
-    originals = {w.index: w for w in plan}
-    flow_fn = flow.flow_function(flow_method, device=device, model_dir=model_dir) \
-        if "flow" in streams else None
-    flow_cache = flow_cache or os.environ.get(flow.CACHE_ENV) or None
-    spent = timings if timings is not None else {}
-
-    def prepare(cache: flow.FlowCache | None, window: Window, frames: np.ndarray,
-                ) -> dict[str, np.ndarray]:
-        position = {t: i for i, t in enumerate(window.sample_times_sec)}
-        out: dict[str, np.ndarray] = {}
-        for modality, steps in needs[window.index].items():
-            if modality == "rgb":
-                out[modality] = frames[[position[step[0]] for step in steps]]
-            elif modality == "rgbdiff":
-                out[modality] = np.stack([
-                    np.concatenate([frames[position[t]] for t in step], axis=2) for step in steps])
-            else:
-                started = time.perf_counter()
-                stacks = []
-                assert cache is not None and flow_fn is not None
-                cache.forget_before(window.start_sec)
-                for step in steps:
-                    gray = flow.to_gray(frames[[position[t] for t in step]])
-                    stack = flow.cached_flow_stack(gray, step, cache=cache, fn=flow_fn)
-                    stacks.append(stack.transpose(1, 2, 0))
-                out[modality] = np.stack(stacks)
-                spent["flow"] = spent.get("flow", 0.0) + time.perf_counter() - started
-        return out
-
-    def batches() -> Iterator[tuple[list[Window], dict[str, np.ndarray]]]:
-        with ExitStack() as stack:
-            cache = None
-            if "flow" in streams:
-                if device == "cpu":
-                    stack.enter_context(flow.opencv_threads(1))
-                cache = stack.enter_context(flow.FlowCache(
-                    flow_cache or None, method=flow_method,
-                    video_sha256=sha256_file(meta.path) if flow_cache else "",
-                    size=(first.crop_size, first.crop_size)))
-            batch: list[tuple[Window, dict[str, np.ndarray]]] = []
-            for window, frames in iter_clips(meta, combined, spec=first):
-                batch.append((originals[window.index], prepare(cache, window, frames)))
-                if len(batch) == batch_size:
-                    yield _stack_streams(batch)
-                    batch = []
-            if batch:
-                yield _stack_streams(batch)
-
-    with closing(prefetch(batches, depth=2, name="vigil-decode")) as produced:
-        for item in produced:
-            if should_cancel():
-                raise Cancelled("the analysis was cancelled")
-            yield item
-
-
-def _stack_streams(batch: list[tuple[Window, dict[str, np.ndarray]]],
-                   ) -> tuple[list[Window], dict[str, np.ndarray]]:
-    return [w for w, _ in batch], {m: np.stack([inputs[m] for _, inputs in batch])
-                                   for m in batch[0][1]}
 
 
 def _check_labels(requested: Sequence[str], labels: Sequence[str]) -> tuple[str, ...]:
@@ -396,74 +393,3 @@ def _segment(window: Window, probs: np.ndarray, *, labels: Sequence[str],
                   for m, p in (streams or {}).items()}
     return SegmentScore(index=window.index, start_sec=window.start_sec, end_sec=window.end_sec,
                         top=top, scores=scores, streams=per_stream)
-
-
-def crop_size_for(meta: VideoMeta, spec: InputSpec) -> tuple[int, int]:
-    """Display size a frame is scaled to before the centre crop (short side = resize_short)."""
-    return scaled_size(meta, short_side=spec.resize_short)
-
-
-def center_crop(image: np.ndarray, *, size: int) -> np.ndarray:
-    """Centre ``size x size`` crop of an ``(H, W, C)`` image (padded by edge if smaller);
-    ``size`` 0 keeps the whole frame (fully convolutional models see all of it)."""
-    if size <= 0:
-        return image
-    height, width = image.shape[:2]
-    if height < size or width < size:
-        pad_h, pad_w = max(0, size - height), max(0, size - width)
-        image = np.pad(image, ((pad_h // 2, pad_h - pad_h // 2), (pad_w // 2, pad_w - pad_w // 2),
-                               (0, 0)), mode="edge")
-        height, width = image.shape[:2]
-    top, left = (height - size) // 2, (width - size) // 2
-    return image[top:top + size, left:left + size]
-
-
-def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
-               ) -> Iterator[tuple[Window, np.ndarray]]:
-    """Yield ``(window, clip)`` in window order; clip is ``(T, H, W, C)`` uint8, cropped.
-
-    Each distinct frame is scaled and cropped once, however many windows sample it.
-    """
-    if not plan:
-        return
-    scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, spec))
-    times = sorted({t for window in plan for t in window.sample_times_sec})
-    crops: dict[float, np.ndarray] = {}
-    last_frame = None
-    last_crop: np.ndarray | None = None
-    next_window = 0
-    for t, frame in sample_at(iter_frames(meta), times):
-        if frame is not last_frame:
-            last_frame = frame
-            last_crop = center_crop(scaler.to_rgb(frame.av_frame), size=spec.crop_size)
-        crops[t] = last_crop
-        while next_window < len(plan) and plan[next_window].sample_times_sec[-1] <= t:
-            window = plan[next_window]
-            yield window, np.stack([crops[s] for s in window.sample_times_sec])
-            next_window += 1
-            if next_window < len(plan):
-                first_needed = plan[next_window].sample_times_sec[0]
-                for stale in [s for s in crops if s < first_needed]:
-                    del crops[stale]
-
-
-def iter_clip_batches(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
-                      batch_size: int, should_cancel: Callable[[], bool] = lambda: False,
-                      ) -> Iterator[tuple[list[Window], np.ndarray]]:
-    """Batches ``(windows, (B, T, H, W, C) uint8)``, produced by a decoding thread."""
-
-    def batches() -> Iterator[tuple[list[Window], np.ndarray]]:
-        batch: list[tuple[Window, np.ndarray]] = []
-        for item in iter_clips(meta, plan, spec=spec):
-            batch.append(item)
-            if len(batch) == batch_size:
-                yield [w for w, _ in batch], np.stack([clip for _, clip in batch])
-                batch = []
-        if batch:
-            yield [w for w, _ in batch], np.stack([clip for _, clip in batch])
-
-    with closing(prefetch(batches, depth=2, name="vigil-decode")) as produced:
-        for item in produced:
-            if should_cancel():
-                raise Cancelled("the analysis was cancelled")
-            yield item

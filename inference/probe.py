@@ -282,12 +282,13 @@ def _scan_packets(
 ) -> dict[int, StreamScan]:
     """Demux the video streams' packets in one pass: a :class:`StreamScan` per stream index."""
     scans = {stream.index: StreamScan() for stream in streams}
+    by_index = {stream.index: stream for stream in streams}
     packets_since_check = 0
     try:
         for packet in container.demux(streams):
             if packet.size == 0 and packet.pts is None:
                 continue  # flush packet at end of stream
-            stream = packet.stream
+            stream = by_index[packet.stream.index]  # the same object, typed as a video stream
             scan = scans[stream.index]
             if scan.orientation is None:
                 for frame in stream.codec_context.decode(packet):
@@ -320,7 +321,7 @@ def _scan_packets(
     return scans
 
 
-def _count_packet(scan: StreamScan, packet: av.Packet) -> None:
+def _count_packet(scan: StreamScan, packet: av.Packet[av.stream.Stream]) -> None:
     """Fold one packet into its stream's counts, span and longest gap."""
     time_base = packet.time_base
     ts = packet.pts if packet.pts is not None else packet.dts

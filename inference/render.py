@@ -100,7 +100,8 @@ class _Timeline:
         """Score (0..1) at ``times_sec``: linear between segment centres, flat beyond."""
         if len(self.centres_sec) == 0:
             return np.zeros_like(times_sec)
-        return np.interp(times_sec, self.centres_sec, self.scores)
+        curve: np.ndarray = np.interp(times_sec, self.centres_sec, self.scores)
+        return curve
 
 
 # --------------------------------------------------------------------------------------------

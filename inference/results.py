@@ -149,6 +149,6 @@ def write_document(document: dict[str, Any], path: str | os.PathLike[str]) -> No
 
 def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Load and validate a results file."""
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
     validate_document(document)
     return document

@@ -15,12 +15,12 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from training.features import ClipFeatures
-from training.heads import HeadTrainer, clip_scores
+from training.heads import FittedHead, clip_scores
 from training.metrics import summarize, threshold_at_precision
 
 
@@ -38,7 +38,7 @@ def grouped_folds(groups: Sequence[str], labels: Sequence[str], *, k: int = 5,
     keys = list(members)
     rng.shuffle(keys)
     keys.sort(key=lambda g: -len(members[g]))  # stable: shuffled order within a size
-    per_label = [Counter() for _ in range(k)]
+    per_label: list[Counter[str]] = [Counter() for _ in range(k)]
     totals = [0] * k
     fold_of = np.zeros(len(groups), dtype=np.int64)
     for group in keys:
@@ -49,6 +49,17 @@ def grouped_folds(groups: Sequence[str], labels: Sequence[str], *, k: int = 5,
             per_label[fold][labels[i]] += 1
         totals[fold] += len(members[group])
     return fold_of
+
+
+class Trainer(Protocol):
+    """What cross-validation needs of a trainer (:class:`training.heads.HeadTrainer`,
+    :class:`training.stream_heads.StreamTrainer`)."""
+
+    def fit(self, recipe: str, clips: Sequence[ClipFeatures],
+            labels: np.ndarray) -> FittedHead: ...
+
+    def window_scores(self, head: FittedHead,
+                      clips: Sequence[ClipFeatures]) -> list[np.ndarray]: ...
 
 
 @dataclass
@@ -62,7 +73,7 @@ class RecipeResult:
 
 
 def cross_validate(features: Sequence[ClipFeatures], *, positive: str, negative: str,
-                   recipes: Sequence[str], trainer: HeadTrainer, k: int = 5, seed: int = 0,
+                   recipes: Sequence[str], trainer: Trainer, k: int = 5, seed: int = 0,
                    log: Callable[[str], None] = print) -> tuple[np.ndarray, list[RecipeResult]]:
     """Out-of-fold scores of each recipe on the same grouped folds; returns ``(folds, results)``."""
     labels = [f.clip.label for f in features]
@@ -78,9 +89,9 @@ def cross_validate(features: Sequence[ClipFeatures], *, positive: str, negative:
             return [np.mean(scores, axis=0) for scores in zip(*parts, strict=True)]
         if (recipe, fold) not in fitted:
             train = np.flatnonzero(folds != fold)
-            head = trainer.fit(recipe, [features[i] for i in train], y[train])
+            head = trainer.fit(recipe, [features[int(i)] for i in train], y[train])
             fitted[recipe, fold] = trainer.window_scores(
-                head, [features[i] for i in np.flatnonzero(folds == fold)])
+                head, [features[int(i)] for i in np.flatnonzero(folds == fold)])
         return fitted[recipe, fold]
 
     results = []

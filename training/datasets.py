@@ -223,7 +223,7 @@ def decode_snippets(meta: VideoMeta, *, segments: int, candidates: int, short_si
     scaler = FrameScaler.for_video(meta, size=scaled_size(meta, short_side=short_side))
     images: list[np.ndarray] = []
     last = None
-    image = None
+    image: np.ndarray  # set by the first frame (it is never the last one)
     for _, frame in sample_at(iter_frames(meta), times):
         if frame is not last:
             last, image = frame, scaler.to_rgb(frame.av_frame)
@@ -241,7 +241,7 @@ def short_side_for(size: int) -> int:
     return round(size * 256 / 224)
 
 
-class ClipDataset(Dataset):
+class ClipDataset(Dataset[tuple[torch.Tensor, int]]):
     """TSN clips: item ``i`` is ``((T, H, W, C) uint8 tensor, label index)``, ``T = segments``.
 
     Each clip is decoded once (:meth:`prepare`, or lazily) into ``candidates`` frames per
@@ -295,6 +295,7 @@ class ClipDataset(Dataset):
         if cached is not None:
             return cached
         file = self._cache_file(i)
+        array: np.ndarray
         if file is not None and file.is_file():
             array = np.load(file, allow_pickle=False)
         else:
@@ -310,8 +311,9 @@ class ClipDataset(Dataset):
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
         array = self.frames(i)
+        picks: np.ndarray
         if self.train:
-            picks = self.rng.integers(0, array.shape[1], size=array.shape[0])
+            picks = np.asarray(self.rng.integers(0, array.shape[1], size=array.shape[0]))
         else:
             picks = np.full(array.shape[0], array.shape[1] // 2)
         clip = array[np.arange(array.shape[0]), picks]  # (T, H, W, C)

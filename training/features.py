@@ -99,7 +99,8 @@ class I3DFeatureExtractor:
 
     def _trunk(self, batch: torch.Tensor) -> np.ndarray:
         out = self.module.forward_features(batch, end=CACHED_LAYER)  # type: ignore[operator]
-        return out[0].to(torch.float16).numpy()
+        maps: np.ndarray = out[0].to(torch.float16).numpy()
+        return maps
 
 
 def clip_features(clips: Sequence[Clip], *, cache_dir: str | os.PathLike[str],
@@ -122,10 +123,10 @@ def clip_features(clips: Sequence[Clip], *, cache_dir: str | os.PathLike[str],
                 extractor = I3DFeatureExtractor(config=config, model_dir=model_dir)
             maps, flipped, starts, ends = extractor.window_maps(clip.path)
             tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.npz")
-            arrays = {"maps": maps, "start_sec": starts, "end_sec": ends}
-            if flipped is not None:
-                arrays["flipped"] = flipped
-            np.savez(tmp, **arrays)
+            if flipped is None:
+                np.savez(tmp, maps=maps, start_sec=starts, end_sec=ends)
+            else:
+                np.savez(tmp, maps=maps, start_sec=starts, end_sec=ends, flipped=flipped)
             os.replace(tmp, target)
         with np.load(target, allow_pickle=False) as data:
             out.append(ClipFeatures(clip=clip, maps=data["maps"],

@@ -25,10 +25,13 @@ from inference import models
 from inference.classify import amp_dtype_for, resolve_device
 from inference.errors import Cancelled, ModelError
 from inference.models.backbones import BACKBONES
-from inference.models.weights import read_checkpoint, save_checkpoint
+from inference.models.weights import read_checkpoint
+from inference.models.weights_spec import WeightsKind, WeightsSpec
+from inference.types import InputSpec
 from training.augment import TrainTransform
+from training.checkpoints import LAST_NAME, RunState, restore_run, save_epoch
 from training.datasets import Clip, ClipDataset, labels_of, short_side_for
-from training.engine import evaluate, grad_scaler_for, train_one_epoch
+from training.engine import EvalResult, evaluate, grad_scaler_for, train_one_epoch
 from training.metrics import summarize, threshold_at_precision
 
 
@@ -79,51 +82,66 @@ class FinetuneConfig:
 
 
 def backbone_name(model: str) -> str:
-    """``tsn_efficientnet_lite0[_stats][.flow]`` -> ``efficientnet_lite0``."""
-    name = model.split(".", maxsplit=1)[0].removeprefix("tsn_").removesuffix("_stats")
-    if not model.startswith("tsn_") or name not in BACKBONES:
+    """The 2D backbone of TSN ``model`` (its registry entry's ``backbone``), e.g.
+    ``efficientnet_lite0`` for ``tsn_efficientnet_lite0_stats``; other models are refused."""
+    try:
+        entry: models.ModelEntry | None = models.get(model)
+    except ModelError:
+        entry = None
+    backbone = entry.backbone if entry is not None and entry.family == "tsn" else None
+    if backbone is None or backbone not in BACKBONES:
         raise ModelError(f"fine-tuning supports TSN models (tsn_<backbone>), not {model!r}")
-    return name
+    return backbone
 
 
 def head_of(module: nn.Module, model: str) -> nn.Linear:
     """The classifier a fine-tuning run replaces: the TSN's own ``head`` (``stats``
     consensus) or the backbone's last linear layer (``avg``)."""
     head = getattr(module, "head", None)
-    if isinstance(head, nn.Linear):
-        return head
-    return getattr(module.backbone, BACKBONES[backbone_name(model)].head)
+    if not isinstance(head, nn.Linear):
+        head = module.get_submodule(f"backbone.{BACKBONES[backbone_name(model)].head}")
+    if not isinstance(head, nn.Linear):
+        raise ModelError(f"{model!r} has no linear classifier to replace")
+    return head
 
 
 def prepare_model(module: nn.Module, *, model: str, num_classes: int, dropout: float,
                   train_blocks: int) -> nn.Module:
     """New ``num_classes`` head, dropout, and ``requires_grad`` off up to the trainable tail."""
     spec = BACKBONES[backbone_name(model)]
-    backbone = module.backbone
+    backbone = module.get_submodule("backbone")
     old = head_of(module, model)
     if getattr(module, "head", None) is old:
         module.head = nn.Linear(old.in_features, num_classes)
-        module.dropout.p = dropout
+        _set_dropout(module, "dropout", dropout)
     else:
         setattr(backbone, spec.head, nn.Linear(old.in_features, num_classes))
-    if isinstance(getattr(backbone, "_dropout", None), nn.Dropout):
-        backbone._dropout.p = dropout
+    _set_dropout(backbone, "_dropout", dropout)
     if train_blocks < 0:
         for p in module.parameters():
             p.requires_grad_(True)
         return module
     for p in module.parameters():
         p.requires_grad_(False)
+    tail: list[nn.Module]
     if hasattr(backbone, "_blocks"):  # EfficientNet: last blocks + conv head + head
-        tail = [*(list(backbone._blocks)[-train_blocks:] if train_blocks else []),
-                backbone._conv_head, backbone._bn1]
+        blocks = list(backbone.get_submodule("_blocks").children())
+        tail = [*(blocks[-train_blocks:] if train_blocks else []),
+                backbone.get_submodule("_conv_head"), backbone.get_submodule("_bn1")]
     else:  # torchvision ResNet stages
-        stages = [getattr(backbone, f"layer{i}") for i in range(1, 5)]
+        stages = [backbone.get_submodule(f"layer{i}") for i in range(1, 5)]
         tail = stages[-train_blocks:] if train_blocks else []
     for part in [*tail, head_of(module, model)]:
         for p in part.parameters():
             p.requires_grad_(True)
     return module
+
+
+def _set_dropout(module: nn.Module, name: str, p: float) -> None:
+    """``module.<name>.p = p`` when that is a dropout layer."""
+    layer = getattr(module, name, None)
+    if isinstance(layer, nn.Dropout):
+        layer.p = p
 
 
 def freeze_norms(module: nn.Module, *, all_norms: bool = False) -> None:
@@ -142,7 +160,7 @@ def make_optimizer(module: nn.Module, config: FinetuneConfig) -> torch.optim.Opt
     head = head_of(module, config.model)
     head_ids = {id(p) for p in head.parameters()}
     trainable = [p for p in module.parameters() if p.requires_grad]
-    groups = [g for g in (
+    groups: list[dict[str, Any]] = [g for g in (
         {"params": [p for p in trainable if id(p) not in head_ids],
          "lr_scale": config.backbone_lr_mult},
         {"params": [p for p in trainable if id(p) in head_ids], "lr_scale": 1.0},
@@ -178,10 +196,11 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
              log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Fine-tune ``config.model`` on ``train_clips``, early-stopping on ``val_clips`` accuracy.
 
-    Resumes from ``out_dir/last.pt`` when present (and ``resume``); calls ``on_epoch`` with each
-    epoch's metrics dict and rewrites ``metrics.json``. Returns the ``metrics.json`` document.
-    ``should_stop()`` is asked before every batch; when true, :class:`Cancelled` is raised
-    (``last.pt`` keeps the last finished epoch).
+    Resumes from ``out_dir/last.pt`` when present (and ``resume``): weights, optimizer and AMP
+    scaler state; calls ``on_epoch`` with each epoch's metrics dict and rewrites
+    ``metrics.json``. Returns the ``metrics.json`` document. ``should_stop()`` is asked before
+    every batch; when true, :class:`Cancelled` is raised (``last.pt`` keeps the last finished
+    epoch).
     """
     config = config or FinetuneConfig()
     say = log or (lambda _msg: None)
@@ -191,70 +210,30 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
     if len(labels) < 2:
         raise ValueError(f"need at least two labels, got {labels}")
     torch.manual_seed(config.seed)
-    init_weights = config.init_weights
-    if init_weights == "default" and models.get(config.model).default_weights is None:
-        init_weights = f"backbone:{backbone_name(config.model)}"  # ImageNet backbone, new head
-    loaded = models.build(config.model, weights=init_weights, seed=config.seed)
-    spec = loaded.info.input_spec
-    module = prepare_model(loaded.module, model=config.model, num_classes=len(labels),
-                           dropout=config.dropout, train_blocks=config.train_blocks)
+    module, spec = initial_model(config, num_classes=len(labels))
     device = resolve_device(config.device)
     module = module.to(device)
     amp_dtype = amp_dtype_for(device, enabled=config.amp)
     scaler = grad_scaler_for(amp_dtype)
     optimizer = make_optimizer(module, config)
 
-    history: list[dict[str, Any]] = []
-    start_epoch = 1
-    best: dict[str, Any] | None = None
-    last_path = out / "last.pt"
+    run = RunState()
+    last_path = out / LAST_NAME
     if resume and last_path.is_file():
-        checkpoint = read_checkpoint(last_path)
-        saved = checkpoint.extra.get("config", {})
-        if checkpoint.labels != labels or saved.get("model") != config.model:
-            raise ModelError(f"{last_path} is from a different run (model "
-                             f"{saved.get('model')!r}, labels {checkpoint.labels}); "
-                             f"use another --out or remove it")
-        module.load_state_dict(checkpoint.state_dict, strict=True)
-        optimizer.load_state_dict(checkpoint.extra["optimizer"])
-        history = list(checkpoint.extra.get("history", []))
-        best = checkpoint.extra.get("best")
-        start_epoch = int(checkpoint.extra["epoch"]) + 1
-        say(f"resumed from {last_path} at epoch {start_epoch}")
-
-    transform = TrainTransform(size=config.size, seed=config.seed, flip=config.flip,
-                               color_p=0.8 if config.color_jitter else 0.0,
-                               corner_crop=config.corner_crop, scale_jitter=config.scale_jitter)
-    train_set = ClipDataset(train_clips, labels=labels, segments=config.segments, size=config.size,
-                            train=True, transform=transform, cache_dir=cache_dir, seed=config.seed)
-    val_set = ClipDataset(val_clips, labels=labels, segments=config.segments, size=config.size,
-                          train=False, cache_dir=cache_dir)
-    started = time.monotonic()
-    train_set.prepare(workers=config.workers)
-    val_set.prepare(workers=config.workers)
-    say(f"decoded {len(train_set)} train + {len(val_set)} val clips in "
-        f"{time.monotonic() - started:.1f} s")
-
-    generator = torch.Generator().manual_seed(config.seed + start_epoch)
-    if config.balanced:
-        counts = Counter(train_set.targets())
-        weights = [1.0 / counts[t] for t in train_set.targets()]
-        sampler = WeightedRandomSampler(weights, num_samples=len(weights), replacement=True,
-                                        generator=generator)
-        train_loader = DataLoader(train_set, batch_size=config.batch_size, sampler=sampler)
-    else:
-        train_loader = DataLoader(train_set, batch_size=config.batch_size, shuffle=True,
-                                  generator=generator)
-    val_loader = DataLoader(val_set, batch_size=config.batch_size)
+        run = restore_run(last_path, module=module, optimizer=optimizer, scaler=scaler,
+                          model=config.model, labels=labels)
+        say(f"resumed from {last_path} at epoch {run.start_epoch}")
+    train_loader, val_loader = make_loaders(train_clips, val_clips, labels=labels, config=config,
+                                            epoch=run.start_epoch, cache_dir=cache_dir, say=say)
     positive = (labels.index(config.positive_label)
                 if config.positive_label in labels else None)
 
     def document() -> dict[str, Any]:
-        return {"config": asdict(config), "labels": list(labels), "epochs": history,
-                "best": best, "input_spec": trained_spec(config)}
+        return {"config": asdict(config), "labels": list(labels), "epochs": run.history,
+                "best": run.best, "input_spec": trained_spec(config)}
 
-    stale = _epochs_since_best(history)
-    for epoch in range(start_epoch, config.epochs + 1):
+    stale = run.epochs_since_best()
+    for epoch in range(run.start_epoch, config.epochs + 1):
         if stale >= config.patience:
             say(f"early stop: no val improvement in {stale} epochs")
             break
@@ -268,33 +247,19 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
                                 device=device, amp_dtype=amp_dtype, scaler=scaler)
         result = evaluate(module, _stoppable(val_loader, should_stop), spec=spec, device=device,
                           amp_dtype=amp_dtype)
-        summary = summarize(result.probabilities, result.targets, labels=labels)
-        row: dict[str, Any] = {
-            "epoch": epoch, "lr": lr, "train_loss": train["loss"],
-            "train_accuracy": train["accuracy"], "val_loss": result.loss,
-            "val_accuracy": summary["accuracy"], "val_macro_f1": summary["macro_f1"],
-            "per_class": summary["per_class"], "confusion_matrix": summary["confusion_matrix"],
-        }
-        if positive is not None and len(result.targets):
-            row["threshold_at_precision"] = threshold_at_precision(
-                result.probabilities, result.targets, positive=positive,
-                target_precision=config.target_precision)
-        improved = best is None or (row["val_accuracy"], -row["val_loss"]) > (
-            best["val_accuracy"], -best["val_loss"])
+        row = epoch_row(epoch, lr=lr, train=train, result=result, labels=labels,
+                        positive=positive, target_precision=config.target_precision)
+        improved = run.best is None or (row["val_accuracy"], -row["val_loss"]) > (
+            run.best["val_accuracy"], -run.best["val_loss"])
         row["seconds"] = round(time.monotonic() - tick, 2)
         row["improved"] = improved
-        history.append(row)
+        run.history.append(row)
         stale = 0 if improved else stale + 1
-        state = {k: v.detach().cpu() for k, v in module.state_dict().items()}
         if improved:
-            best = {k: row[k] for k in ("epoch", "val_accuracy", "val_loss", "val_macro_f1")}
-            save_checkpoint(out / "best.pt", arch=config.model, state_dict=state, labels=labels,
-                            extra={"epoch": epoch, "config": asdict(config), "metrics": row,
-                                   "input_spec": trained_spec(config)})
-        save_checkpoint(last_path, arch=config.model, state_dict=state, labels=labels,
-                        extra={"epoch": epoch, "config": asdict(config), "history": history,
-                               "input_spec": trained_spec(config),
-                               "best": best, "optimizer": optimizer.state_dict()})
+            run.best = {k: row[k] for k in ("epoch", "val_accuracy", "val_loss", "val_macro_f1")}
+        save_epoch(out, module=module, optimizer=optimizer, scaler=scaler, model=config.model,
+                   labels=labels, state=run, row=row, improved=improved,
+                   extra={"config": asdict(config), "input_spec": trained_spec(config)})
         _write_json(out / "metrics.json", document())
         say(f"epoch {epoch}: train loss {train['loss']:.3f} acc {train['accuracy']:.3f} | "
             f"val loss {result.loss:.3f} acc {row['val_accuracy']:.3f} "
@@ -305,6 +270,69 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
     doc = document()
     _write_json(out / "metrics.json", doc)
     return doc
+
+
+def initial_model(config: FinetuneConfig, *, num_classes: int) -> tuple[nn.Module, InputSpec]:
+    """``config.model`` built from ``config.init_weights`` (``default`` without public weights
+    starts from the ImageNet backbone), prepared for ``num_classes`` (:func:`prepare_model`);
+    and the input spec it reads."""
+    init = WeightsSpec.parse(config.init_weights)
+    if init.kind is WeightsKind.DEFAULT and models.get(config.model).default_weights is None:
+        init = WeightsSpec(WeightsKind.BACKBONE, backbone_name(config.model))  # new head
+    loaded = models.build(config.model, weights=init, seed=config.seed)
+    module = prepare_model(loaded.module, model=config.model, num_classes=num_classes,
+                           dropout=config.dropout, train_blocks=config.train_blocks)
+    return module, loaded.info.input_spec
+
+
+def make_loaders(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *,
+                 labels: tuple[str, ...], config: FinetuneConfig, epoch: int,
+                 cache_dir: str | os.PathLike[str] | None,
+                 say: Callable[[str], None]) -> tuple[DataLoader[Any], DataLoader[Any]]:
+    """Train (augmented, shuffled or class-balanced, seeded by ``epoch``) and val loaders
+    of ``(B, T, H, W, C)`` uint8 clips; every clip is decoded (or read from the cache) first."""
+    transform = TrainTransform(size=config.size, seed=config.seed, flip=config.flip,
+                               color_p=0.8 if config.color_jitter else 0.0,
+                               corner_crop=config.corner_crop, scale_jitter=config.scale_jitter)
+    train_set = ClipDataset(train_clips, labels=labels, segments=config.segments, size=config.size,
+                            train=True, transform=transform, cache_dir=cache_dir, seed=config.seed)
+    val_set = ClipDataset(val_clips, labels=labels, segments=config.segments, size=config.size,
+                          train=False, cache_dir=cache_dir)
+    started = time.monotonic()
+    train_set.prepare(workers=config.workers)
+    val_set.prepare(workers=config.workers)
+    say(f"decoded {len(train_set)} train + {len(val_set)} val clips in "
+        f"{time.monotonic() - started:.1f} s")
+    generator = torch.Generator().manual_seed(config.seed + epoch)
+    if config.balanced:
+        counts = Counter(train_set.targets())
+        weights = [1.0 / counts[t] for t in train_set.targets()]
+        sampler = WeightedRandomSampler(weights, num_samples=len(weights), replacement=True,
+                                        generator=generator)
+        train_loader = DataLoader(train_set, batch_size=config.batch_size, sampler=sampler)
+    else:
+        train_loader = DataLoader(train_set, batch_size=config.batch_size, shuffle=True,
+                                  generator=generator)
+    return train_loader, DataLoader(val_set, batch_size=config.batch_size)
+
+
+def epoch_row(epoch: int, *, lr: float, train: dict[str, float], result: EvalResult,
+              labels: tuple[str, ...], positive: int | None,
+              target_precision: float) -> dict[str, Any]:
+    """One epoch's metrics: train loss/accuracy, val loss/accuracy/macro-F1, per class,
+    confusion matrix, and the threshold at ``target_precision`` for label ``positive``."""
+    summary = summarize(result.probabilities, result.targets, labels=labels)
+    row: dict[str, Any] = {
+        "epoch": epoch, "lr": lr, "train_loss": train["loss"],
+        "train_accuracy": train["accuracy"], "val_loss": result.loss,
+        "val_accuracy": summary["accuracy"], "val_macro_f1": summary["macro_f1"],
+        "per_class": summary["per_class"], "confusion_matrix": summary["confusion_matrix"],
+    }
+    if positive is not None and len(result.targets):
+        row["threshold_at_precision"] = threshold_at_precision(
+            result.probabilities, result.targets, positive=positive,
+            target_precision=target_precision)
+    return row
 
 
 def evaluate_checkpoint(weights: str | os.PathLike[str], clips: Sequence[Clip], *,
@@ -346,13 +374,6 @@ def _stoppable(batches: Iterable[Any], should_stop: Callable[[], bool] | None) -
         if should_stop is not None and should_stop():
             raise Cancelled("training cancelled")
         yield batch
-
-
-def _epochs_since_best(history: Sequence[dict[str, Any]]) -> int:
-    stale = 0
-    for row in history:
-        stale = 0 if row.get("improved") else stale + 1
-    return stale
 
 
 def _write_json(path: Path, doc: dict[str, Any]) -> None:

@@ -187,7 +187,7 @@ class HeadTrainer:
     def _fit_block(self, clips: Sequence[ClipFeatures], targets: np.ndarray) -> FittedHead:
         cfg = self.config
         torch.manual_seed(cfg.seed)
-        block = copy.deepcopy(self.kinetics.Mixed_5c).train()
+        block = copy.deepcopy(self.kinetics.get_submodule("Mixed_5c")).train()
         for module in block.modules():  # frozen BatchNorm statistics (few clips)
             if isinstance(module, nn.BatchNorm3d):
                 module.eval()
@@ -195,9 +195,9 @@ class HeadTrainer:
         dropout = nn.Dropout(cfg.dropout)
         # windows as a list: whole-frame maps differ in width from clip to clip
         maps = [window for c in clips for window in c.maps]
-        flipped = [c.flipped for c in clips]
-        flips = ([window for f in flipped if f is not None for window in f]
-                 if all(f is not None for f in flipped) else None)
+        flipped = [c.flipped for c in clips if c.flipped is not None]
+        flips = ([window for f in flipped for window in f]
+                 if len(flipped) == len(clips) else None)
         keep = np.flatnonzero(targets >= 0)
         y_all = torch.from_numpy(targets).float()
         positives = float((targets == 1).sum()) or 1.0

@@ -24,20 +24,25 @@ from inference.models.registry import (
     list_models,
     recommended_threshold,
     register,
+    stream_of,
     trained_input_spec,
     weights_available,
     weights_status,
 )
+from inference.models.weights_spec import WeightsKind, WeightsSpec
 
 __all__ = [
     "DETECTOR_NAMES",
     "LoadedModel",
     "ModelEntry",
+    "WeightsKind",
+    "WeightsSpec",
     "build",
     "get",
     "list_models",
     "recommended_threshold",
     "register",
+    "stream_of",
     "trained_input_spec",
     "weights_available",
     "weights_status",

@@ -16,6 +16,8 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision import models as tv_models
 
+from inference.models.weights_spec import WeightsSpec, parse_source
+
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -82,7 +84,8 @@ class MBConvLite(nn.Module):
         y = F.relu6(self._bn0(self._expand_conv(x))) if self.has_expand else x
         y = F.relu6(self._bn1(self._depthwise_conv(y)))
         y = self._bn2(self._project_conv(y))
-        return x + y if self.residual else y
+        out: torch.Tensor = x + y if self.residual else y
+        return out
 
 
 class EfficientNetLite0(nn.Module):
@@ -109,11 +112,13 @@ class EfficientNetLite0(nn.Module):
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, C, H, W)`` -> ``(N, 1280, H/32, W/32)`` feature maps before pooling."""
         x = F.relu6(self._bn0(self._conv_stem(x)))
-        return F.relu6(self._bn1(self._conv_head(self._blocks(x))))
+        maps: torch.Tensor = F.relu6(self._bn1(self._conv_head(self._blocks(x))))
+        return maps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = torch.flatten(F.adaptive_avg_pool2d(self.forward_features(x), 1), 1)
-        return self._fc(self._dropout(x))
+        logits: torch.Tensor = self._fc(self._dropout(x))
+        return logits
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,8 @@ class Backbone:
     """Attribute path of the first convolution (replaced for flow / RGB-diff input)."""
     head: str
     """Attribute name of the final linear layer (replaced by ``Identity`` for features)."""
-    default_weights: str | None
+    default_weights: WeightsSpec | None
+    """Where the ImageNet weights come from (a source: ``package:...``, ``torchvision:...``)."""
     mean: tuple[float, float, float] = IMAGENET_MEAN
     std: tuple[float, float, float] = IMAGENET_STD
     crop_size: int = 224
@@ -139,11 +145,11 @@ BACKBONES: dict[str, Backbone] = {
     b.name: b
     for b in (
         Backbone("efficientnet_lite0", EfficientNetLite0, 1280, "_conv_stem", "_fc",
-                 "package:efficientnet_lite0"),
+                 parse_source("package:efficientnet_lite0")),
         Backbone("resnet18", lambda n: tv_models.resnet18(num_classes=n), 512, "conv1", "fc",
-                 "torchvision:ResNet18_Weights.IMAGENET1K_V1"),
+                 parse_source("torchvision:ResNet18_Weights.IMAGENET1K_V1")),
         Backbone("resnet50", lambda n: tv_models.resnet50(num_classes=n), 2048, "conv1", "fc",
-                 "torchvision:ResNet50_Weights.IMAGENET1K_V2"),
+                 parse_source("torchvision:ResNet50_Weights.IMAGENET1K_V2")),
     )
 }
 
@@ -154,13 +160,14 @@ def build_backbone(name: str, num_classes: int, *, in_channels: int = 3) -> nn.M
     module = spec.build(num_classes)
     if in_channels != 3:
         old: nn.Conv2d = getattr(module, spec.first_conv)
-        new_type = type(old) if isinstance(old, Conv2dSame) else nn.Conv2d
-        if new_type is Conv2dSame:
+        new: nn.Conv2d
+        if isinstance(old, Conv2dSame):
             new = Conv2dSame(in_channels, old.out_channels, old.kernel_size[0],
                              stride=old.stride[0])
         else:
-            new = nn.Conv2d(in_channels, old.out_channels, old.kernel_size, stride=old.stride,
-                            padding=old.padding, bias=old.bias is not None)
+            padding = old.padding if isinstance(old.padding, str) else _pair(old.padding)
+            new = nn.Conv2d(in_channels, old.out_channels, _pair(old.kernel_size),
+                            stride=_pair(old.stride), padding=padding, bias=old.bias is not None)
         setattr(module, spec.first_conv, new)
     return module
 
@@ -169,10 +176,20 @@ def feature_maps(backbone: nn.Module, images: torch.Tensor) -> torch.Tensor:
     """``(N, C, H, W)`` images -> ``(N, D, h, w)``: the backbone's last feature maps, before
     global pooling (EfficientNet-Lite0 ``forward_features``; torchvision ResNet ``layer4``)."""
     forward_features = getattr(backbone, "forward_features", None)
+    maps: torch.Tensor
     if forward_features is not None:
-        return forward_features(images)
+        maps = forward_features(images)
+        return maps
+    if not isinstance(backbone, tv_models.ResNet):
+        raise TypeError(f"no feature maps for a {type(backbone).__name__} backbone")
     x = backbone.maxpool(backbone.relu(backbone.bn1(backbone.conv1(images))))
-    return backbone.layer4(backbone.layer3(backbone.layer2(backbone.layer1(x))))
+    maps = backbone.layer4(backbone.layer3(backbone.layer2(backbone.layer1(x))))
+    return maps
+
+
+def _pair(values: tuple[int, ...]) -> tuple[int, int]:
+    """A 2D conv's ``(h, w)`` kernel size, stride or padding."""
+    return values[0], values[1]
 
 
 def cross_modality_init(weight: torch.Tensor, in_channels: int) -> torch.Tensor:

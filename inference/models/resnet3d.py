@@ -52,7 +52,8 @@ class BasicBlock3D(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return self.relu(out + self.shortcut(x))
+        activated: torch.Tensor = self.relu(out + self.shortcut(x))
+        return activated
 
 
 class ResNet3D(nn.Module):
@@ -87,7 +88,8 @@ class ResNet3D(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
-        return self.fc(torch.flatten(self.avgpool(x), 1))
+        logits: torch.Tensor = self.fc(torch.flatten(self.avgpool(x), 1))
+        return logits
 
 
 def resnet18_3d(num_classes: int = 400) -> ResNet3D:

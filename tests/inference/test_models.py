@@ -74,7 +74,8 @@ def test_every_model_runs_random(name: str) -> None:
 def test_registered_names_and_specs() -> None:
     names = {entry.name for entry in list_models()}
     assert set(SMALL_CLIP) <= names
-    assert get("r2plus1d_18").default_weights == "torchvision:R2Plus1D_18_Weights.KINETICS400_V1"
+    assert str(get("r2plus1d_18").default_weights) == \
+        "torchvision:R2Plus1D_18_Weights.KINETICS400_V1"
     assert get("resnet34_3d").default_weights is None
     assert get("r3d_18").input_spec.resize_short == 128
     assert get("mvit_v2_s").input_spec.mean == (0.45, 0.45, 0.45)

@@ -8,6 +8,7 @@ import torch
 
 from inference import models
 from inference.errors import ModelError
+from inference.models.weights import read_checkpoint
 from training.cli import main
 from training.datasets import load_manifest
 from training.finetune import FinetuneConfig, finetune
@@ -109,3 +110,56 @@ def test_stats_consensus_model_fine_tunes_from_the_imagenet_backbone(
                                imagenet.module.backbone._blocks[0]._depthwise_conv.weight)
     with torch.no_grad():
         assert trained.module(torch.zeros(1, 3, 3, 64, 64)).shape == (1, 2)
+
+
+def _stepped_scaler(module: torch.nn.Module, optimizer: torch.optim.Optimizer,
+                    ) -> torch.amp.GradScaler:
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 8, growth_interval=1)
+    for _ in range(3):
+        optimizer.zero_grad()
+        scaler.scale(module(torch.ones(1, 2)).sum()).backward()
+        scaler.step(optimizer)
+        scaler.update()
+    return scaler
+
+
+def test_resume_restores_the_grad_scaler_state(tmp_path: Path) -> None:
+    from training.checkpoints import RunState, restore_run, save_epoch
+
+    torch.manual_seed(0)
+    module = torch.nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+    scaler = _stepped_scaler(module, optimizer)
+    saved = scaler.state_dict()
+    assert saved["scale"] == 2.0 ** 11  # grew once per step: not the initial scale
+    row = {"epoch": 3, "improved": True}
+    save_epoch(tmp_path, module=module, optimizer=optimizer, scaler=scaler, model="m",
+               labels=("a", "b"), state=RunState(history=[row]), row=row, improved=True,
+               extra={"config": {"model": "m"}})
+    fresh_module = torch.nn.Linear(2, 2)
+    fresh_scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 8, growth_interval=1)
+    run = restore_run(tmp_path / "last.pt", module=fresh_module,
+                      optimizer=torch.optim.SGD(fresh_module.parameters(), lr=0.1),
+                      scaler=fresh_scaler, model="m", labels=("a", "b"))
+    assert fresh_scaler.state_dict() == saved
+    assert run.start_epoch == 4 and run.history == [row] and run.best is None
+    torch.testing.assert_close(fresh_module.weight, module.weight)
+
+
+def test_a_resumed_run_keeps_scaling_where_it_stopped(
+        tiny_manifest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """finetune saves the AMP scaler with ``last.pt`` and hands it back on resume (a CPU
+    scaler stands in for CUDA's fp16 one: it grows x2 per step, 2 steps per epoch)."""
+    import training.finetune as ft
+
+    monkeypatch.setattr(ft, "grad_scaler_for", lambda dtype: torch.amp.GradScaler(
+        "cpu", init_scale=2.0 ** 8, growth_interval=1))
+    clips = load_manifest(tiny_manifest)
+    train = [c for c in clips if c.split == "train"]
+    val = [c for c in clips if c.split == "val"]
+    scales = []
+    for epochs in (1, 2):
+        config = FinetuneConfig(**{**TINY.__dict__, "epochs": epochs})
+        finetune(train, val, out_dir=tmp_path, config=config)
+        scales.append(read_checkpoint(tmp_path / "last.pt").extra["scaler"]["scale"])
+    assert scales == [2.0 ** 10, 2.0 ** 12]  # without the saved state: 2 ** 10 again
