@@ -137,12 +137,16 @@ def task_streams(task: DetectorTask, features: Sequence[ClipFeatures], *,
                  ) -> dict[str, dict[str, np.ndarray]]:
     """The other streams' window features the ``recipes`` read, computed once and cached."""
     clips = [f.clip for f in features]
-    return {stream: stream_features(
-        clips, stream=stream, cache_dir=Path(cache_dir) / task.name, config=task.features,
-        on_progress=lambda done, total, sec, stream=stream: log(
-            f"  {stream} {done}/{total} ({sec:.0f} s)") if done % 40 == 0 or done == total
-        else None)
-        for stream in sorted(streams_needed(recipes))}
+    out = {}
+    for stream in sorted(streams_needed(recipes)):
+        def progress(done: int, total: int, sec: float, stream: str = stream) -> None:
+            if done % 40 == 0 or done == total:
+                log(f"  {stream} {done}/{total} ({sec:.0f} s)")
+
+        out[stream] = stream_features(clips, stream=stream,
+                                      cache_dir=Path(cache_dir) / task.name,
+                                      config=task.features, on_progress=progress)
+    return out
 
 
 def format_table(report: dict[str, Any]) -> str:

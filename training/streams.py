@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from inference.flow import opencv_threads
+from inference.models.backbones import feature_maps
 from inference.motion import MOTION_SHORT_PX, MOTION_STATS, MotionStats
 from inference.pipeline import iter_clips
 from inference.probe import probe
@@ -70,7 +71,7 @@ class Lite0Frames:
     def __call__(self, frames: np.ndarray) -> np.ndarray:
         """``(T, H, W, 3)`` uint8 -> ``(2·1280,)``: mean and std over frames."""
         x = torch.from_numpy(frames).permute(0, 3, 1, 2).float().div(255.0)
-        per_frame = self.module.forward_features((x - self.mean) / self.std).mean(dim=(2, 3))
+        per_frame = feature_maps(self.module, (x - self.mean) / self.std).mean(dim=(2, 3))
         return torch.cat([per_frame.mean(0), per_frame.std(0)]).numpy()
 
 
