@@ -55,7 +55,7 @@ COST_CLIP = "samples/vtest.avi"
 TASKS = {
     "fight": DetectorTask(name="fight", manifest="manifest.csv", positive="fight",
                           negative="no_fight", splits=("train", "val"), scene_groups=True,
-                          recipe="kinetics",
+                          recipe="kinetics+flow_stats",
                           features=FeatureConfig(clip_len=32, crop_size=0, resize_short=224)),
     "fall": DetectorTask(
         name="fall", manifest="falls/manifest.csv", positive="fall", negative="no_fall",

@@ -38,7 +38,10 @@ def test_shipped_weights_match_their_card_and_stay_small(name: str) -> None:
     assert path.stat().st_size < 8 * 1024**2
     checkpoint = read_checkpoint(path)
     assert checkpoint.arch == name and list(checkpoint.labels or ()) == card["labels"]
-    assert all(k.startswith(("head.", "block.")) for k in checkpoint.state_dict)
+    assert all(k.startswith(("head.", "block.", "motion.")) for k in checkpoint.state_dict)
+    # a motion stream in the weights is what the card says was cross-validated
+    assert card["recipe"].get("motion_stream", False) == any(
+        k.startswith("motion.") for k in checkpoint.state_dict)
     assert card["reproduce"] == f"python -m training ship --task {name.split('_', maxsplit=1)[0]}"
     cv = card["cv"]
     assert 0.5 < cv["cv_accuracy_mean"] <= 1 and cv["folds"] >= 3
