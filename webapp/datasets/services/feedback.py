@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -14,15 +14,15 @@ from webapp.datasets.services.datasets import MAX_LABEL_CHARS
 from webapp.videos.models import Analysis, Event, Segment
 
 
-def feedback_set(*, user: AbstractBaseUser, analysis: Analysis, verdict: str, label: str = "",
+def feedback_set(*, user: User, analysis: Analysis, verdict: str, label: str = "",
                  segment: Segment | None = None, event: Event | None = None) -> Feedback:
     """Record (or update) ``user``'s verdict on one segment or event of ``analysis``.
 
     ``wrong`` needs the right ``label``; ``correct`` clears it.
     """
-    if (segment is None) == (event is None):
-        raise ValidationError({"detail": "Give exactly one of segment or event."})
     target = segment if segment is not None else event
+    if target is None or (segment is not None and event is not None):
+        raise ValidationError({"detail": "Give exactly one of segment or event."})
     if target.analysis_id != analysis.pk:
         raise ValidationError({"detail": "That segment or event is not in this analysis."})
     if verdict not in Verdict.values:
@@ -51,9 +51,7 @@ def feedback_clip_label(feedback: Feedback) -> str:
     """The clip label a verdict implies: the correction, or the model's own label."""
     if feedback.verdict == Verdict.WRONG:
         return feedback.label
-    if feedback.event_id is not None:
-        return feedback.event.label
-    return feedback.segment.top_label
+    return feedback.model_label
 
 
 def feedback_add_to_dataset(*, dataset: Dataset, feedback: Iterable[Feedback],
@@ -70,7 +68,7 @@ def feedback_add_to_dataset(*, dataset: Dataset, feedback: Iterable[Feedback],
     problems = []
     for number, item in enumerate(feedback, start=1):
         video = item.analysis.video
-        target = item.event if item.event_id is not None else item.segment
+        target = item.target
         label = feedback_clip_label(item)
         if not label:
             problems.append((number, f"feedback #{item.pk}: no label"))
