@@ -11,7 +11,7 @@ from django.conf import settings
 
 from webapp.core import storage as media
 from webapp.datasets.models import Dataset
-from webapp.datasets.services.manifests import manifest_write
+from webapp.datasets.services.manifests import manifest_clips, manifest_write
 
 
 def dataset_export_zip(*, dataset: Dataset, out: IO[bytes],
@@ -20,10 +20,7 @@ def dataset_export_zip(*, dataset: Dataset, out: IO[bytes],
 
     The format :func:`dataset_import_manifest_zip` reads back. Returns the number of clips.
     """
-    clips = dataset.clips.order_by("split", "label", "id")
-    if splits is not None:
-        clips = clips.filter(split__in=list(splits))
-    clips = list(clips)
+    clips = list(manifest_clips(dataset=dataset, splits=splits))
     with tempfile.TemporaryDirectory(prefix="dataset-export-",
                                      dir=settings.FILE_UPLOAD_TEMP_DIR) as tmp:
         manifest = manifest_write(clips=clips, out=Path(tmp) / "manifest.csv",

@@ -5,6 +5,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from django.db.models import QuerySet
+
 from inference.csvsafe import csv_writer
 from webapp.core import storage as media
 from webapp.datasets.models import Dataset, DatasetClip
@@ -14,6 +16,15 @@ MANIFEST_COLUMNS = ("path", "label", "split", "source", "license", "group")
 
 def _clip_source(clip: DatasetClip) -> str:
     return clip.original_name or clip.get_origin_display()
+
+
+def manifest_clips(*, dataset: Dataset,
+                   splits: Iterable[str] | None = None) -> QuerySet[DatasetClip]:
+    """The dataset's clips in manifest order (split, label, id); ``splits``: only those."""
+    clips = dataset.clips.order_by("split", "label", "id")
+    if splits is not None:
+        clips = clips.filter(split__in=list(splits))
+    return clips
 
 
 def manifest_write(*, clips: Iterable[DatasetClip], out: Path,
@@ -38,8 +49,6 @@ def dataset_write_manifest(*, dataset: Dataset, directory: Path,
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    clips = dataset.clips.order_by("split", "label", "id")
-    if splits is not None:
-        clips = clips.filter(split__in=list(splits))
+    clips = manifest_clips(dataset=dataset, splits=splits)
     return manifest_write(clips=clips.iterator(), out=directory / "manifest.csv",
                           path_of=lambda c: str(media.local_name_path(c.file).resolve()))
