@@ -116,17 +116,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     ``Cache-Control: no-store`` (``never_cache``): the page that shows a new key must not stay
     in a browser's or a proxy's cache, where the back button or a shared cache would show it
     again."""
+    user = selectors.request_user(request)
     form = TokenCreateForm(request.POST or None)
     new_key = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"],
+        _, new_key = services.api_token_create(user=user, name=form.cleaned_data["name"],
                                                expires_at=form.expires_at())
         form = TokenCreateForm()
         status = 201
     return render(request, "accounts/profile.html", {
         "form": form,
-        "tokens": selectors.api_token_list(user=request.user),
+        "tokens": selectors.api_token_list(user=user),
         "new_key": new_key,
     }, status=status)
 
@@ -134,7 +135,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    if not services.api_token_revoke(user=request.user, token_id=token_id):
+    if not services.api_token_revoke(user=selectors.request_user(request), token_id=token_id):
         raise Http404("no such token")
     messages.success(request, "The token was revoked.")
     return redirect("accounts:profile")

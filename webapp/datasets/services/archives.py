@@ -8,6 +8,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -64,7 +65,7 @@ def zip_extract(archive: Path, dest: Path, *, source_name: str) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with zf.open(info) as src, open(target, "wb") as out:
-                    for block in iter(lambda src=src: src.read(1 << 20), b""):
+                    for block in iter(partial(src.read, 1 << 20), b""):
                         total += len(block)
                         if total > max_bytes:
                             raise ManifestError(source_name, [(0, "more than "

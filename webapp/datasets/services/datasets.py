@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,7 +31,7 @@ def clean_labels(labels: Iterable[str]) -> list[str]:
 
 
 def dataset_create(*, name: str, description: str = "", labels: Iterable[str] = (),
-                   created_by: AbstractBaseUser | None = None) -> Dataset:
+                   created_by: User | None = None) -> Dataset:
     """A new, empty dataset; raises ``ValidationError`` for an empty or taken name."""
     name = " ".join((name or "").split())
     if not name:

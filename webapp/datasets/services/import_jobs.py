@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -33,7 +33,7 @@ IMPORT_TASK = "datasets.import_clips"
 IMPORT_STAGE_SPANS = {"extract": (0.0, 10.0), "validate": (10.0, 50.0), "store": (50.0, 99.0)}
 
 
-def dataset_import_start(*, dataset: Dataset, user: AbstractBaseUser, kind: str,
+def dataset_import_start(*, dataset: Dataset, user: User, kind: str,
                          upload: UploadedFile, fractions: Sequence[float] = DEFAULT_FRACTIONS,
                          seed: int = 0, half_window_sec: float = AVA_HALF_WINDOW_SEC,
                          ) -> DatasetImport:

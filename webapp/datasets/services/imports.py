@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
@@ -114,7 +114,7 @@ def _check_confined(path: Path, name: str) -> None:
         raise ManifestError(name, problems)
 
 
-def dataset_import_ava(*, dataset: Dataset, user: AbstractBaseUser, rows_csv: str,
+def dataset_import_ava(*, dataset: Dataset, user: User, rows_csv: str,
                        half_window_sec: float = AVA_HALF_WINDOW_SEC,
                        fractions: Sequence[float] = DEFAULT_FRACTIONS, seed: int = 0,
                        source_name: str = "AVA rows", on_progress: Progress | None = None,
@@ -182,7 +182,7 @@ def dataset_import_ava(*, dataset: Dataset, user: AbstractBaseUser, rows_csv: st
         elif video is not None and at_sec is not None and at_sec > video.duration_sec:
             reasons.append(f"timestamp {at_sec:g} s is past the video's end "
                            f"({video.duration_sec:.2f} s)")
-        if reasons:
+        if reasons or video is None or at_sec is None:  # no reasons: both are set
             problems.append((line, "; ".join(reasons)))
             continue
         start = max(0.0, at_sec - half_window_sec)
@@ -237,7 +237,7 @@ def _stage(on_progress: Progress | None, stage: str) -> Callable[[int, int], Non
     return lambda done, total: on_progress(stage, done, total)
 
 
-def dataset_import_file(*, dataset: Dataset, user: AbstractBaseUser | None, kind: str,
+def dataset_import_file(*, dataset: Dataset, user: User | None, kind: str,
                         path: str | os.PathLike[str], name: str,
                         fractions: Sequence[float] = DEFAULT_FRACTIONS, seed: int = 0,
                         half_window_sec: float = AVA_HALF_WINDOW_SEC,
