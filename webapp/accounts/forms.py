@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -21,7 +21,7 @@ from webapp.core.clientip import client_ip
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Refuses to even try a password while (username, IP) is locked out."""
 
-    error_messages: ClassVar[dict[str, str]] = {
+    error_messages: dict[str, Any] = {  # noqa: RUF012  (an instance variable in Django's base)
         **AuthenticationForm.error_messages,
         "locked": "Too many failed sign-ins. Try again in %(minutes)d minute(s).",
     }
@@ -64,7 +64,9 @@ class TokenCreateForm(forms.Form):
     name = forms.CharField(max_length=100, initial="API token")
     expires_in_days = forms.TypedChoiceField(
         label="Expires", coerce=int, initial=DEFAULT_TOKEN_DAYS, required=False,
-        empty_value=DEFAULT_TOKEN_DAYS, choices=(
+        # Django hands empty_value back as it is; the stubs want a str.
+        empty_value=DEFAULT_TOKEN_DAYS,  # type: ignore[arg-type]
+        choices=(
             (7, "in 7 days"), (30, "in 30 days"), (90, "in 90 days"), (365, "in a year"),
             (0, "never")))
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +17,7 @@ from webapp.accounts.models import ApiToken, LoginFailure
 TOKEN_BYTES = 32
 
 
-def user_create(*, username: str, password: str, email: str = "") -> AbstractBaseUser:
+def user_create(*, username: str, password: str, email: str = "") -> User:
     """A regular (non-staff) user; the password must pass the validators."""
     user_model = get_user_model()
     user = user_model(username=username, email=email)
@@ -81,7 +81,7 @@ def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user: AbstractBaseUser, name: str,
+def api_token_create(*, user: User, name: str,
                      expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user``: the row and the key (returned once, never stored).
 
@@ -94,18 +94,18 @@ def api_token_create(*, user: AbstractBaseUser, name: str,
     return token, key
 
 
-def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> bool:
+def api_token_revoke(*, user: User, token_id: int) -> bool:
     """Delete one of ``user``'s tokens; False when it is not theirs or does not exist."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return deleted > 0
 
 
-def api_tokens_revoke_all(*, user: AbstractBaseUser) -> int:
+def api_tokens_revoke_all(*, user: User) -> int:
     """Delete every token of ``user`` (offered with a password change); how many there were."""
     return ApiToken.objects.filter(user=user).delete()[0]
 
 
-def api_token_authenticate(*, key: str) -> AbstractBaseUser | None:
+def api_token_authenticate(*, key: str) -> User | None:
     """The active user owning ``key``, marking the token used; ``None`` if unknown or expired."""
     token = (ApiToken.objects.select_related("user")
              .filter(key_hash=hash_token(key)).first())

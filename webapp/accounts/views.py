@@ -1,16 +1,20 @@
 """Account pages: sign in/out/up, password change and reset, profile with API tokens."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.generic.edit import FormView
 
 from webapp.accounts import selectors, services
 from webapp.accounts.forms import (
@@ -20,6 +24,11 @@ from webapp.accounts.forms import (
     VigilPasswordChangeForm,
     VigilSetPasswordForm,
 )
+
+if TYPE_CHECKING:  # what the mixin below is mixed into, for its super() call
+    _PasswordFormView = FormView
+else:
+    _PasswordFormView = object
 
 
 class LoginView(auth_views.LoginView):
@@ -32,24 +41,29 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _revoke_tokens_if_asked(request: HttpRequest, form) -> None:
-    if form.cleaned_data.get("revoke_tokens"):
-        revoked = services.api_tokens_revoke_all(user=form.user)
-        messages.success(request, f"{revoked} API token(s) revoked.")
+class _RevokeTokensIfAsked(_PasswordFormView):
+    """A password form's view that, once the form is valid, says ``done_message`` (if any) and
+    revokes all of the user's API tokens when the form's ``revoke_tokens`` box is ticked."""
+
+    done_message = ""
+
+    def form_valid(self, form: VigilPasswordChangeForm | VigilSetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if self.done_message:
+            messages.success(self.request, self.done_message)
+        if form.cleaned_data.get("revoke_tokens"):
+            revoked = services.api_tokens_revoke_all(user=form.user)
+            messages.success(self.request, f"{revoked} API token(s) revoked.")
+        return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(_RevokeTokensIfAsked, auth_views.PasswordChangeView):
     """Other sessions end (Django rotates the session hash); tokens only when asked."""
 
     template_name = "accounts/password_change.html"
     form_class = VigilPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, "Your password was changed.")
-        _revoke_tokens_if_asked(self.request, form)
-        return response
+    done_message = "Your password was changed."
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -61,7 +75,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = {"public_url": settings.VIGIL_PUBLIC_URL}
         return super().form_valid(form)
 
@@ -70,15 +84,10 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(_RevokeTokensIfAsked, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = VigilSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        _revoke_tokens_if_asked(self.request, form)
-        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -107,17 +116,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     ``Cache-Control: no-store`` (``never_cache``): the page that shows a new key must not stay
     in a browser's or a proxy's cache, where the back button or a shared cache would show it
     again."""
+    user = selectors.request_user(request)
     form = TokenCreateForm(request.POST or None)
     new_key = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"],
+        _, new_key = services.api_token_create(user=user, name=form.cleaned_data["name"],
                                                expires_at=form.expires_at())
         form = TokenCreateForm()
         status = 201
     return render(request, "accounts/profile.html", {
         "form": form,
-        "tokens": selectors.api_token_list(user=request.user),
+        "tokens": selectors.api_token_list(user=user),
         "new_key": new_key,
     }, status=status)
 
@@ -125,7 +135,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    if not services.api_token_revoke(user=request.user, token_id=token_id):
+    if not services.api_token_revoke(user=selectors.request_user(request), token_id=token_id):
         raise Http404("no such token")
     messages.success(request, "The token was revoked.")
     return redirect("accounts:profile")

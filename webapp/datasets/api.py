@@ -1,6 +1,8 @@
 """REST API: ``/api/v1/datasets/``, ``dataset-clips/`` (staff only) and ``feedback/`` (users)."""
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,7 +12,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from webapp.accounts.selectors import request_user
 from webapp.core.errors import UploadTooLarge, object_or_404
 from webapp.core.exception_handlers import ErrorSerializer
 from webapp.core.uploads import upload_too_large
@@ -57,16 +61,17 @@ class DatasetViewSet(viewsets.ModelViewSet):
     def get_serializer_class(self):
         return DatasetDetailSerializer if self.action == "retrieve" else DatasetSerializer
 
-    def perform_create(self, serializer: DatasetSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Dataset]) -> None:
         data = serializer.validated_data
         serializer.instance = services.dataset_create(
             name=data["name"], description=data.get("description", ""),
-            labels=data.get("labels", ()), created_by=self.request.user)
+            labels=data.get("labels", ()), created_by=request_user(self.request))
 
-    def perform_update(self, serializer: DatasetSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Dataset]) -> None:
         data = serializer.validated_data
         serializer.instance = services.dataset_update(
-            dataset=serializer.instance, name=data.get("name"),
+            # UpdateModelMixin.update always passes the instance it got.
+            dataset=cast(Dataset, serializer.instance), name=data.get("name"),
             description=data.get("description"))
 
     def perform_destroy(self, instance: Dataset) -> None:
@@ -89,7 +94,7 @@ class DatasetViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         job = services.dataset_import_start(
-            dataset=dataset, user=request.user, kind=data["kind"], upload=data["file"],
+            dataset=dataset, user=request_user(request), kind=data["kind"], upload=data["file"],
             fractions=_fractions(data), seed=data["seed"],
             half_window_sec=data["half_window_sec"])
         return Response(DatasetImportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -166,7 +171,8 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            video = video_selectors.video_get_uploaded(owner=request.user, pk=data["video"])
+            video = video_selectors.video_get_uploaded(owner=request_user(request),
+                                                       pk=data["video"])
         except Video.DoesNotExist:
             raise ValidationError({"video": "no uploaded video of yours with this id"}) from None
         clip = services.dataset_clip_add_from_video(
@@ -222,9 +228,9 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                 pk=data["event"]).first()
             if event is None:
                 raise ValidationError({"event": "no such event in this analysis"})
-        feedback = services.feedback_set(user=request.user, analysis=analysis, segment=segment,
-                                         event=event, verdict=data["verdict"],
-                                         label=data["label"])
+        feedback = services.feedback_set(user=request_user(request), analysis=analysis,
+                                         segment=segment, event=event,
+                                         verdict=data["verdict"], label=data["label"])
         return Response(FeedbackSerializer(feedback).data)
 
     @extend_schema(parameters=[OpenApiParameter("analysis", OpenApiTypes.UUID, required=True)],

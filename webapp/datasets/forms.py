@@ -1,6 +1,8 @@
 """Page forms: datasets, imports, re-split, clips from feedback, result feedback."""
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from webapp.datasets.models import Dataset, Split, Verdict
@@ -61,7 +63,7 @@ class ResplitForm(_Fractions):
 class ClipFromVideoForm(_Styled):
     """A time range of one of the user's uploaded videos, as a clip."""
 
-    video = forms.ModelChoiceField(queryset=None, empty_label=None)
+    video: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, empty_label=None)
     start_sec = forms.FloatField(min_value=0, label="Start (s)")
     end_sec = forms.FloatField(min_value=0, label="End (s)")
     label = forms.CharField(max_length=100)
@@ -70,7 +72,8 @@ class ClipFromVideoForm(_Styled):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["video"].queryset = video_list_uploaded(owner=user)
+        video = cast(forms.ModelChoiceField, self.fields["video"])
+        video.queryset = video_list_uploaded(owner=user)
 
 
 class AddFeedbackForm(_Styled):

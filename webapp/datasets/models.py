@@ -1,8 +1,13 @@
 """Curated training data: datasets of labelled clips, and users' verdicts on results."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from webapp.videos.models import Event, Segment
 
 
 class Split(models.TextChoices):
@@ -111,6 +116,23 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verdict} {self.label}".strip()
+
+    @property
+    def target(self) -> Segment | Event:
+        """The segment or the event judged (the check constraint sets exactly one)."""
+        target = self.event if self.event_id is not None else self.segment
+        if target is None:
+            raise ValueError(f"feedback #{self.pk} judges neither a segment nor an event")
+        return target
+
+    @property
+    def model_label(self) -> str:
+        """The label the model gave what was judged: an event's label, a segment's top one."""
+        if self.event is not None:  # no query when there is no event
+            return self.event.label
+        if self.segment is not None:
+            return self.segment.top_label
+        raise ValueError(f"feedback #{self.pk} judges neither a segment nor an event")
 
 
 class ImportStatus(models.TextChoices):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 
 from training.datasets import TRAIN_SPLITS
@@ -82,7 +82,8 @@ def dataset_stats(*, dataset: Dataset) -> DatasetStats:
     return DatasetStats(rows=rows, totals=totals, total=sum(totals.values()),
                         largest=largest.label if largest else "",
                         smallest=smallest.label if smallest else "",
-                        imbalance=round(largest.total / smallest.total, 2) if present else None,
+                        imbalance=round(largest.total / smallest.total, 2)
+                        if largest and smallest else None,
                         leaking_groups=group_leaks(dataset=dataset))
 
 
@@ -94,7 +95,7 @@ def group_leaks(*, dataset: Dataset) -> list[str]:
                 .order_by("group").values_list("group", flat=True))
 
 
-def feedback_list(*, user: AbstractBaseUser | None = None, analysis: Analysis | None = None,
+def feedback_list(*, user: User | None = None, analysis: Analysis | None = None,
                   unused: bool = False) -> QuerySet[Feedback]:
     """Feedback, newest first; ``user`` limits to theirs (staff: pass None for all)."""
     items = Feedback.objects.select_related("analysis__video", "segment", "event", "user",

@@ -16,11 +16,11 @@ from webapp.datasets.models import (
     Split,
     Verdict,
 )
-from webapp.videos.models import Event, Segment
 
 
 class LabelCountsSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # A field named label shadows Field.label (a str) in the DRF stubs.
+    label = serializers.CharField()  # type: ignore[assignment]
     train = serializers.IntegerField()
     val = serializers.IntegerField()
     test = serializers.IntegerField()
@@ -51,10 +51,11 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = ("id", "name", "description", "labels", "clip_count", "created_by",
-                  "created_at", "updated_at", "page_url", "export_url")
-        read_only_fields = ("id", "clip_count", "created_by", "created_at", "updated_at",
-                            "page_url", "export_url")
+        fields: tuple[str, ...] = ("id", "name", "description", "labels", "clip_count",
+                                   "created_by", "created_at", "updated_at", "page_url",
+                                   "export_url")
+        read_only_fields: tuple[str, ...] = ("id", "clip_count", "created_by", "created_at",
+                                             "updated_at", "page_url", "export_url")
 
     def get_clip_count(self, obj: Dataset) -> int:
         count = getattr(obj, "clip_count", None)
@@ -94,7 +95,8 @@ class DatasetClipSerializer(serializers.ModelSerializer):
 
 
 class ClipUpdateSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=100, required=False)
+    # A field named label shadows Field.label (a str) in the DRF stubs.
+    label = serializers.CharField(max_length=100, required=False)  # type: ignore[assignment]
     split = serializers.ChoiceField(choices=Split.choices, required=False,
                                     help_text="The clip's whole source group moves with it.")
 
@@ -104,7 +106,8 @@ class ClipCreateSerializer(serializers.Serializer):
     video = serializers.UUIDField(help_text="One of your uploaded videos.")
     start_sec = serializers.FloatField(min_value=0)
     end_sec = serializers.FloatField(min_value=0)
-    label = serializers.CharField(max_length=100)
+    # A field named label shadows Field.label (a str) in the DRF stubs.
+    label = serializers.CharField(max_length=100)  # type: ignore[assignment]
     split = serializers.ChoiceField(choices=[("", "grouped"), *Split.choices], required=False,
                                     default="", allow_blank=True)
 
@@ -176,17 +179,14 @@ class FeedbackSerializer(serializers.ModelSerializer):
                   "updated_at")
         read_only_fields = fields
 
-    def _target(self, obj: Feedback) -> Segment | Event:
-        return obj.event if obj.event_id is not None else obj.segment
-
     def get_start_sec(self, obj: Feedback) -> float:
-        return self._target(obj).start_sec
+        return obj.target.start_sec
 
     def get_end_sec(self, obj: Feedback) -> float:
-        return self._target(obj).end_sec
+        return obj.target.end_sec
 
     def get_model_label(self, obj: Feedback) -> str:
-        return obj.event.label if obj.event_id is not None else obj.segment.top_label
+        return obj.model_label
 
     def get_clip_label(self, obj: Feedback) -> str:
         return services.feedback_clip_label(obj)
@@ -198,14 +198,17 @@ class FeedbackCreateSerializer(serializers.Serializer):
                                              help_text="The segment's index in the analysis.")
     event = serializers.IntegerField(required=False, help_text="An event id (see targets/).")
     verdict = serializers.ChoiceField(choices=Verdict.choices)
-    label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
-                                  help_text="The right label (needed when wrong).")
+    # A field named label shadows Field.label (a str) in the DRF stubs.
+    label = serializers.CharField(  # type: ignore[assignment]
+        max_length=100, required=False, allow_blank=True, default="",
+        help_text="The right label (needed when wrong).")
 
 
 class TargetSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["segment", "event"])
     id = serializers.IntegerField()
     index = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField(help_text="What the model said.")
+    # A field named label shadows Field.label (a str) in the DRF stubs.
+    label = serializers.CharField(help_text="What the model said.")  # type: ignore[assignment]
     start_sec = serializers.FloatField()
     end_sec = serializers.FloatField()

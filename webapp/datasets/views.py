@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from training.datasets import TRAIN_SPLITS, ManifestError
 from webapp.accounts.decorators import login_or_token_required
+from webapp.accounts.selectors import request_user
 from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 from webapp.core.permissions import staff_required
@@ -29,7 +30,7 @@ from webapp.datasets.forms import (
 )
 from webapp.datasets.models import Dataset, DatasetClip, Feedback
 from webapp.videos import selectors as video_selectors
-from webapp.videos.models import Analysis
+from webapp.videos.models import Analysis, Event, Segment
 
 CLIPS_PER_PAGE = 24
 FEEDBACK_PER_PAGE = 50
@@ -60,7 +61,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
                 dataset = services.dataset_create(
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
-                    labels=form.label_list(), created_by=request.user)
+                    labels=form.label_list(), created_by=request_user(request))
             except ValidationError as exc:
                 for field, problems in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
@@ -125,7 +126,7 @@ def dataset_import(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, dataset, import_form=form, status=400)
     try:
         job = services.dataset_import_start(
-            dataset=dataset, user=request.user, kind=form.cleaned_data["kind"],
+            dataset=dataset, user=request_user(request), kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"], fractions=form.fractions(),
             seed=form.cleaned_data["seed"],
             half_window_sec=form.cleaned_data["half_window_sec"])
@@ -182,7 +183,8 @@ def dataset_resplit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def dataset_export(request: HttpRequest, pk: int) -> HttpResponse:
-    return export_response(dataset=_dataset_or_404(pk),
+    # A streamed FileResponse; core's staff_required types views as returning HttpResponse.
+    return export_response(dataset=_dataset_or_404(pk),  # type: ignore[return-value]
                            splits=request.GET.getlist("split") or None)
 
 
@@ -245,7 +247,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 def feedback_set(request: HttpRequest, pk) -> HttpResponse:
     """Mark a segment or event of an analysis you can see (the results page's form)."""
     try:
-        analysis = video_selectors.analysis_get(user=request.user, pk=pk)
+        analysis = video_selectors.analysis_get(user=request_user(request), pk=pk)
     except (Analysis.DoesNotExist, ValidationError):
         raise Http404("no such analysis") from None
     form = FeedbackForm(request.POST)
@@ -259,9 +261,11 @@ def feedback_set(request: HttpRequest, pk) -> HttpResponse:
     if target is None:
         raise Http404("no such segment or event")
     try:
-        services.feedback_set(user=request.user, analysis=analysis,
+        services.feedback_set(user=request_user(request), analysis=analysis,
                               verdict=form.cleaned_data["verdict"],
-                              label=form.cleaned_data["label"], **{kind: target})
+                              label=form.cleaned_data["label"],
+                              segment=target if isinstance(target, Segment) else None,
+                              event=target if isinstance(target, Event) else None)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -65,7 +65,8 @@ class ModelVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         """Make this version the default of new analyses. Refused (400, with the reasons) when
         it is untrained, not a classifier, or evaluated worse than the current default on the
         same data; ``?force=1`` promotes anyway (not an untrained one in production)."""
-        force = str(request.query_params.get("force", request.data.get("force", ""))).lower()
+        body = request.data if isinstance(request.data, dict) else {}
+        force = str(request.query_params.get("force", body.get("force", ""))).lower()
         return self._call(services.model_version_set_default, version=self.get_object(),
                           by=request.user, force=force in ("1", "true", "yes"))
 

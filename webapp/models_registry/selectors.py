@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from webapp.models_registry.models import ModelKind, ModelVersion
@@ -13,7 +13,7 @@ def _without_untrained(versions: QuerySet[ModelVersion]) -> QuerySet[ModelVersio
     return versions if settings.VIGIL_SHOW_UNTRAINED else versions.exclude(weights="none")
 
 
-def model_version_list(*, user: AbstractBaseUser) -> QuerySet[ModelVersion]:
+def model_version_list(*, user: User) -> QuerySet[ModelVersion]:
     versions = _without_untrained(ModelVersion.objects.all())
     if not getattr(user, "is_staff", False):
         versions = versions.filter(is_active=True)
@@ -27,7 +27,7 @@ def model_version_analysable() -> QuerySet[ModelVersion]:
         is_active=True, kind=ModelKind.CLASSIFIER)).order_by("-is_default", "name")
 
 
-def model_version_get(*, user: AbstractBaseUser, pk: int) -> ModelVersion:
+def model_version_get(*, user: User, pk: int) -> ModelVersion:
     """Raises ``ModelVersion.DoesNotExist`` when unknown or inactive (for non-staff)."""
     return model_version_list(user=user).get(pk=pk)
 

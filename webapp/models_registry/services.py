@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -124,7 +124,7 @@ def promotion_problems(*, version: ModelVersion) -> list[str]:
 
 
 @transaction.atomic
-def model_version_set_default(*, version: ModelVersion, by: AbstractBaseUser | None = None,
+def model_version_set_default(*, version: ModelVersion, by: User | None = None,
                               force: bool = False) -> ModelVersion:
     """Promote ``version`` to the default of new analyses (recorded for :func:`rollback`).
 
@@ -140,7 +140,7 @@ def model_version_set_default(*, version: ModelVersion, by: AbstractBaseUser | N
     return _make_default(version=version, by=by)
 
 
-def _make_default(*, version: ModelVersion, by: AbstractBaseUser | None) -> ModelVersion:
+def _make_default(*, version: ModelVersion, by: User | None) -> ModelVersion:
     ModelVersion.objects.select_for_update().filter(is_default=True).exclude(
         pk=version.pk).update(is_default=False)
     now = timezone.now()
@@ -236,7 +236,7 @@ def weights_store(*, source: str | os.PathLike[str], arch: str, labels: Sequence
 
 def model_version_import(*, upload: UploadedFile | str | os.PathLike[str], arch: str = "",
                          labels: Sequence[str] = (), name: str = "", description: str = "",
-                         created_by: AbstractBaseUser | None = None) -> ModelVersion:
+                         created_by: User | None = None) -> ModelVersion:
     """Import a weights file as a new (active, not default) version.
 
     The file is read with ``torch.load(weights_only=True)`` (anything but plain tensors is

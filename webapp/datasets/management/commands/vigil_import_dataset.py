@@ -36,7 +36,7 @@ class Command(BaseCommand):
         dataset = Dataset.objects.filter(name=options["name"]).first()
         created = dataset is None
         try:
-            if created:
+            if dataset is None:
                 dataset = services.dataset_create(name=options["name"],
                                                   description=options["description"])
             if path.is_dir():
