@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inference.errors import VideoRejected
 from webapp.accounts.decorators import login_or_token_required
+from webapp.core.errors import UploadTooLarge
 from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
@@ -70,7 +71,7 @@ def video_upload(request: HttpRequest) -> HttpResponse:
                 video, analysis = services.video_upload(
                     owner=request.user, upload=form.cleaned_data["file"],
                     analysis_options=options, source_tag=form.cleaned_data["source_tag"])
-            except services.UploadTooLarge:
+            except UploadTooLarge:
                 error, status = {"code": "file_too_large", "detail": too_large_message()}, 413
             except VideoRejected as exc:
                 error, status = {"code": exc.code, "detail": exc.message}, 422
