@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -137,7 +137,7 @@ def on_alert_deleted(sender: object, *, instance: Alert, **kwargs: object) -> No
     transaction.on_commit(partial(alert_media_remove, alert_ids=[instance.pk]))
 
 
-def alert_acknowledge(*, alert: Alert, user: AbstractBaseUser) -> Alert:
+def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
     """Record who acknowledged the alert and when (the first acknowledgement stays)."""
     Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now(), acknowledged_by=user)
@@ -145,7 +145,7 @@ def alert_acknowledge(*, alert: Alert, user: AbstractBaseUser) -> Alert:
     return alert
 
 
-def alert_mark_false_alarm(*, alert: Alert, user: AbstractBaseUser) -> Alert:
+def alert_mark_false_alarm(*, alert: Alert, user: User) -> Alert:
     """Mark as a false alarm (also acknowledges it)."""
     now = timezone.now()
     Alert.objects.filter(pk=alert.pk, false_alarm=False).update(

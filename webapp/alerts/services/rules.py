@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from webapp.alerts.models import AlertRule
@@ -23,7 +23,7 @@ def alert_rule_defaults(*, model_version: ModelVersion | None) -> dict:
             "exit_threshold": None, "min_duration_sec": 0.0, "merge_gap_sec": 0.0}
 
 
-def _rule_clean(*, user: AbstractBaseUser, data: dict) -> dict:
+def _rule_clean(*, user: User, data: dict) -> dict:
     errors: dict[str, str] = {}
     labels = watched_labels_clean(data.get("labels") or [], version=data.get("model_version"),
                                   errors=errors)
@@ -46,7 +46,7 @@ def _rule_clean(*, user: AbstractBaseUser, data: dict) -> dict:
     return {**data, "labels": labels}
 
 
-def alert_rule_create(*, owner: AbstractBaseUser, **fields) -> AlertRule:
+def alert_rule_create(*, owner: User, **fields) -> AlertRule:
     """Create a rule; unknown fields are refused, missing ones take the version's defaults."""
     fields = {key: value for key, value in fields.items() if key in RULE_FIELDS}
     defaults = alert_rule_defaults(model_version=fields.get("model_version"))
@@ -57,7 +57,7 @@ def alert_rule_create(*, owner: AbstractBaseUser, **fields) -> AlertRule:
     return AlertRule.objects.create(owner=owner, **cleaned)
 
 
-def alert_rule_update(*, rule: AlertRule, user: AbstractBaseUser, **fields) -> AlertRule:
+def alert_rule_update(*, rule: AlertRule, user: User, **fields) -> AlertRule:
     fields = {key: value for key, value in fields.items() if key in RULE_FIELDS}
     merged = {field: getattr(rule, field) for field in RULE_FIELDS} | fields
     cleaned = _rule_clean(user=user, data=merged)

@@ -13,7 +13,7 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -95,7 +95,7 @@ def webhook_url_validate(url: str) -> None:
     webhook_target_resolve(url)
 
 
-def webhook_create(*, owner: AbstractBaseUser, url: str, name: str = "",
+def webhook_create(*, owner: User, url: str, name: str = "",
                    is_active: bool = True) -> WebhookEndpoint:
     webhook_url_validate(url)
     return WebhookEndpoint.objects.create(owner=owner, url=url, name=name, is_active=is_active)

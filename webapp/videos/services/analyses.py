@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from webapp.celery import queue_for_device
@@ -25,7 +25,7 @@ ANALYZE_TASK = "videos.analyze_video"
 
 # --- Starting and cancelling ---------------------------------------------------------------------
 
-def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
+def analysis_start(*, video: Video, created_by: User | None = None,
                    options: AnalysisOptions | None = None,
                    model_version: ModelVersion | None = None,
                    segment_sec: float | None = None, stride_sec: float | None = None,

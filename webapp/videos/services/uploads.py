@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -74,7 +74,7 @@ def thumbnail_create(meta: VideoMeta, name: str, *, at_sec: float = 1.0) -> None
                    max_height=THUMBNAIL_MAX_HEIGHT)
 
 
-def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
+def video_create(*, owner: User, upload: UploadedFile,
                  original_name: str | None = None, source_tag: str = "") -> Video:
     """Accept an upload: size limit, content probe, random storage name, SHA-256, thumbnail.
 
@@ -149,7 +149,7 @@ def videos_expire(cutoff: datetime) -> Expired:
     return Expired(deleted=deleted, kept_busy=len(busy))
 
 
-def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
+def video_upload(*, owner: User, upload: UploadedFile,
                  analysis_options: AnalysisOptions | Mapping[str, Any] | None = None,
                  source_tag: str = "") -> tuple[Video, Analysis | None]:
     """Accept an upload and, given options (cleaned, or keyword options to clean), start its

@@ -90,14 +90,14 @@ def _fail_worker_lost(analysis: Analysis, error: str) -> None:
 
 
 def _segment_row(analysis_id: uuid.UUID, segment: SegmentScore) -> Segment:
-    top = [[label, float(score)] for label, score in segment.top]
+    pairs = [(label, float(score)) for label, score in segment.top]
     scores = {label: float(score) for label, score in segment.scores.items()}
     return Segment(
         analysis_id=analysis_id, index=segment.index, start_sec=segment.start_sec,
-        end_sec=segment.end_sec, top=top, scores=scores,
-        label_scores={**dict(top), **scores},
-        top_label=top[0][0] if top else "", top_score=top[0][1] if top else 0.0,
-        max_score=max(scores.values(), default=top[0][1] if top else 0.0),
+        end_sec=segment.end_sec, top=[[label, score] for label, score in pairs], scores=scores,
+        label_scores={**dict(pairs), **scores},
+        top_label=pairs[0][0] if pairs else "", top_score=pairs[0][1] if pairs else 0.0,
+        max_score=max(scores.values(), default=pairs[0][1] if pairs else 0.0),
     )
 
 
