@@ -69,7 +69,7 @@ def test_redelivery_after_a_dead_worker_takes_over_cleanly(analysis, settings):
     services.segments_upsert(analysis_id=analysis.pk, segments=[
         SegmentScore(index=0, start_sec=0, end_sec=2, top=(("abseiling", 0.4),),
                      scores={"abseiling": 0.4})])
-    claim = services._analysis_claim(analysis_id=str(analysis.pk), task_id="task-1")
+    claim = services.worker._analysis_claim(analysis_id=str(analysis.pk), task_id="task-1")
     assert claim is not None
     claimed, token = claim
     assert token != "old-token"

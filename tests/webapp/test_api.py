@@ -213,7 +213,8 @@ def test_swagger_ui_is_served_locally(client, user):
 def test_analysis_options_are_cleaned_once_per_request(owned, api_client, user, model_version,
                                                        monkeypatch):
     """The serializer cleans the options; the service takes that value as it is."""
-    from webapp.videos import api, forms, options, services
+    from webapp.videos import api, forms, options
+    from webapp.videos.services import analyses, uploads
 
     calls = []
 
@@ -221,7 +222,7 @@ def test_analysis_options_are_cleaned_once_per_request(owned, api_client, user, 
         calls.append(kwargs)
         return options.analysis_options_clean(**kwargs)
 
-    for module in (api, forms, services):
+    for module in (api, forms, analyses, uploads):
         monkeypatch.setattr(module, "analysis_options_clean", counting)
     video, _ = owned
     api_client.force_authenticate(user)

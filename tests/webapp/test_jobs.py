@@ -48,6 +48,6 @@ def test_a_succeeded_analysis_is_announced_and_alerts_queue_its_evaluation(
     monkeypatch.setattr(current_app, "send_task", lambda name, **kw: sent.append((name, kw)))
     assert analysis_succeeded.has_listeners(sender=Analysis)
     with django_capture_on_commit_callbacks(execute=True):
-        services._announce_succeeded(analysis.pk)
+        services.worker._announce_succeeded(analysis.pk)
     assert sent == [(EVALUATE_TASK, {"args": [str(analysis.pk)], "task_id": None,
                                      "queue": "cpu"})]

@@ -12,7 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from webapp.accounts.selectors import request_user
 from webapp.alerts import selectors, services
 from webapp.alerts.filters import AlertFilter, DeliveryFilter
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
@@ -128,13 +130,15 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
             raise PermissionDenied("only staff may change a global rule")
         return rule
 
-    def perform_create(self, serializer: AlertRuleSerializer) -> None:
-        serializer.instance = services.alert_rule_create(owner=self.request.user,
+    def perform_create(self, serializer: BaseSerializer[AlertRule]) -> None:
+        serializer.instance = services.alert_rule_create(owner=request_user(self.request),
                                                          **serializer.validated_data)
 
-    def perform_update(self, serializer: AlertRuleSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[AlertRule]) -> None:
+        rule = serializer.instance
+        assert rule is not None  # an update's serializer carries the rule (get_object)
         serializer.instance = services.alert_rule_update(
-            rule=serializer.instance, user=self.request.user, **serializer.validated_data)
+            rule=rule, user=request_user(self.request), **serializer.validated_data)
 
     def perform_destroy(self, instance: AlertRule) -> None:
         services.alert_rule_delete(rule=instance)
@@ -156,13 +160,14 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=None, responses={200: AlertSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk=None) -> Response:
-        alert = services.alert_acknowledge(alert=self.get_object(), user=request.user)
+        alert = services.alert_acknowledge(alert=self.get_object(), user=request_user(request))
         return Response(AlertSerializer(alert, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: AlertSerializer})
     @action(detail=True, methods=["post"], url_path="false-alarm", url_name="false-alarm")
     def false_alarm(self, request: Request, pk=None) -> Response:
-        alert = services.alert_mark_false_alarm(alert=self.get_object(), user=request.user)
+        alert = services.alert_mark_false_alarm(alert=self.get_object(),
+                                                user=request_user(request))
         return Response(AlertSerializer(alert, context=self.get_serializer_context()).data)
 
 
@@ -179,12 +184,14 @@ class WebhookViewSet(viewsets.ModelViewSet):
         return object_or_404(selectors.webhook_get, user=self.request.user,
                              pk=self.kwargs["pk"])
 
-    def perform_create(self, serializer: WebhookSerializer) -> None:
-        serializer.instance = services.webhook_create(owner=self.request.user,
+    def perform_create(self, serializer: BaseSerializer[WebhookEndpoint]) -> None:
+        serializer.instance = services.webhook_create(owner=request_user(self.request),
                                                       **serializer.validated_data)
 
-    def perform_update(self, serializer: WebhookSerializer) -> None:
-        serializer.instance = services.webhook_update(webhook=serializer.instance,
+    def perform_update(self, serializer: BaseSerializer[WebhookEndpoint]) -> None:
+        webhook = serializer.instance
+        assert webhook is not None  # an update's serializer carries the webhook (get_object)
+        serializer.instance = services.webhook_update(webhook=webhook,
                                                       **serializer.validated_data)
 
     def perform_destroy(self, instance: WebhookEndpoint) -> None:

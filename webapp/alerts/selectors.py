@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
@@ -12,16 +12,12 @@ from webapp.core.filters import IdField
 from webapp.videos.models import Analysis
 
 
-def _authenticated(user: AbstractBaseUser) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def alert_list(*, user: AbstractBaseUser, label: str = "", acknowledged: bool | None = None,
+def alert_list(*, user: User | AnonymousUser, label: str = "", acknowledged: bool | None = None,
                false_alarm: bool | None = None, since: datetime | None = None,
                until: datetime | None = None, analysis: Analysis | None = None,
                ) -> QuerySet[Alert]:
     """The user's alerts, newest first, optionally filtered."""
-    if not _authenticated(user):
+    if not isinstance(user, User):  # anonymous
         return Alert.objects.none()
     alerts = Alert.objects.all() if user.is_staff else Alert.objects.filter(owner=user)
     if label:
@@ -40,51 +36,51 @@ def alert_list(*, user: AbstractBaseUser, label: str = "", acknowledged: bool | 
         .order_by("-created_at", "start_sec")
 
 
-def alert_get(*, user: AbstractBaseUser, pk) -> Alert:
+def alert_get(*, user: User | AnonymousUser, pk) -> Alert:
     """Raises ``Alert.DoesNotExist`` for an unknown alert or another user's (→ 404)."""
     return alert_list(user=user).get(pk=pk)
 
 
-def alert_labels(*, user: AbstractBaseUser) -> list[str]:
+def alert_labels(*, user: User | AnonymousUser) -> list[str]:
     return sorted(set(alert_list(user=user).values_list("label", flat=True)))
 
 
-def alert_unread_count(*, user: AbstractBaseUser) -> int:
+def alert_unread_count(*, user: User | AnonymousUser) -> int:
     return alert_list(user=user, acknowledged=False).count()
 
 
-def alert_rule_list(*, user: AbstractBaseUser) -> QuerySet[AlertRule]:
+def alert_rule_list(*, user: User | AnonymousUser) -> QuerySet[AlertRule]:
     """The user's rules and the global ones (staff: all)."""
-    if not _authenticated(user):
+    if not isinstance(user, User):  # anonymous
         return AlertRule.objects.none()
     rules = AlertRule.objects.all() if user.is_staff else AlertRule.objects.filter(
         Q(owner=user) | Q(is_global=True))
     return rules.select_related("owner", "model_version").order_by("name", "id")
 
 
-def alert_rule_get(*, user: AbstractBaseUser, pk) -> AlertRule:
+def alert_rule_get(*, user: User | AnonymousUser, pk) -> AlertRule:
     return alert_rule_list(user=user).get(pk=pk)
 
 
-def alert_rule_can_edit(*, user: AbstractBaseUser, rule: AlertRule) -> bool:
+def alert_rule_can_edit(*, user: User | AnonymousUser, rule: AlertRule) -> bool:
     return bool(user.is_staff or rule.owner_id == user.pk)
 
 
-def webhook_list(*, user: AbstractBaseUser) -> QuerySet[WebhookEndpoint]:
-    if not _authenticated(user):
+def webhook_list(*, user: User | AnonymousUser) -> QuerySet[WebhookEndpoint]:
+    if not isinstance(user, User):  # anonymous
         return WebhookEndpoint.objects.none()
     webhooks = WebhookEndpoint.objects.all() if user.is_staff else \
         WebhookEndpoint.objects.filter(owner=user)
     return webhooks.order_by("-created_at")
 
 
-def webhook_get(*, user: AbstractBaseUser, pk) -> WebhookEndpoint:
+def webhook_get(*, user: User | AnonymousUser, pk) -> WebhookEndpoint:
     return webhook_list(user=user).get(pk=pk)
 
 
-def delivery_list(*, user: AbstractBaseUser, webhook_id: int | None = None,
+def delivery_list(*, user: User | AnonymousUser, webhook_id: int | None = None,
                   alert_id: int | None = None) -> QuerySet[Delivery]:
-    if not _authenticated(user):
+    if not isinstance(user, User):  # anonymous
         return Delivery.objects.none()
     deliveries = Delivery.objects.all() if user.is_staff else Delivery.objects.filter(owner=user)
     if webhook_id is not None:
@@ -100,7 +96,7 @@ def stored_names() -> Iterator[str]:
         yield from names
 
 
-def delivery_get(*, user: AbstractBaseUser, pk: object) -> Delivery:
+def delivery_get(*, user: User | AnonymousUser, pk: object) -> Delivery:
     """Raises ``Delivery.DoesNotExist`` for an unknown delivery or another user's, and
     ``ValidationError`` for an id that is not one (past the 64-bit range...)."""
     return delivery_list(user=user).get(pk=IdField().clean(pk))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from webapp.accounts.decorators import login_or_token_required
+from webapp.accounts.selectors import request_user
 from webapp.alerts import selectors, services
 from webapp.alerts.filters import DeliveryFilter
 from webapp.alerts.forms import AlertRuleForm, InboxFilterForm, WebhookForm
@@ -23,6 +25,7 @@ from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 
 PAGE_SIZE = 25
+FormT = TypeVar("FormT", bound=forms.Form)
 
 
 def _alert_or_404(request: HttpRequest, pk: int) -> Alert:
@@ -79,39 +82,43 @@ def _back(request: HttpRequest, alert: Alert) -> HttpResponse:
     return redirect("alerts:detail", pk=alert.pk)
 
 
+def _alert_mark(request: HttpRequest, pk: int, *, mark: Callable[..., Alert],
+                done: str) -> HttpResponse:
+    """Apply ``mark`` (a service taking ``alert`` and ``user``), say ``done``, go back."""
+    alert = mark(alert=_alert_or_404(request, pk), user=request_user(request))
+    messages.success(request, done)
+    return _back(request, alert)
+
+
 @login_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = services.alert_acknowledge(alert=_alert_or_404(request, pk), user=request.user)
-    messages.success(request, "Acknowledged.")
-    return _back(request, alert)
+    return _alert_mark(request, pk, mark=services.alert_acknowledge, done="Acknowledged.")
 
 
 @login_required
 @require_POST
 def alert_false_alarm(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = services.alert_mark_false_alarm(alert=_alert_or_404(request, pk), user=request.user)
-    messages.success(request, "Marked as a false alarm.")
-    return _back(request, alert)
+    return _alert_mark(request, pk, mark=services.alert_mark_false_alarm,
+                       done="Marked as a false alarm.")
 
 
 @login_or_token_required
 @require_GET
 def alert_clip(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _alert_or_404(request, pk)
-    if not alert.clip:
+    clip = _alert_or_404(request, pk).clip
+    if not clip:
         raise Http404("no clip")
-    return file_response(request, alert.clip, content_type="video/mp4")
+    return file_response(request, clip, content_type="video/mp4")
 
 
 @login_or_token_required
 @require_GET
 def alert_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _alert_or_404(request, pk)
-    if not alert.thumbnail:
+    thumbnail = _alert_or_404(request, pk).thumbnail
+    if not thumbnail:
         raise Http404("no thumbnail")
-    return file_response(request, alert.thumbnail,
-                         content_type="image/jpeg")
+    return file_response(request, thumbnail, content_type="image/jpeg")
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -119,8 +126,8 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
-def _list_and_create(request: HttpRequest, *, form_class: type[forms.Form],
-                     create: Callable[[forms.Form], object], done: str, redirect_to: str,
+def _list_and_create(request: HttpRequest, *, form_class: type[FormT],
+                     create: Callable[[FormT], object], done: str, redirect_to: str,
                      template: str, context: dict) -> HttpResponse:
     """A list page with a create form: POST validates, calls ``create(form)`` (a service),
     redirects with ``done``; invalid input re-renders with the errors and status 400."""
@@ -145,7 +152,7 @@ def _list_and_create(request: HttpRequest, *, form_class: type[forms.Form],
 def rules(request: HttpRequest) -> HttpResponse:
     return _list_and_create(
         request, form_class=AlertRuleForm,
-        create=lambda form: services.alert_rule_create(owner=request.user,
+        create=lambda form: services.alert_rule_create(owner=request_user(request),
                                                        **form.service_fields()),
         done="The rule was created.", redirect_to="alerts:rules", template="alerts/rules.html",
         context={"rules": selectors.alert_rule_list(user=request.user)})
@@ -176,7 +183,8 @@ def _webhook_or_404(request: HttpRequest, pk: int) -> WebhookEndpoint:
 def webhooks(request: HttpRequest) -> HttpResponse:
     return _list_and_create(
         request, form_class=WebhookForm,
-        create=lambda form: services.webhook_create(owner=request.user, **form.cleaned_data),
+        create=lambda form: services.webhook_create(owner=request_user(request),
+                                                    **form.cleaned_data),
         done="The webhook was added.", redirect_to="alerts:webhooks",
         template="alerts/webhooks.html",
         context={"webhooks": selectors.webhook_list(user=request.user)})

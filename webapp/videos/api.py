@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from inference.types import FLOW_METHODS, MODALITIES
+from webapp.accounts.selectors import request_user
 from webapp.core.errors import ServiceError, UploadTooLarge, object_or_404
 from webapp.core.exception_handlers import ErrorSerializer
 from webapp.core.uploads import upload_too_large
@@ -253,7 +254,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         serializer.is_valid(raise_exception=True)
         analyze = serializer.validated_data["analyze"]
         video, analysis = services.video_upload(
-            owner=request.user, upload=serializer.validated_data["file"],
+            owner=request_user(request), upload=serializer.validated_data["file"],
             analysis_options=serializer.analysis_options if analyze else None,
             source_tag=serializer.validated_data["source_tag"])
         context = self.get_serializer_context()
@@ -292,7 +293,7 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                         pk=serializer.validated_data["video"])
         except Video.DoesNotExist:
             raise ValidationError({"video": "no such video"}) from None
-        analysis = services.analysis_start(video=video, created_by=request.user,
+        analysis = services.analysis_start(video=video, created_by=request_user(request),
                                            options=serializer.analysis_options)
         data = AnalysisSerializer(analysis, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED)

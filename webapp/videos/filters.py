@@ -38,7 +38,9 @@ class AnalysisFilter(django_filters.FilterSet):
 class SegmentQuerySerializer(serializers.Serializer):
     """``GET .../segments/``: which segments."""
 
-    label = serializers.CharField(required=False, allow_blank=True, max_length=200,
+    # The query parameter is called ``label``, which shadows ``Field.label`` (a str) in stubs.
+    label = serializers.CharField(  # type: ignore[assignment]
+        required=False, allow_blank=True, max_length=200,
                                   help_text="Only segments scoring this label.")
     min_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0,
                                        help_text="Score for `label` (or best watched score) at "

@@ -1,6 +1,8 @@
 """Page forms: upload (with analysis options) and re-run."""
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,7 +55,8 @@ class AnalysisOptionsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model_version"].queryset = model_version_analysable()
+        cast(forms.ModelChoiceField, self.fields["model_version"]).queryset = \
+            model_version_analysable()
         self.fields["segment_sec"].initial = settings.VIGIL_DEFAULT_SEGMENT_SEC
         self.fields["stride_sec"].initial = settings.VIGIL_DEFAULT_STRIDE_SEC
         self.fields["threshold"].initial = settings.VIGIL_DEFAULT_THRESHOLD
@@ -64,17 +67,18 @@ class AnalysisOptionsForm(forms.Form):
             self.fields[name].widget.attrs["step"] = "any"
         self.fields["labels"].widget.attrs["list"] = "label-options"
         # Only what this deployment can run (no GPU choices without a GPU worker).
-        self.fields["device"].choices = device_choices()
-        self.fields["flow_method"].choices = flow_method_choices()
+        cast(forms.ChoiceField, self.fields["device"]).choices = device_choices()
+        cast(forms.ChoiceField, self.fields["flow_method"]).choices = flow_method_choices()
 
     def options_wanted(self) -> bool:
         """Whether the options will start an analysis (and so must be checked)."""
         return True
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         """Every option checked together, once, by the one cleaner the API uses too; the
         result is :attr:`analysis_options`."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors or not self.options_wanted():
             return cleaned
         data = self.cleaned_data

@@ -15,7 +15,7 @@ import dataclasses
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Sum
 
 from webapp.core.errors import ServiceError
@@ -42,23 +42,29 @@ class QuotaUsage:
     max_stored_bytes: int
 
 
-def _exempt(user: AbstractBaseUser | None) -> bool:
-    return user is None or bool(getattr(user, "is_staff", False))
+def _exempt(user: User | None) -> bool:
+    return user is None or user.is_staff
 
 
-def _lock(user: AbstractBaseUser) -> None:
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+def _capped_user(user: User | None, *, limit: int, lock: bool) -> User | None:
+    """``user`` when a cap of ``limit`` applies to them (their row locked first when ``lock``);
+    ``None`` when no cap applies (no limit, no user, staff)."""
+    if not limit or user is None or _exempt(user):
+        return None
+    if lock:
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    return user
 
 
-def active_analyses(*, user: AbstractBaseUser) -> int:
+def active_analyses(*, user: User) -> int:
     return Analysis.objects.filter(created_by=user, status__in=ACTIVE_STATUSES).count()
 
 
-def stored_bytes(*, user: AbstractBaseUser) -> int:
+def stored_bytes(*, user: User) -> int:
     return Video.objects.filter(owner=user).aggregate(total=Sum("size_bytes"))["total"] or 0
 
 
-def quota_usage(*, user: AbstractBaseUser) -> QuotaUsage:
+def quota_usage(*, user: User) -> QuotaUsage:
     """What ``user`` uses and may use (the profile page shows it)."""
     exempt = _exempt(user)
     return QuotaUsage(
@@ -68,29 +74,27 @@ def quota_usage(*, user: AbstractBaseUser) -> QuotaUsage:
         max_stored_bytes=0 if exempt else settings.VIGIL_QUOTA_STORAGE_BYTES)
 
 
-def analyses_quota_check(*, user: AbstractBaseUser | None, lock: bool = False) -> None:
+def analyses_quota_check(*, user: User | None, lock: bool = False) -> None:
     """Raise :class:`QuotaExceeded` if ``user`` may not queue one more analysis."""
     limit = settings.VIGIL_QUOTA_ACTIVE_ANALYSES
-    if not limit or _exempt(user):
+    capped = _capped_user(user, limit=limit, lock=lock)
+    if capped is None:
         return
-    if lock:
-        _lock(user)
-    active = active_analyses(user=user)
+    active = active_analyses(user=capped)
     if active >= limit:
         raise QuotaExceeded("quota_analyses", (
             f"You have {active} analyses queued or running, the most allowed at once "
             f"({limit}); start more when one has finished, or cancel one."))
 
 
-def storage_quota_check(*, user: AbstractBaseUser | None, adding_bytes: int,
+def storage_quota_check(*, user: User | None, adding_bytes: int,
                         lock: bool = False) -> None:
     """Raise :class:`QuotaExceeded` if storing ``adding_bytes`` more would pass the cap."""
     limit = settings.VIGIL_QUOTA_STORAGE_BYTES
-    if not limit or _exempt(user):
+    capped = _capped_user(user, limit=limit, lock=lock)
+    if capped is None:
         return
-    if lock:
-        _lock(user)
-    used = stored_bytes(user=user)
+    used = stored_bytes(user=capped)
     if used + adding_bytes > limit:
         raise QuotaExceeded("quota_storage", (
             f"This upload ({adding_bytes} bytes) would take your stored videos to "

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -16,15 +16,15 @@ from webapp.core.storage import media_storage
 from webapp.videos.models import FINISHED_STATUSES, Analysis, AnalysisStatus, Event, Segment, Video
 
 
-def _visible_videos(user: AbstractBaseUser) -> QuerySet[Video]:
-    if not getattr(user, "is_authenticated", False):
+def _visible_videos(user: User | AnonymousUser) -> QuerySet[Video]:
+    if not isinstance(user, User):  # anonymous
         return Video.objects.none()
     if user.is_staff:
         return Video.objects.all()
     return Video.objects.filter(owner=user)
 
 
-def video_list(*, user: AbstractBaseUser, search: str = "") -> QuerySet[Video]:
+def video_list(*, user: User | AnonymousUser, search: str = "") -> QuerySet[Video]:
     """The user's videos, newest first, each with its latest analysis' status and top event."""
     latest = Analysis.objects.filter(video=OuterRef("pk")).order_by("-created_at")
     videos = _visible_videos(user).select_related("owner").annotate(
@@ -45,30 +45,30 @@ def video_list(*, user: AbstractBaseUser, search: str = "") -> QuerySet[Video]:
     return videos.order_by("-created_at")
 
 
-def video_get(*, user: AbstractBaseUser, pk) -> Video:
+def video_get(*, user: User | AnonymousUser, pk) -> Video:
     """Raises ``Video.DoesNotExist`` for an unknown video or another user's (→ 404)."""
     return _visible_videos(user).select_related("owner").get(pk=pk)
 
 
-def video_list_uploaded(*, owner: AbstractBaseUser) -> QuerySet[Video]:
+def video_list_uploaded(*, owner: User) -> QuerySet[Video]:
     """Videos ``owner`` uploaded, newest first: staff too see only their own here (clips are
     cut only from one's own uploads)."""
     return Video.objects.filter(owner=owner).order_by("-created_at")
 
 
-def video_get_uploaded(*, owner: AbstractBaseUser, pk) -> Video:
+def video_get_uploaded(*, owner: User, pk) -> Video:
     """Raises ``Video.DoesNotExist`` unless ``owner`` uploaded it."""
     return video_list_uploaded(owner=owner).get(pk=pk)
 
 
-def analysis_list(*, user: AbstractBaseUser, video: Video | None = None) -> QuerySet[Analysis]:
+def analysis_list(*, user: User | AnonymousUser, video: Video | None = None) -> QuerySet[Analysis]:
     analyses = Analysis.objects.filter(video__in=_visible_videos(user))
     if video is not None:
         analyses = analyses.filter(video=video)
     return analyses.select_related("video", "model_version").order_by("-created_at")
 
 
-def analysis_get(*, user: AbstractBaseUser, pk) -> Analysis:
+def analysis_get(*, user: User | AnonymousUser, pk) -> Analysis:
     """Raises ``Analysis.DoesNotExist`` for an unknown analysis or another user's (→ 404)."""
     return analysis_list(user=user).get(pk=pk)
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inference.errors import VideoRejected
 from webapp.accounts.decorators import login_or_token_required
+from webapp.accounts.selectors import request_user
+from webapp.core.errors import UploadTooLarge
 from webapp.core.filters import page_filter
 from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
@@ -68,9 +70,9 @@ def video_upload(request: HttpRequest) -> HttpResponse:
             options = form.analysis_options if form.cleaned_data["analyze"] else None
             try:
                 video, analysis = services.video_upload(
-                    owner=request.user, upload=form.cleaned_data["file"],
+                    owner=request_user(request), upload=form.cleaned_data["file"],
                     analysis_options=options, source_tag=form.cleaned_data["source_tag"])
-            except services.UploadTooLarge:
+            except UploadTooLarge:
                 error, status = {"code": "file_too_large", "detail": too_large_message()}, 413
             except VideoRejected as exc:
                 error, status = {"code": exc.code, "detail": exc.message}, 422
@@ -140,7 +142,7 @@ def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
         "watched": watched,
         "form": form,
         "player_src": reverse("videos:analysis_annotated", args=[analysis.pk])
-        if show_annotated else reverse("videos:source", args=[video.pk]),
+        if analysis and show_annotated else reverse("videos:source", args=[video.pk]),
         "progress_url": reverse("api:analysis-progress", args=[analysis.pk])
         if analysis else "",
         "labels": list(analysis.model_version.labels) if analysis else _default_labels(),
@@ -156,7 +158,7 @@ def analysis_create(request: HttpRequest, pk) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            analysis = services.analysis_start(video=video, created_by=request.user,
+            analysis = services.analysis_start(video=video, created_by=request_user(request),
                                                options=form.analysis_options)
         except QuotaExceeded as exc:
             form.add_error(None, f"{exc.message} ({exc.code})")
@@ -231,9 +233,10 @@ def analysis_results(request: HttpRequest, pk) -> HttpResponse:
                          download_name=f"vigil-{analysis.pk}-results.json")
 
 
-@login_or_token_required
+# login_or_token_required is typed for HttpResponse only; a streamed CSV is an HttpResponseBase.
+@login_or_token_required  # type: ignore[arg-type]
 @require_GET
-def analysis_segments_csv(request: HttpRequest, pk) -> HttpResponse:
+def analysis_segments_csv(request: HttpRequest, pk) -> StreamingHttpResponse:
     analysis = _analysis_or_404(request, pk)
     response = StreamingHttpResponse(selectors.segments_csv_rows(analysis=analysis),
                                      content_type="text/csv; charset=utf-8")

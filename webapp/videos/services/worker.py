@@ -1,6 +1,6 @@
-"""Writes for videos and analyses: accept an upload, start/cancel/run an analysis, reap stale ones.
+"""The worker side of an analysis: claim, run the pipeline, record, and reap stale runs.
 
-The worker side (:func:`analysis_run`) is safe to run twice for the same analysis: a message
+:func:`analysis_run` is safe to run twice for the same analysis: a message
 whose task id was superseded, or whose analysis another live worker owns (fresh heartbeat),
 steps aside; a re-delivered message of a dead worker takes over, deleting its partial rows.
 Every write of a run is conditional on the run token, so an execution that lost ownership
@@ -8,42 +8,31 @@ Every write of a run is conditional on the run token, so an execution that lost 
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import time
-import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from inference.errors import Cancelled, VideoRejected, VigilError
-from inference.probe import probe
+from inference.errors import Cancelled, VigilError
 from inference.types import (
     EventRules,
     PipelineConfig,
     SegmentScore,
-    VideoMeta,
 )
-from webapp.celery import queue_for_device
 from webapp.core import storage as media
-from webapp.core.errors import UploadTooLarge
 from webapp.core.jobs import (
     Heartbeat,
     JobReporter,
     ReapedJob,
-    enqueue_on_commit,
-    job_cancel,
     job_claim,
     job_end,
     job_finish,
@@ -51,29 +40,17 @@ from webapp.core.jobs import (
     span_percent,
 )
 from webapp.core.probing import probe_limits
-from webapp.core.retention import Expired
-from webapp.core.uploads import upload_on_disk
-from webapp.models_registry.models import ModelVersion
-from webapp.videos import quotas
 from webapp.videos.models import (
-    FINISHED_STATUSES,
     Analysis,
     AnalysisStatus,
     Event,
     Segment,
-    Video,
 )
-from webapp.videos.options import AnalysisOptions, analysis_options_clean
+from webapp.videos.services.analyses import ANALYZE_TASK
 from webapp.videos.signals import analysis_succeeded
 
 logger = logging.getLogger(__name__)
 
-ANALYZE_TASK = "videos.analyze_video"
-CONTAINER_EXTENSIONS = {"mov": "mp4", "matroska": "mkv", "avi": "avi", "mpeg": "mpg",
-                        "mpegts": "ts", "flv": "flv", "ogg": "ogv", "mpegvideo": "m1v"}
-THUMBNAIL_MAX_HEIGHT = 180
-#: Longest display name kept for an upload (``Video.original_name``).
-MAX_NAME_CHARS = 200
 #: Overall percent at the start and end of each pipeline stage.
 STAGE_SPANS = {
     "starting": (0.0, 0.0),
@@ -86,176 +63,6 @@ STAGE_SPANS = {
 }
 PROGRESS_MIN_INTERVAL_SEC = 0.5
 CANCEL_POLL_INTERVAL_SEC = 0.5
-
-
-
-
-# --- Uploads -----------------------------------------------------------------------------------
-
-#: Reasons decoding (the thumbnail's) refuses a file for: limits a probe cannot see in full.
-REFUSED_WHILE_DECODING = frozenset({"frame_too_large"})
-
-
-def clean_original_name(name: str | None) -> str:
-    """Display text for an uploaded file's name: no folders, no control characters."""
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(" " if ch.isspace() else ch for ch in name
-                   if ch.isspace() or not unicodedata.category(ch).startswith("C"))
-    name = " ".join(name.split()).strip(" .")
-    if len(name) > MAX_NAME_CHARS:  # shorten the stem, keep a short extension
-        stem, dot, extension = name.rpartition(".")
-        keep = dot and stem and len(extension) <= 16
-        name = (stem[:MAX_NAME_CHARS - len(extension) - 1].rstrip(" .") + "." + extension
-                if keep else name[:MAX_NAME_CHARS].rstrip(" ."))
-    return name or "video"
-
-
-def thumbnail_create(meta: VideoMeta, name: str, *, at_sec: float = 1.0) -> None:
-    """Store a JPEG of the frame on screen at ``at_sec`` (capped to a third of the video)."""
-    from inference.clip import still_jpeg  # noqa: PLC0415  (PyAV/Pillow: only needed here)
-
-    with media.local_output(name) as dest:
-        still_jpeg(meta, str(dest), at_sec=min(at_sec, meta.duration_sec / 3),
-                   max_height=THUMBNAIL_MAX_HEIGHT)
-
-
-def video_create(*, owner: AbstractBaseUser, upload: UploadedFile,
-                 original_name: str | None = None, source_tag: str = "") -> Video:
-    """Accept an upload: size limit, content probe, random storage name, SHA-256, thumbnail.
-
-    Raises :class:`UploadTooLarge`, ``VideoRejected`` (with the probe's code) or
-    ``QuotaExceeded`` (the owner's storage quota); then nothing is stored: no file in media,
-    no row.
-    """
-    if upload.size is not None and upload.size > settings.VIGIL_MAX_UPLOAD_BYTES:
-        raise UploadTooLarge
-    quotas.storage_quota_check(user=owner, adding_bytes=upload.size or 0)
-    video_id = uuid.uuid4()
-    thumbnail = f"thumbnails/{video_id.hex[:2]}/{video_id}.jpg"
-    relative = ""
-    try:
-        with upload_on_disk(upload) as source:
-            meta = probe(str(source), limits=probe_limits())
-            relative = (f"videos/{video_id.hex[:2]}/{video_id}."
-                        f"{CONTAINER_EXTENSIONS[meta.container]}")
-            sha256 = media.store_with_sha256(source, relative)
-            try:
-                thumbnail_create(dataclasses.replace(meta, path=str(source)), thumbnail)
-            except VideoRejected as exc:
-                if exc.code in REFUSED_WHILE_DECODING:
-                    raise  # a limit the probe could not see: the upload is refused
-                logger.warning("no thumbnail for video %s: %s", video_id, exc)
-                thumbnail = ""
-            except (VigilError, OSError, ValueError) as exc:
-                logger.warning("no thumbnail for video %s: %s", video_id, exc)
-                thumbnail = ""
-        with transaction.atomic():
-            quotas.storage_quota_check(user=owner, adding_bytes=meta.size_bytes, lock=True)
-            return Video.objects.create(
-                id=video_id, owner=owner, original_name=clean_original_name(
-                    original_name if original_name is not None else upload.name),
-                file=relative, thumbnail=thumbnail, sha256=sha256, size_bytes=meta.size_bytes,
-                container=meta.container, codec=meta.codec, width=meta.display_width,
-                height=meta.display_height, rotation=meta.rotation, fps=meta.fps,
-                frame_count=meta.frame_count, duration_sec=meta.duration_sec,
-                has_audio=meta.has_audio, source_tag=(source_tag or "").strip()[:100],
-            )
-    except BaseException:
-        media.delete([relative, thumbnail])
-        raise
-
-
-def _remove_media(paths: Iterable[str], folders: Iterable[str]) -> None:
-    media.delete(paths)
-    for relative in folders:
-        media.delete_tree(relative)
-
-
-def video_delete(*, video: Video) -> None:
-    """Delete a video, its analyses and every file; running analyses stop at their next check."""
-    paths = [video.file, video.thumbnail]
-    folders = [f"analyses/{pk}" for pk in video.analyses.values_list("pk", flat=True)]
-    with transaction.atomic():
-        video.analyses.exclude(status__in=FINISHED_STATUSES).update(cancel_requested=True)
-        video.delete()
-        transaction.on_commit(partial(_remove_media, paths, folders))
-
-
-def videos_expire(cutoff: datetime) -> Expired:
-    """Delete the videos created before ``cutoff`` (:func:`video_delete`), keeping those with
-    an analysis still queued or running until it finishes (retention's ``expire``)."""
-    old = Video.objects.filter(created_at__lt=cutoff)
-    busy = set(old.filter(analyses__status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING])
-               .values_list("pk", flat=True))
-    deleted = 0
-    for video in old.exclude(pk__in=busy).iterator():
-        video_delete(video=video)
-        deleted += 1
-    return Expired(deleted=deleted, kept_busy=len(busy))
-
-
-# --- Starting and cancelling ---------------------------------------------------------------------
-
-def analysis_start(*, video: Video, created_by: AbstractBaseUser | None = None,
-                   options: AnalysisOptions | None = None,
-                   model_version: ModelVersion | None = None,
-                   segment_sec: float | None = None, stride_sec: float | None = None,
-                   labels: Iterable[str] = (), threshold: float | None = None,
-                   device: str | None = None, modalities: Iterable[str] = (),
-                   fusion_weights: dict[str, float] | None = None,
-                   flow_method: str | None = None) -> Analysis:
-    """Create a queued analysis and send its task once the transaction commits.
-
-    ``options`` come cleaned from a form or serializer; without them the keyword options are
-    cleaned here by ``options.analysis_options_clean`` (``None``: the default; a bad one raises
-    ``ValidationError`` keyed by field). ``QuotaExceeded`` when ``created_by`` has
-    ``VIGIL_QUOTA_ACTIVE_ANALYSES`` analyses queued or running. ``modalities`` /
-    ``fusion_weights`` / ``flow_method`` select fused streams (the model version's
-    ``<arch>.<modality>`` siblings), as ``PipelineConfig`` describes.
-    """
-    if options is None:
-        options = analysis_options_clean(
-            model_version=model_version, segment_sec=segment_sec, stride_sec=stride_sec,
-            labels=labels, threshold=threshold, device=device, modalities=modalities,
-            fusion_weights=fusion_weights, flow_method=flow_method)
-    with transaction.atomic():
-        quotas.analyses_quota_check(user=created_by, lock=True)
-        analysis = Analysis.objects.create(
-            video=video, created_by=created_by, queue=queue_for_device(options.device),
-            celery_task_id=uuid.uuid4().hex, **options.as_fields())
-        enqueue_on_commit(analysis, task=ANALYZE_TASK, label="analysis")
-    return analysis
-
-
-def analysis_cancel(*, analysis: Analysis) -> Analysis:
-    """Queued: cancelled now. Running: flagged; the worker stops within about a second."""
-    return job_cancel(analysis)
-
-
-def video_upload(*, owner: AbstractBaseUser, upload: UploadedFile,
-                 analysis_options: AnalysisOptions | Mapping[str, Any] | None = None,
-                 source_tag: str = "") -> tuple[Video, Analysis | None]:
-    """Accept an upload and, given options (cleaned, or keyword options to clean), start its
-    analysis: all or nothing.
-
-    The options (and the analyses quota) are checked before the file is touched; if anything
-    fails after the video was stored, its files and rows go again.
-    """
-    if analysis_options is not None:
-        quotas.analyses_quota_check(user=owner)
-        if not isinstance(analysis_options, AnalysisOptions):
-            analysis_options = analysis_options_clean(**analysis_options)
-    video = None
-    try:
-        with transaction.atomic():
-            video = video_create(owner=owner, upload=upload, source_tag=source_tag)
-            analysis = (analysis_start(video=video, created_by=owner, options=analysis_options)
-                        if analysis_options is not None else None)
-    except BaseException:
-        if video is not None:
-            _remove_media([video.file, video.thumbnail], [])
-        raise
-    return video, analysis
 
 
 # --- Running (worker side) ---------------------------------------------------------------
@@ -279,18 +86,18 @@ def _fail_worker_lost(analysis: Analysis, error: str) -> None:
     """Fail an analysis whose worker died; its half-written outputs (``.part`` files of the
     dead run) go once this commits."""
     job_finish(analysis, AnalysisStatus.FAILED, error=error, code="worker_lost")
-    transaction.on_commit(partial(_remove_media, [], [f"analyses/{analysis.pk}"]))
+    transaction.on_commit(partial(media.delete_tree, f"analyses/{analysis.pk}"))
 
 
 def _segment_row(analysis_id: uuid.UUID, segment: SegmentScore) -> Segment:
-    top = [[label, float(score)] for label, score in segment.top]
+    pairs = [(label, float(score)) for label, score in segment.top]
     scores = {label: float(score) for label, score in segment.scores.items()}
     return Segment(
         analysis_id=analysis_id, index=segment.index, start_sec=segment.start_sec,
-        end_sec=segment.end_sec, top=top, scores=scores,
-        label_scores={**dict(top), **scores},
-        top_label=top[0][0] if top else "", top_score=top[0][1] if top else 0.0,
-        max_score=max(scores.values(), default=top[0][1] if top else 0.0),
+        end_sec=segment.end_sec, top=[[label, score] for label, score in pairs], scores=scores,
+        label_scores={**dict(pairs), **scores},
+        top_label=pairs[0][0] if pairs else "", top_score=pairs[0][1] if pairs else 0.0,
+        max_score=max(scores.values(), default=pairs[0][1] if pairs else 0.0),
     )
 
 

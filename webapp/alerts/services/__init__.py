@@ -1,0 +1,93 @@
+"""Writes for alerts, one module per concern (HackSoft's "Modules" advice):
+
+- :mod:`.rules`: alert rules (defaults, cleaning, CRUD);
+- :mod:`.incidents`: evaluating a succeeded analysis into alerts, their media, acknowledging;
+- :mod:`.deliveries`: what the channels share (task names, queueing, payload, retry backoff);
+- :mod:`.webhooks`: webhook endpoints and one signed delivery attempt;
+- :mod:`.email`: one e-mail delivery attempt.
+
+The public names are re-exported here, so ``from webapp.alerts import services`` keeps working.
+"""
+from __future__ import annotations
+
+from webapp.alerts.services.deliveries import (
+    ALERTS_QUEUE,
+    EMAIL_TASK,
+    WEBHOOK_TASK,
+    Attempt,
+    DeliveryFailed,
+    alert_notify,
+    alert_payload,
+    retry_countdown,
+)
+from webapp.alerts.services.email import email_deliver
+from webapp.alerts.services.incidents import (
+    EVALUATE_TASK,
+    alert_acknowledge,
+    alert_mark_false_alarm,
+    alert_media_create,
+    alert_media_remove,
+    alerts_evaluate,
+    alerts_evaluate_enqueue,
+    on_alert_deleted,
+    on_analysis_succeeded,
+    rules_for_analysis,
+)
+from webapp.alerts.services.rules import (
+    RULE_FIELDS,
+    alert_rule_create,
+    alert_rule_defaults,
+    alert_rule_delete,
+    alert_rule_update,
+)
+from webapp.alerts.services.webhooks import (
+    WebhookHostUnresolved,
+    WebhookTarget,
+    WebhookTargetRefused,
+    webhook_create,
+    webhook_delete,
+    webhook_deliver,
+    webhook_message_id,
+    webhook_target_resolve,
+    webhook_test,
+    webhook_update,
+    webhook_url_validate,
+)
+
+__all__ = [
+    "ALERTS_QUEUE",
+    "EMAIL_TASK",
+    "EVALUATE_TASK",
+    "RULE_FIELDS",
+    "WEBHOOK_TASK",
+    "Attempt",
+    "DeliveryFailed",
+    "WebhookHostUnresolved",
+    "WebhookTarget",
+    "WebhookTargetRefused",
+    "alert_acknowledge",
+    "alert_mark_false_alarm",
+    "alert_media_create",
+    "alert_media_remove",
+    "alert_notify",
+    "alert_payload",
+    "alert_rule_create",
+    "alert_rule_defaults",
+    "alert_rule_delete",
+    "alert_rule_update",
+    "alerts_evaluate",
+    "alerts_evaluate_enqueue",
+    "email_deliver",
+    "on_alert_deleted",
+    "on_analysis_succeeded",
+    "retry_countdown",
+    "rules_for_analysis",
+    "webhook_create",
+    "webhook_delete",
+    "webhook_deliver",
+    "webhook_message_id",
+    "webhook_target_resolve",
+    "webhook_test",
+    "webhook_update",
+    "webhook_url_validate",
+]
