@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs.models import Evaluation, RunStatus, TrainingRun
 from webapp.videos.models import Analysis
@@ -19,6 +20,11 @@ def training_run_list() -> QuerySet[TrainingRun]:
 def training_run_get(*, pk) -> TrainingRun:
     """Raises ``TrainingRun.DoesNotExist``."""
     return training_run_list().get(pk=pk)
+
+
+def dataset_split_labels(dataset: Dataset, split: str) -> set[str]:
+    """The labels of a dataset's clips in one split (``train``, ``val`` or ``test``)."""
+    return set(dataset.clips.filter(split=split).values_list("label", flat=True).distinct())
 
 
 def evaluation_list() -> QuerySet[Evaluation]:
