@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework.request import Request
 
 from webapp.accounts.models import ApiToken, LoginFailure
 from webapp.accounts.services import normalize_username
@@ -22,5 +25,15 @@ def login_locked_until(*, username: str, ip_address: str,
     return None
 
 
-def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """``user``'s API tokens, newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def request_user(request: HttpRequest | Request) -> User:
+    """The signed-in user of ``request``, for views behind ``login_required``, a token or
+    ``IsAuthenticated`` (where it is never anonymous); ``PermissionDenied`` if it is."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
