@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -30,7 +30,7 @@ EVALUATE_TASK = "training_runs.evaluate"
 
 
 def evaluation_start(*, version: ModelVersion, dataset: Dataset, split: str = "val",
-                     created_by: AbstractBaseUser | None = None,
+                     created_by: User | None = None,
                      device: str | None = None) -> Evaluation:
     """Queue an evaluation of ``version`` (a trained or imported weights file) on a split."""
     if split not in ("train", "val", "test"):
@@ -86,6 +86,6 @@ def evaluation_execute(*, evaluation_id: str) -> str:
 
 
 def _positive(evaluation: Evaluation) -> str | None:
-    config = (evaluation.version.training_run.settings
-              if evaluation.version.training_run_id else {})
+    run = evaluation.version.training_run
+    config = run.settings if run is not None else {}
     return config.get("positive_label", "fight")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from webapp.models_registry.models import ModelVersion
@@ -12,7 +12,7 @@ from webapp.videos.services import analysis_start
 
 
 def analyses_rescore(*, analyses: Iterable[Analysis], version: ModelVersion,
-                     created_by: AbstractBaseUser | None = None) -> list[Analysis]:
+                     created_by: User | None = None) -> list[Analysis]:
     """A new analysis of each analysis's video with ``version`` (same windows and threshold;
     the version's default labels). All are created, or none."""
     with transaction.atomic():

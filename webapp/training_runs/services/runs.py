@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -37,7 +37,7 @@ def run_dir(run: TrainingRun) -> Path:
 
 def training_run_start(*, dataset: Dataset, base_version: ModelVersion,
                        options: dict[str, Any] | None = None,
-                       created_by: AbstractBaseUser | None = None,
+                       created_by: User | None = None,
                        device: str | None = None) -> TrainingRun:
     """Validate, create a queued run and queue its task once the transaction commits."""
     from inference.errors import ModelError  # noqa: PLC0415

@@ -137,6 +137,8 @@ def training_run_execute(*, run_id: str, task_id: str = "") -> str:
     heartbeat: jobs.Heartbeat | None = None
     reporter: _TrainReporter | None = None
     try:
+        if run.dataset is None:  # refused at the claim; deleted since
+            raise VigilError("the dataset was deleted")
         manifest = dataset_write_manifest(dataset=run.dataset, directory=folder,
                                           splits=("train", "val"))
         clips = load_manifest(manifest, splits=("train", "val"), check_decode=False)
