@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -28,21 +28,25 @@ from webapp.videos.api import AnalysisViewSet, VideoViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-router.register("videos", VideoViewSet, basename="video")
-router.register("analyses", AnalysisViewSet, basename="analysis")
-router.register("model-versions", ModelVersionViewSet, basename="model-version")
-router.register("alert-rules", AlertRuleViewSet, basename="alert-rule")
-router.register("alerts", AlertViewSet, basename="alert")
-router.register("webhooks", WebhookViewSet, basename="webhook")
-router.register("deliveries", DeliveryViewSet, basename="delivery")
-router.register("datasets", DatasetViewSet, basename="dataset")
-router.register("dataset-clips", DatasetClipViewSet, basename="dataset-clip")
-router.register("dataset-imports", DatasetImportViewSet, basename="dataset-import-job")
-router.register("feedback", FeedbackViewSet, basename="feedback")
-router.register("training-runs", TrainingRunViewSet, basename="training-run")
-router.register("evaluations", EvaluationViewSet, basename="evaluation")
+ROUTES = (  # (prefix, viewset, basename)
+    ("videos", VideoViewSet, "video"),
+    ("analyses", AnalysisViewSet, "analysis"),
+    ("model-versions", ModelVersionViewSet, "model-version"),
+    ("alert-rules", AlertRuleViewSet, "alert-rule"),
+    ("alerts", AlertViewSet, "alert"),
+    ("webhooks", WebhookViewSet, "webhook"),
+    ("deliveries", DeliveryViewSet, "delivery"),
+    ("datasets", DatasetViewSet, "dataset"),
+    ("dataset-clips", DatasetClipViewSet, "dataset-clip"),
+    ("dataset-imports", DatasetImportViewSet, "dataset-import-job"),
+    ("feedback", FeedbackViewSet, "feedback"),
+    ("training-runs", TrainingRunViewSet, "training-run"),
+    ("evaluations", EvaluationViewSet, "evaluation"),
+)
+for prefix, viewset, basename in ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("me/", MeView.as_view(), name="me"),
     path("ops/", OpsView.as_view(), name="ops"),

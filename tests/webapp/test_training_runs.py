@@ -23,6 +23,7 @@ from webapp.models_registry import services as version_services
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs import services
 from webapp.training_runs.models import Evaluation, RunStatus, TrainingRun
+from webapp.training_runs.services import training as training_service
 
 SHARED_MANIFEST = Path(__file__).resolve().parents[3] / "shared" / "clips" / "manifest.csv"
 TSN = "tsn_efficientnet_lite0"
@@ -129,9 +130,9 @@ def test_cancel_of_a_running_run_stops_it_before_the_next_batch(
     run = services.training_run_start(dataset=dataset, base_version=tsn_version,
                                       options=TINY, created_by=staff_user)
     # The cancel lands while the run is running (flagged, not finished).
-    claimed, token = services._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)
+    claimed, token = training_service._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)
     assert services.training_run_cancel(run=run).status == RunStatus.RUNNING
-    reporter = services._TrainReporter(claimed, token, batches_per_epoch=2)
+    reporter = training_service._TrainReporter(claimed, token, batches_per_epoch=2)
     assert reporter.should_stop() is True
     # A fresh execution of the flagged run (e.g. re-delivered) finishes it as cancelled.
     TrainingRun.objects.filter(pk=run.pk).update(heartbeat_at=None, started_at=None)
@@ -510,7 +511,7 @@ def test_watchdog_requeues_a_stale_run_then_fails_it(
     monkeypatch.setattr(current_app, "send_task",
                         lambda name, **kw: sent.append(kw["task_id"]))
     run = services.training_run_start(dataset=dataset, base_version=tsn_version, options=TINY)
-    services._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)  # attempt 1 "dies"
+    training_service._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)  # attempt 1 "dies"
     later = timezone.now() + timedelta(seconds=settings.VIGIL_STALE_AFTER_SEC + 5)
     assert services.training_runs_reap_stale(now=timezone.now()) == []  # heartbeat fresh
     with django_capture_on_commit_callbacks(execute=True):
@@ -519,7 +520,7 @@ def test_watchdog_requeues_a_stale_run_then_fails_it(
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED and sent == [run.celery_task_id]
     settings.VIGIL_MAX_ATTEMPTS = 1
-    services._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)
+    training_service._run_claim(run_id=str(run.pk), task_id=run.celery_task_id)
     later = timezone.now() + timedelta(seconds=settings.VIGIL_STALE_AFTER_SEC + 5)
     assert [(r.job_id, r.action) for r in services.training_runs_reap_stale(now=later)] \
         == [(run.pk, "failed")]

@@ -55,7 +55,9 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable machine code, e.g. invalid, not_found, "
                                            "throttled, file_too_large, quota_analyses.")
     detail = serializers.CharField(help_text="One line for people.")
-    fields = serializers.DictField(
+    # The error body's key; the metaclass moves declared fields off the class, so this does not
+    # replace Serializer.fields at run time (only the stubs see a clash).
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Problems per input field; empty when the error is not about a field.")
     problems = ProblemSerializer(many=True, required=False,

@@ -47,7 +47,7 @@ class IsoDateTimeField(forms.DateTimeField):
     """An ISO 8601 date-time (a naive one is in the server's time zone) that exists, with a UTC
     offset within ±24 h, between years 1 and 9998 once in UTC."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages: ClassVar[dict[str, Any]] = {
         "invalid": "Enter an ISO 8601 date-time, e.g. 2026-01-31T18:00:00+01:00.",
         "range": "Enter a date-time between the years 1 and 9998.",
     }
@@ -55,6 +55,7 @@ class IsoDateTimeField(forms.DateTimeField):
     def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
             return None
+        parsed: datetime | None
         if isinstance(value, datetime):
             parsed = value
         else:
@@ -79,7 +80,7 @@ class StrictBooleanField(forms.Field):
     """``true``/``false`` (also 1/0, yes/no, on/off); empty is no filter; anything else is an
     error rather than silently no filter (which ``NullBooleanField`` would make of it)."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Enter true or false."}
+    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": "Enter true or false."}
 
     def to_python(self, value: Any) -> bool | None:
         if value in self.empty_values:
@@ -102,7 +103,7 @@ class _Typed(django_filters.Filter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        schema = {**build_basic_type(self.schema_type), **self.schema_extra}
+        schema = {**(build_basic_type(self.schema_type) or {}), **self.schema_extra}
         if self.extra.get("help_text"):
             schema["description"] = self.extra["help_text"]
         extend_schema_field(schema)(self)

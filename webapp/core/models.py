@@ -1,4 +1,5 @@
-"""Rows that belong to no single app: the workers' own announcements."""
+"""Rows that belong to no single app (the workers' own announcements), and the fields and
+statuses every queued job model shares (:mod:`webapp.core.jobs` reads and writes them)."""
 from __future__ import annotations
 
 from django.db import models
@@ -33,3 +34,44 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobStatus(models.TextChoices):
+    """The statuses of a job (the values :mod:`webapp.core.jobs` writes)."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINISHED_JOB_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class JobFields(models.Model):
+    """The state of a queued worker job (claim, progress, cancel, heartbeat, outcome).
+
+    Abstract: each job model gets its own columns. ``run_token`` and ``attempts`` stay with
+    each model (their column types differ between apps, and a shared field must not change a
+    schema). Times are UTC ``datetime``s; ``percent`` runs 0 to 100.
+    """
+
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED,
+                              db_index=True)
+    cancel_requested = models.BooleanField(default=False)
+    stage = models.CharField(max_length=32, blank=True)
+    percent = models.FloatField(default=0.0)
+    error = models.TextField(blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_JOB_STATUSES

@@ -40,7 +40,7 @@ def local_name_path(name: str, *, storage: Storage | None = None) -> Path:
     return Path((storage or media_storage()).path(name))
 
 
-def _temp_dir() -> str:
+def _temp_dir() -> str | None:
     folder = settings.FILE_UPLOAD_TEMP_DIR or None
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)

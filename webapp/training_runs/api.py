@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.accounts.selectors import request_user
 from webapp.core.errors import object_or_404
 from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
@@ -65,7 +66,7 @@ class TrainingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data = start.validated_data
         run = services.training_run_start(
             dataset=data["dataset"], base_version=data["base_version"],
-            options=data.get("settings") or {}, created_by=request.user,
+            options=data.get("settings") or {}, created_by=request_user(request),
             device=data.get("device") or None)
         return Response(TrainingRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -102,11 +103,11 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         return selectors.evaluation_list()
 
-    def perform_create(self, serializer: EvaluationSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Evaluation]) -> None:
         data = serializer.validated_data
         serializer.instance = services.evaluation_start(
             version=data["version"], dataset=data["dataset"], split=data.get("split", "val"),
-            created_by=self.request.user, device=data.get("device") or None)
+            created_by=request_user(self.request), device=data.get("device") or None)
 
 
 class RescoreSerializer(serializers.Serializer):
@@ -130,14 +131,14 @@ class RescoreView(APIView):
         body = RescoreSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         wanted = body.validated_data["analyses"]
-        found = video_selectors.analysis_list(user=request.user).select_related(
+        found = video_selectors.analysis_list(user=request_user(request)).select_related(
             "video").in_bulk(wanted)
         missing = [str(pk) for pk in wanted if pk not in found]
         if missing:
             raise ValidationError({"analyses": f"unknown analyses: {', '.join(missing)}"})
         new = services.analyses_rescore(analyses=[found[pk] for pk in wanted],
                                         version=body.validated_data["version"],
-                                        created_by=request.user)
+                                        created_by=request_user(request))
         return Response({"analyses": [str(a.pk) for a in new]}, status=status.HTTP_201_CREATED)
 
 
@@ -161,9 +162,9 @@ class CompareView(APIView):
                                OpenApiParameter("b", OpenApiTypes.UUID, required=True)],
                    responses=SegmentChangeSerializer(many=True))
     def get(self, request: Request) -> Response:
-        a = object_or_404(video_selectors.analysis_get, user=request.user,
+        a = object_or_404(video_selectors.analysis_get, user=request_user(request),
                           pk=request.query_params.get("a"))
-        b = object_or_404(video_selectors.analysis_get, user=request.user,
+        b = object_or_404(video_selectors.analysis_get, user=request_user(request),
                           pk=request.query_params.get("b"))
         try:
             changes = selectors.analyses_compare(a=a, b=b)

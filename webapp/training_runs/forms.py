@@ -1,9 +1,11 @@
 """Forms of the training pages; the services validate again."""
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
@@ -38,7 +40,7 @@ class BaseVersionField(forms.ModelChoiceField):
         return f"{obj.name}: starts from {run_start_weights(obj)}"
 
 
-def base_version_choices(*, show_untrained: bool) -> object:
+def base_version_choices(*, show_untrained: bool) -> QuerySet[ModelVersion]:
     """TSN versions a run may start from, pretrained first (``_stats`` from the ImageNet
     backbone); random-weight versions only where ``VIGIL_SHOW_UNTRAINED``."""
     versions = (ModelVersion.objects.filter(arch__startswith="tsn_")
@@ -57,10 +59,12 @@ class TrainingRunForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["base_version"]
-        field.queryset = base_version_choices(show_untrained=settings.VIGIL_SHOW_UNTRAINED)
-        field.initial = field.queryset.first()
+        versions = base_version_choices(show_untrained=settings.VIGIL_SHOW_UNTRAINED)
+        base = cast(forms.ModelChoiceField, self.fields["base_version"])
+        base.queryset = versions
+        base.initial = versions.first()
         defaults = training_defaults()
+        field: forms.Field
         for name, (kind, low, high) in SETTING_RULES.items():
             initial = defaults[name]
             label = LABELS.get(name, name)
@@ -73,8 +77,8 @@ class TrainingRunForm(forms.Form):
                 field = forms.CharField(required=False, initial=initial or "", label=label,
                                         max_length=100)
             elif kind is int:
-                field = forms.IntegerField(initial=initial, min_value=low, max_value=high,
-                                           label=label)
+                field = forms.IntegerField(initial=initial, min_value=_int(low),
+                                           max_value=_int(high), label=label)
             else:
                 field = forms.FloatField(initial=initial, min_value=low, max_value=high,
                                          label=label)
@@ -114,4 +118,10 @@ class RescoreForm(forms.Form):
 
     def __init__(self, *args, analyses=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["analyses"].choices = [(str(a.pk), str(a.pk)) for a in analyses]
+        choices = [(str(a.pk), str(a.pk)) for a in analyses]
+        cast(forms.ChoiceField, self.fields["analyses"]).choices = choices
+
+
+def _int(bound: float | None) -> int | None:
+    """An integer setting's bound (``SETTING_RULES`` writes every bound as a number)."""
+    return None if bound is None else int(bound)

@@ -6,19 +6,14 @@ import uuid
 from django.conf import settings as django_settings
 from django.db import models
 
+from webapp.core.models import FINISHED_JOB_STATUSES, JobFields, JobStatus
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+#: A run's and an evaluation's statuses are the job statuses (``core.models.JobStatus``).
+RunStatus = JobStatus
+FINISHED_RUN_STATUSES = FINISHED_JOB_STATUSES
 
 
-FINISHED_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
-
-
-class TrainingRun(models.Model):
+class TrainingRun(JobFields):
     """One fine-tuning job; its files live in ``VIGIL_MODEL_DIR/runs/<id>/`` (resumable)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -27,15 +22,9 @@ class TrainingRun(models.Model):
     base_version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.SET_NULL,
                                      null=True, related_name="derived_runs")
     settings = models.JSONField(default=dict, help_text="training.finetune.FinetuneConfig fields.")
-    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED,
-                              db_index=True)
     device = models.CharField(max_length=32, default="cpu")
     queue = models.CharField(max_length=16, default="cpu")
-    celery_task_id = models.CharField(max_length=64, blank=True)
     run_token = models.CharField(max_length=64, blank=True)
-    worker = models.CharField(max_length=255, blank=True)
-    stage = models.CharField(max_length=32, blank=True)
-    percent = models.FloatField(default=0.0)
     epoch = models.PositiveIntegerField(default=0, help_text="Last finished epoch.")
     history = models.JSONField(
         default=list, blank=True,
@@ -46,27 +35,18 @@ class TrainingRun(models.Model):
         help_text="Best epoch: accuracy, loss, macro F1, per-class P/R/F1, confusion matrix, "
                   "threshold at the target precision.")
     labels = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
-    cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     result_version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.SET_NULL,
                                        null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
 
     def __str__(self) -> str:
         return f"run {self.pk} ({self.status})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED_RUN_STATUSES
 
 
 class Evaluation(models.Model):

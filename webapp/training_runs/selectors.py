@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs.models import Evaluation, RunStatus, TrainingRun
-from webapp.videos.models import Analysis
+from webapp.videos.models import Analysis, AnalysisStatus, Segment
 
 
 def training_run_list() -> QuerySet[TrainingRun]:
@@ -19,6 +20,11 @@ def training_run_list() -> QuerySet[TrainingRun]:
 def training_run_get(*, pk) -> TrainingRun:
     """Raises ``TrainingRun.DoesNotExist``."""
     return training_run_list().get(pk=pk)
+
+
+def dataset_split_labels(dataset: Dataset, split: str) -> set[str]:
+    """The labels of a dataset's clips in one split (``train``, ``val`` or ``test``)."""
+    return set(dataset.clips.filter(split=split).values_list("label", flat=True).distinct())
 
 
 def evaluation_list() -> QuerySet[Evaluation]:
@@ -33,6 +39,18 @@ def run_progress(run: TrainingRun) -> dict:
             "best": run.best, "labels": run.labels,
             "result_version": run.result_version_id,
             "cancel_requested": run.cancel_requested}
+
+
+def rescore_candidates(*, limit: int) -> QuerySet[Analysis]:
+    """The newest ``limit`` succeeded analyses of anyone (staff re-score them)."""
+    return (Analysis.objects.filter(status=AnalysisStatus.SUCCEEDED)
+            .select_related("video", "model_version").order_by("-created_at")[:limit])
+
+
+def analysis_get_any(*, pk: str) -> Analysis:
+    """Anyone's analysis (staff compare them); raises ``Analysis.DoesNotExist`` or, for a
+    malformed id, ``ValidationError``."""
+    return Analysis.objects.select_related("video", "model_version").get(pk=pk)
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,7 @@ def analyses_compare(*, a: Analysis, b: Analysis) -> list[SegmentChange]:
     if a.video_id != b.video_id:
         raise ValueError("the analyses are of different videos")
 
-    def windows(analysis: Analysis) -> dict[tuple[float, float], object]:
+    def windows(analysis: Analysis) -> dict[tuple[float, float], Segment]:
         return {(round(s.start_sec, 2), round(s.end_sec, 2)): s
                 for s in analysis.segments.order_by("index")}
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from webapp.accounts.selectors import request_user
 from webapp.core.permissions import staff_required
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.models_registry import services as version_services
@@ -20,7 +21,7 @@ from webapp.training_runs.forms import (
     TrainingRunForm,
 )
 from webapp.training_runs.models import TrainingRun
-from webapp.videos.models import Analysis, AnalysisStatus
+from webapp.videos.models import Analysis
 
 RESCORE_CANDIDATES = 50
 
@@ -57,7 +58,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 run = services.training_run_start(
                     dataset=form.cleaned_data["dataset"],
                     base_version=form.cleaned_data["base_version"],
-                    options=form.settings_values(), created_by=request.user)
+                    options=form.settings_values(), created_by=request_user(request))
             except ValidationError as exc:
                 form.add_error(None, _errors(exc))
             else:
@@ -126,7 +127,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
                 version = version_services.model_version_import(
                     upload=form.cleaned_data["file"], arch=form.cleaned_data["arch"],
                     labels=form.label_list(), name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"], created_by=request.user)
+                    description=form.cleaned_data["description"], created_by=request_user(request))
             except ValidationError as exc:
                 form.add_error(None, _errors(exc))
             else:
@@ -153,7 +154,7 @@ def _version_action(request: HttpRequest, fn, **kwargs) -> HttpResponse:
 @require_POST
 def version_promote(request: HttpRequest, pk: int) -> HttpResponse:
     return _version_action(request, version_services.model_version_set_default,
-                           version=_version_or_404(pk), by=request.user,
+                           version=_version_or_404(pk), by=request_user(request),
                            force=request.POST.get("force") == "1")
 
 
@@ -181,7 +182,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.evaluation_start(
                     version=form.cleaned_data["version"], dataset=form.cleaned_data["dataset"],
-                    split=form.cleaned_data["split"], created_by=request.user)
+                    split=form.cleaned_data["split"], created_by=request_user(request))
             except ValidationError as exc:
                 form.add_error(None, _errors(exc))
             else:
@@ -196,9 +197,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def rescore(request: HttpRequest) -> HttpResponse:
-    candidates = list(Analysis.objects.filter(status=AnalysisStatus.SUCCEEDED)
-                      .select_related("video", "model_version")
-                      .order_by("-created_at")[:RESCORE_CANDIDATES])
+    candidates = list(selectors.rescore_candidates(limit=RESCORE_CANDIDATES))
     form = RescoreForm(request.POST or None, analyses=candidates)
     created: list[tuple[Analysis, Analysis]] = []
     status = 200
@@ -208,7 +207,7 @@ def rescore(request: HttpRequest) -> HttpResponse:
             try:
                 new = services.analyses_rescore(analyses=chosen,
                                                 version=form.cleaned_data["version"],
-                                                created_by=request.user)
+                                                created_by=request_user(request))
             except ValidationError as exc:
                 form.add_error(None, _errors(exc))
                 status = 400
@@ -225,10 +224,8 @@ def rescore(request: HttpRequest) -> HttpResponse:
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
     try:
-        a = Analysis.objects.select_related("video", "model_version").get(
-            pk=request.GET.get("a"))
-        b = Analysis.objects.select_related("video", "model_version").get(
-            pk=request.GET.get("b"))
+        a = selectors.analysis_get_any(pk=request.GET.get("a", ""))
+        b = selectors.analysis_get_any(pk=request.GET.get("b", ""))
         changes = selectors.analyses_compare(a=a, b=b)
     except (Analysis.DoesNotExist, ValidationError, ValueError):
         raise Http404("no such pair of analyses of one video") from None

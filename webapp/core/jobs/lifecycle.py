@@ -30,6 +30,9 @@ QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
 FINISHED = (SUCCEEDED, FAILED, CANCELLED)
 
 Job = TypeVar("Job", bound=models.Model)
+#: A job row as this module reads it: a model instance with the job fields (module docstring).
+#: Each model declares them itself, so they are not visible on ``models.Model``.
+JobRow = Any
 
 
 class JobBusy(Exception):
@@ -70,7 +73,7 @@ def has_field(model: type[models.Model], name: str) -> bool:
     return True
 
 
-def job_finish(job: models.Model, status: str, *, error: str = "", code: str = "") -> None:
+def job_finish(job: JobRow, status: str, *, error: str = "", code: str = "") -> None:
     """Give ``job`` a finished ``status`` now and save it (``code``: its ``error_code``)."""
     job.status = status
     job.error = error
@@ -82,7 +85,7 @@ def job_finish(job: models.Model, status: str, *, error: str = "", code: str = "
     job.save(update_fields=fields)
 
 
-def _fail(job: models.Model, reason: str) -> None:
+def _fail(job: JobRow, reason: str) -> None:
     job_finish(job, FAILED, error=reason)
 
 
@@ -104,7 +107,7 @@ def job_claim(
     """
     now = timezone.now()
     with transaction.atomic():
-        job = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+        job: JobRow = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
         if job is None:
             logger.info("%s %s no longer exists; message dropped", label, pk)
             return None
@@ -154,7 +157,7 @@ def job_claim(
 def job_start(model: type[models.Model], *, pk: object, **fields: Any) -> bool:
     """Mark a job with no run token running (and write ``fields``) unless it has finished;
     whether it was started. A re-delivered message of a finished job starts nothing."""
-    return bool(model.objects.filter(pk=pk).exclude(status__in=FINISHED)
+    return bool(model._default_manager.filter(pk=pk).exclude(status__in=FINISHED)
                 .update(status=RUNNING, **fields))
 
 
@@ -162,7 +165,7 @@ def job_cancel(job: Job) -> Job:
     """Queued: cancelled now. Running: ``cancel_requested`` is set and the worker stops at its
     next check. Finished: unchanged. Returns the locked, current row."""
     with transaction.atomic():
-        row = type(job).objects.select_for_update().get(pk=job.pk)
+        row: JobRow = type(job)._default_manager.select_for_update().get(pk=job.pk)
         if row.status == QUEUED:
             row.status = CANCELLED
             row.cancel_requested = True
@@ -185,5 +188,5 @@ def job_end(model: type[models.Model], *, pk: object, token: str | None, status:
                               "finished_at": timezone.now(), **fields}
     if has_field(model, "error_code"):
         values["error_code"] = code[:64]
-    rows = model.objects.filter(pk=pk)
+    rows = model._default_manager.filter(pk=pk)
     return bool((rows if token is None else rows.filter(run_token=token)).update(**values))

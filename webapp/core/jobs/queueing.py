@@ -10,7 +10,7 @@ from celery import current_app
 from django.db import models, transaction
 from django.utils import timezone
 
-from webapp.core.jobs.lifecycle import FAILED, QUEUED, has_field
+from webapp.core.jobs.lifecycle import FAILED, QUEUED, JobRow, has_field
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def task_send(task: str, *, args: list[Any], queue: str, task_id: str | None = N
     return None
 
 
-def enqueue_on_commit(job: models.Model, *, task: str, label: str, queue: str | None = None,
+def enqueue_on_commit(job: JobRow, *, task: str, label: str, queue: str | None = None,
                       args: list[Any] | None = None, on_failure: OnFailure | None = None,
                       ) -> None:
     """Send ``task`` for ``job`` under its ``celery_task_id`` once the transaction commits.
@@ -56,4 +56,4 @@ def _send(model: type[models.Model], pk: Any, *, task: str, label: str, task_id:
     fields: dict[str, Any] = {"status": FAILED, "error": message, "finished_at": timezone.now()}
     if has_field(model, "error_code"):
         fields["error_code"] = "broker"
-    model.objects.filter(pk=pk, status=QUEUED).update(**fields)
+    model._default_manager.filter(pk=pk, status=QUEUED).update(**fields)

@@ -18,6 +18,7 @@ from webapp.core.jobs.lifecycle import (
     FAILED,
     QUEUED,
     RUNNING,
+    JobRow,
     format_moment,
     job_finish,
     stale_cutoff,
@@ -59,7 +60,7 @@ def jobs_reap_stale(
     reaped: list[ReapedJob] = []
     for pk in list(running.values_list("pk", flat=True)):
         with transaction.atomic():
-            job = running.select_for_update(skip_locked=True).filter(pk=pk).first()
+            job: JobRow = running.select_for_update(skip_locked=True).filter(pk=pk).first()
             if job is None:
                 continue
             since = job.heartbeat_at or job.started_at or job.created_at

@@ -57,7 +57,7 @@ class JobReporter:
         self._lock = threading.Lock()
 
     def _mine(self) -> QuerySet[Any]:
-        rows = self.model.objects.filter(pk=self.job_id, status=RUNNING)
+        rows = self.model._default_manager.filter(pk=self.job_id, status=RUNNING)
         return rows if self.token is None else rows.filter(run_token=self.token)
 
     def update(self, **fields: Any) -> bool:
@@ -101,7 +101,7 @@ class JobReporter:
 
     def poll(self) -> bool:
         """Read the row: lost (gone, another token, not running) or cancel requested."""
-        row = (self.model.objects.filter(pk=self.job_id)
+        row = (self.model._default_manager.filter(pk=self.job_id)
                .values("run_token", "status", "cancel_requested").first())
         if row is None or row["run_token"] != self.token or row["status"] != RUNNING:
             self.lost = True
