@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from webapp.core.models import FINISHED_JOB_STATUSES, JobFields, JobStatus
+
 
 class Video(models.Model):
     """An accepted upload, stored under a random name; ``original_name`` is display text only."""
@@ -40,19 +42,14 @@ class Video(models.Model):
         return self.original_name
 
 
-class AnalysisStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+#: An analysis's statuses are the job statuses (:mod:`webapp.core.jobs` writes them).
+AnalysisStatus = JobStatus
+FINISHED_STATUSES = FINISHED_JOB_STATUSES
 
 
-FINISHED_STATUSES = (AnalysisStatus.SUCCEEDED, AnalysisStatus.FAILED, AnalysisStatus.CANCELLED)
-
-
-class Analysis(models.Model):
-    """One run of a model version over a video, with its live progress and outcome."""
+class Analysis(JobFields):
+    """One run of a model version over a video, with its live progress and outcome (the job
+    state fields come from :class:`~webapp.core.models.JobFields`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="analyses")
@@ -73,23 +70,12 @@ class Analysis(models.Model):
     fusion_weights = models.JSONField(default=dict, blank=True,
                                       help_text="Late-fusion weight per stream (others 1).")
     flow_method = models.CharField(max_length=16, default="dis")
-    # State
-    status = models.CharField(max_length=16, choices=AnalysisStatus.choices,
-                              default=AnalysisStatus.QUEUED, db_index=True)
-    cancel_requested = models.BooleanField(default=False)
-    stage = models.CharField(max_length=32, blank=True)
-    percent = models.FloatField(default=0.0)
-    error = models.TextField(blank=True)
+    # State beyond JobFields' (their column types differ between job models)
     error_code = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    celery_task_id = models.CharField(max_length=64, blank=True)
     run_token = models.CharField(max_length=32, blank=True,
                                  help_text="Identifies the execution that owns the row.")
-    worker = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Outputs (paths relative to MEDIA_ROOT)
     results_file = models.CharField(max_length=255, blank=True)
     annotated_file = models.CharField(max_length=255, blank=True)
