@@ -50,11 +50,12 @@ def wait_for(predicate: Callable[[], object], *, timeout: float, interval: float
 
 
 @pytest.fixture(autouse=True)
-def _web_settings(settings, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def _web_settings(settings, tmp_path: Path, request: pytest.FixtureRequest,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Media and upload temp files in a per-test folder; cheap password hashing; no API
     throttles or quotas (their own tests switch them on), so no test depends on another's
     request count. A test whose rows live in its own transaction (``db``) runs jobs in-process
-    with no heartbeat thread: that thread's connection cannot see the uncommitted job row
+    without starting a heartbeat thread: that thread's connection cannot see the uncommitted job row
     and would report the job lost once a slow machine makes it outlast one beat."""
     media = tmp_path / "media"
     upload_tmp = tmp_path / "upload-tmp"
@@ -69,7 +70,9 @@ def _web_settings(settings, tmp_path: Path, request: pytest.FixtureRequest) -> N
     settings.VIGIL_QUOTA_ACTIVE_ANALYSES = 0
     settings.VIGIL_QUOTA_STORAGE_BYTES = 0
     if not {"transactional_db", "live_server"} & set(request.fixturenames):
-        settings.VIGIL_HEARTBEAT_SEC = 24 * 3600
+        from webapp.core.jobs.reporting import Heartbeat
+
+        monkeypatch.setattr(Heartbeat, "run", lambda self: None)  # beats never
 
 
 @pytest.fixture
