@@ -70,14 +70,18 @@ def file_response(
     *,
     content_type: str | None = None,
     download_name: str | None = None,
+    missing: str = "no such file",
 ) -> HttpResponse:
-    """Serve the stored file ``name`` after the caller's permission check.
+    """Serve the stored file ``name`` after the caller's permission check (404 with
+    ``missing`` when the row stores no name yet: no thumbnail, results not written...).
 
     Filesystem storage: Range support (206), ETag and Last-Modified; or, behind nginx
     (``VIGIL_MEDIA_ACCEL_REDIRECT``), an empty answer whose ``X-Accel-Redirect`` lets nginx send
     the bytes. Any other storage: a redirect to a short-lived presigned URL. An absolute local
     path (inside MEDIA_ROOT) is accepted too.
     """
+    if not os.fspath(name):
+        raise Http404(missing)
     storage = media.media_storage()
     if not media.is_local(storage):
         return _presigned_redirect(storage, os.fspath(name), content_type=content_type,

@@ -203,34 +203,27 @@ def video_source(request: HttpRequest, pk) -> HttpResponse:
 @login_or_token_required
 @require_GET
 def video_thumbnail(request: HttpRequest, pk) -> HttpResponse:
-    video = _video_or_404(request, pk)
-    if not video.thumbnail:
-        raise Http404("no thumbnail")
-    return file_response(request, video.thumbnail,
-                         content_type="image/jpeg")
+    return file_response(request, _video_or_404(request, pk).thumbnail,
+                         content_type="image/jpeg", missing="no thumbnail")
 
 
 @login_or_token_required
 @require_GET
 def analysis_annotated(request: HttpRequest, pk) -> HttpResponse:
     analysis = _analysis_or_404(request, pk)
-    if not analysis.annotated_file:
-        raise Http404("no annotated video")
     download = request.GET.get("download") == "1"
-    return file_response(request, analysis.annotated_file,
-                         content_type="video/mp4",
-                         download_name=f"vigil-{analysis.pk}-annotated.mp4" if download else None)
+    return file_response(request, analysis.annotated_file, content_type="video/mp4",
+                         download_name=f"vigil-{analysis.pk}-annotated.mp4" if download else None,
+                         missing="no annotated video")
 
 
 @login_or_token_required
 @require_GET
 def analysis_results(request: HttpRequest, pk) -> HttpResponse:
     analysis = _analysis_or_404(request, pk)
-    if not analysis.results_file:
-        raise Http404("no results yet")
-    return file_response(request, analysis.results_file,
-                         content_type="application/json",
-                         download_name=f"vigil-{analysis.pk}-results.json")
+    return file_response(request, analysis.results_file, content_type="application/json",
+                         download_name=f"vigil-{analysis.pk}-results.json",
+                         missing="no results yet")
 
 
 # login_or_token_required is typed for HttpResponse only; a streamed CSV is an HttpResponseBase.
