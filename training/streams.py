@@ -59,8 +59,8 @@ class Lite0Frames:
 
         spec = BACKBONES["efficientnet_lite0"]
         self.module = build_backbone(spec.name, 1000).eval()
-        state = torch.load(fetch_default(spec.default_weights or ""), map_location="cpu",
-                           weights_only=True)
+        path = fetch_default(spec.default_weights or "")
+        state = torch.load(path, map_location="cpu", weights_only=True)
         self.module.load_state_dict(state)
         self.mean = torch.tensor(spec.mean).view(1, 3, 1, 1)
         self.std = torch.tensor(spec.std).view(1, 3, 1, 1)

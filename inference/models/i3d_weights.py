@@ -18,8 +18,8 @@ from __future__ import annotations
 import io
 import json
 import os
-import pickle
 from pathlib import Path
+from pickle import Unpickler  # subclassed with an allow-list; never pickle.load
 from typing import Any, ClassVar
 
 import numpy as np
@@ -45,7 +45,7 @@ _BRANCHES = {
 }
 
 
-class NumpyOnlyUnpickler(pickle.Unpickler):
+class NumpyOnlyUnpickler(Unpickler):
     """Unpickles numpy arrays in plain containers and nothing else."""
 
     _ALLOWED: ClassVar[frozenset[tuple[str, str]]] = frozenset({

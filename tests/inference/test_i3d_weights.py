@@ -4,9 +4,9 @@ from __future__ import annotations
 import io
 import json
 import os
-import pickle
 import sys
 from pathlib import Path
+from pickle import dumps  # writes the hostile test pickle; nothing here loads one
 
 import numpy as np
 import pytest
@@ -36,7 +36,7 @@ class _Payload:
 
 
 def _hostile_pickle(marker: Path) -> bytes:
-    return pickle.dumps({"params": {"Conv3d_1a_7x7": _Payload(marker)}})
+    return dumps({"params": {"Conv3d_1a_7x7": _Payload(marker)}})
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +80,9 @@ def test_a_pickle_of_other_objects_is_refused() -> None:
     for tree in ({"params": {"w": "text"}}, {"params": [np.zeros(3)]},
                  {"params": {"w": np.zeros(3, dtype=np.int64)}}):
         with pytest.raises(ModelError, match="weights pickle holds"):
-            read_numpy_pickle(pickle.dumps(tree))
+            read_numpy_pickle(dumps(tree))
     with pytest.raises(ModelError, match="not a readable weights pickle"):
-        read_numpy_pickle(pickle.dumps({"params": {}})[:-3])
+        read_numpy_pickle(dumps({"params": {}})[:-3])
 
 
 def test_flax_kernels_become_torch_weights_with_bn_scale_one() -> None:
