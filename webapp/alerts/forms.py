@@ -6,20 +6,13 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from webapp.core.forms import StyledForm
 from webapp.models_registry.models import ModelVersion
 
 STATE_CHOICES = [("unread", "Unread"), ("acknowledged", "Acknowledged"), ("all", "All")]
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "input")
-
-
-class AlertRuleForm(_Styled):
+class AlertRuleForm(StyledForm):
     name = forms.CharField(max_length=100)
     labels = forms.CharField(required=False, max_length=4000,
                              help_text="Comma-separated; empty: the analysis' watched labels.")
@@ -45,7 +38,7 @@ class AlertRuleForm(_Styled):
         return data
 
 
-class WebhookForm(_Styled):
+class WebhookForm(StyledForm):
     name = forms.CharField(max_length=100, required=False)
     url = forms.URLField(max_length=500, assume_scheme="https")
 
@@ -54,7 +47,7 @@ class WebhookForm(_Styled):
 _DAY_RANGE = (MinValueValidator(date(1, 1, 2)), MaxValueValidator(date(9998, 12, 31)))
 
 
-class InboxFilterForm(_Styled):
+class InboxFilterForm(StyledForm):
     state = forms.ChoiceField(choices=STATE_CHOICES, required=False)
     label = forms.CharField(max_length=200, required=False)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,19 +17,17 @@ from webapp.accounts.selectors import request_user
 from webapp.alerts import selectors, services
 from webapp.alerts.filters import DeliveryFilter
 from webapp.alerts.forms import AlertRuleForm, InboxFilterForm, WebhookForm
-from webapp.alerts.models import Alert, AlertRule, WebhookEndpoint
+from webapp.alerts.models import Alert, WebhookEndpoint
+from webapp.core.errors import object_or_404
 from webapp.core.filters import page_filter
+from webapp.core.forms import form_page
 from webapp.core.http import file_response
 
 PAGE_SIZE = 25
-FormT = TypeVar("FormT", bound=forms.Form)
 
 
 def _alert_or_404(request: HttpRequest, pk: int) -> Alert:
-    try:
-        return selectors.alert_get(user=request.user, pk=pk)
-    except Alert.DoesNotExist:
-        raise Http404("no such alert") from None
+    return object_or_404(selectors.alert_get, user=request.user, pk=pk)
 
 
 def _day_start(day) -> datetime:
@@ -106,96 +101,63 @@ def alert_false_alarm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_or_token_required
 @require_GET
 def alert_clip(request: HttpRequest, pk: int) -> HttpResponse:
-    clip = _alert_or_404(request, pk).clip
-    if not clip:
-        raise Http404("no clip")
-    return file_response(request, clip, content_type="video/mp4")
+    return file_response(request, _alert_or_404(request, pk).clip, content_type="video/mp4",
+                         missing="no clip")
 
 
 @login_or_token_required
 @require_GET
 def alert_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
-    thumbnail = _alert_or_404(request, pk).thumbnail
-    if not thumbnail:
-        raise Http404("no thumbnail")
-    return file_response(request, thumbnail, content_type="image/jpeg")
+    return file_response(request, _alert_or_404(request, pk).thumbnail,
+                         content_type="image/jpeg", missing="no thumbnail")
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, problems in getattr(exc, "message_dict", {None: exc.messages}).items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
-def _list_and_create(request: HttpRequest, *, form_class: type[FormT],
-                     create: Callable[[FormT], object], done: str, redirect_to: str,
-                     template: str, context: dict) -> HttpResponse:
-    """A list page with a create form: POST validates, calls ``create(form)`` (a service),
-    redirects with ``done``; invalid input re-renders with the errors and status 400."""
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                create(form)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, done)
-                return redirect(redirect_to)
-        status = 400
-    else:
-        form = form_class()
-    return render(request, template, {"form": form, **context}, status=status)
+def _done(request: HttpRequest, message: str, redirect_to: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(redirect_to)
 
 
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    return _list_and_create(
-        request, form_class=AlertRuleForm,
-        create=lambda form: services.alert_rule_create(owner=request_user(request),
-                                                       **form.service_fields()),
-        done="The rule was created.", redirect_to="alerts:rules", template="alerts/rules.html",
-        context={"rules": selectors.alert_rule_list(user=request.user)})
+    def create(form: AlertRuleForm) -> HttpResponse:
+        services.alert_rule_create(owner=request_user(request), **form.service_fields())
+        return _done(request, "The rule was created.", "alerts:rules")
+
+    return form_page(request, AlertRuleForm(request.POST or None), submit=create,
+                     template="alerts/rules.html",
+                     context=lambda: {"rules": selectors.alert_rule_list(user=request.user)})
 
 
 @login_required
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        rule = selectors.alert_rule_get(user=request.user, pk=pk)
-    except AlertRule.DoesNotExist:
-        raise Http404("no such rule") from None
+    rule = object_or_404(selectors.alert_rule_get, user=request.user, pk=pk)
     if not selectors.alert_rule_can_edit(user=request.user, rule=rule):
         raise Http404("no such rule")
     services.alert_rule_delete(rule=rule)
-    messages.success(request, "The rule was deleted.")
-    return redirect("alerts:rules")
+    return _done(request, "The rule was deleted.", "alerts:rules")
 
 
 def _webhook_or_404(request: HttpRequest, pk: int) -> WebhookEndpoint:
-    try:
-        return selectors.webhook_get(user=request.user, pk=pk)
-    except WebhookEndpoint.DoesNotExist:
-        raise Http404("no such webhook") from None
+    return object_or_404(selectors.webhook_get, user=request.user, pk=pk)
 
 
 @login_required
 def webhooks(request: HttpRequest) -> HttpResponse:
-    return _list_and_create(
-        request, form_class=WebhookForm,
-        create=lambda form: services.webhook_create(owner=request_user(request),
-                                                    **form.cleaned_data),
-        done="The webhook was added.", redirect_to="alerts:webhooks",
-        template="alerts/webhooks.html",
-        context={"webhooks": selectors.webhook_list(user=request.user)})
+    def create(form: WebhookForm) -> HttpResponse:
+        services.webhook_create(owner=request_user(request), **form.cleaned_data)
+        return _done(request, "The webhook was added.", "alerts:webhooks")
+
+    return form_page(request, WebhookForm(request.POST or None), submit=create,
+                     template="alerts/webhooks.html",
+                     context=lambda: {"webhooks": selectors.webhook_list(user=request.user)})
 
 
 @login_required
 @require_POST
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.webhook_delete(webhook=_webhook_or_404(request, pk))
-    messages.success(request, "The webhook was deleted.")
-    return redirect("alerts:webhooks")
+    return _done(request, "The webhook was deleted.", "alerts:webhooks")
 
 
 @login_required

@@ -5,20 +5,13 @@ from typing import cast
 
 from django import forms
 
+from webapp.core.forms import StyledForm
 from webapp.datasets.models import Dataset, Split, Verdict
 from webapp.datasets.services import AVA_HALF_WINDOW_SEC, IMPORT_KINDS
 from webapp.videos.selectors import video_list_uploaded
 
 
-class _Styled(forms.Form):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                field.widget.attrs.setdefault("class", "input")
-
-
-class DatasetForm(_Styled):
+class DatasetForm(StyledForm):
     name = forms.CharField(max_length=120)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     labels = forms.CharField(required=False, max_length=4000,
@@ -29,7 +22,7 @@ class DatasetForm(_Styled):
                 if p.strip()]
 
 
-class _Fractions(_Styled):
+class _Fractions(StyledForm):
     train = forms.FloatField(min_value=0, initial=0.7)
     val = forms.FloatField(min_value=0, initial=0.15)
     test = forms.FloatField(min_value=0, initial=0.15)
@@ -60,7 +53,7 @@ class ResplitForm(_Fractions):
     pass
 
 
-class ClipFromVideoForm(_Styled):
+class ClipFromVideoForm(StyledForm):
     """A time range of one of the user's uploaded videos, as a clip."""
 
     video: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, empty_label=None)
@@ -76,13 +69,13 @@ class ClipFromVideoForm(_Styled):
         video.queryset = video_list_uploaded(owner=user)
 
 
-class AddFeedbackForm(_Styled):
+class AddFeedbackForm(StyledForm):
     dataset = forms.ModelChoiceField(queryset=Dataset.objects.order_by("name"))
     split = forms.ChoiceField(choices=[("", "grouped (by source video)"), *Split.choices],
                               required=False)
 
 
-class FeedbackForm(_Styled):
+class FeedbackForm(StyledForm):
     target = forms.RegexField(regex=r"^(segment|event):\d+$")
     verdict = forms.ChoiceField(choices=Verdict.choices)
     label = forms.CharField(max_length=100, required=False)

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from training.datasets import TRAIN_SPLITS, ManifestError
 from webapp.accounts.decorators import login_or_token_required
 from webapp.accounts.selectors import request_user
+from webapp.core.errors import object_or_404
 from webapp.core.filters import page_filter
+from webapp.core.forms import form_add_errors, form_page
 from webapp.core.http import file_response
 from webapp.core.permissions import staff_required
 from webapp.core.uploads import too_large_message, upload_too_large
@@ -30,49 +32,34 @@ from webapp.datasets.forms import (
 )
 from webapp.datasets.models import Dataset, DatasetClip, Feedback
 from webapp.videos import selectors as video_selectors
-from webapp.videos.models import Analysis, Event, Segment
+from webapp.videos.models import Event, Segment
 
 CLIPS_PER_PAGE = 24
 FEEDBACK_PER_PAGE = 50
 
 
 def _dataset_or_404(pk: int) -> Dataset:
-    try:
-        return selectors.dataset_get(pk=pk)
-    except Dataset.DoesNotExist:
-        raise Http404("no such dataset") from None
+    return object_or_404(selectors.dataset_get, pk=pk)
 
 
 def _clip_or_404(dataset: Dataset, pk: int) -> DatasetClip:
-    try:
-        return selectors.clip_get(dataset=dataset, pk=pk)
-    except DatasetClip.DoesNotExist:
-        raise Http404("no such clip") from None
+    return object_or_404(selectors.clip_get, dataset=dataset, pk=pk)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    form = DatasetForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                dataset = services.dataset_create(
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                    labels=form.label_list(), created_by=request_user(request))
-            except ValidationError as exc:
-                for field, problems in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
-            else:
-                messages.success(request, f"Dataset {dataset.name!r} created.")
-                return redirect("datasets:detail", pk=dataset.pk)
-        status = 400
-    return render(request, "datasets/list.html", {
-        "datasets": selectors.dataset_list(), "form": form,
-        "feedback_waiting": selectors.feedback_list(unused=True).count(),
-    }, status=status)
+    def create(form: DatasetForm) -> HttpResponse:
+        dataset = services.dataset_create(
+            name=form.cleaned_data["name"], description=form.cleaned_data["description"],
+            labels=form.label_list(), created_by=request_user(request))
+        messages.success(request, f"Dataset {dataset.name!r} created.")
+        return redirect("datasets:detail", pk=dataset.pk)
+
+    return form_page(request, DatasetForm(request.POST or None), submit=create,
+                     template="datasets/list.html", context=lambda: {
+                         "datasets": selectors.dataset_list(),
+                         "feedback_waiting": selectors.feedback_list(unused=True).count()})
 
 
 def _detail(request: HttpRequest, dataset: Dataset, *, import_form: ImportForm | None = None,
@@ -131,8 +118,7 @@ def dataset_import(request: HttpRequest, pk: int) -> HttpResponse:
             seed=form.cleaned_data["seed"],
             half_window_sec=form.cleaned_data["half_window_sec"])
     except ValidationError as exc:
-        for field, problems in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        form_add_errors(form, exc)
         return _detail(request, dataset, import_form=form, status=400)
     messages.info(request, f"Import of {job.original_name} queued: every clip is checked "
                            "first, then stored.")
@@ -246,10 +232,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def feedback_set(request: HttpRequest, pk) -> HttpResponse:
     """Mark a segment or event of an analysis you can see (the results page's form)."""
-    try:
-        analysis = video_selectors.analysis_get(user=request_user(request), pk=pk)
-    except (Analysis.DoesNotExist, ValidationError):
-        raise Http404("no such analysis") from None
+    analysis = object_or_404(video_selectors.analysis_get, user=request_user(request), pk=pk)
     form = FeedbackForm(request.POST)
     back = reverse("videos:analysis_detail", args=[analysis.pk]) + "#feedback"
     if not form.is_valid():

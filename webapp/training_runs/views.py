@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from webapp.accounts.selectors import request_user
+from webapp.core.errors import object_or_404
+from webapp.core.forms import error_text, form_add_errors, form_page
 from webapp.core.permissions import staff_required
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.models_registry import services as version_services
@@ -26,47 +28,27 @@ from webapp.videos.models import Analysis
 RESCORE_CANDIDATES = 50
 
 
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
-                         for field, msgs in exc.message_dict.items())
-    return " ".join(exc.messages)
-
-
 def _run_or_404(pk) -> TrainingRun:
-    try:
-        return selectors.training_run_get(pk=pk)
-    except TrainingRun.DoesNotExist:
-        raise Http404("no such training run") from None
+    return object_or_404(selectors.training_run_get, pk=pk)
 
 
 def _version_or_404(pk: int) -> ModelVersion:
-    try:
-        return ModelVersion.objects.get(pk=pk)
-    except ModelVersion.DoesNotExist:
-        raise Http404("no such model version") from None
+    return object_or_404(ModelVersion.objects.get, pk=pk)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def run_list(request: HttpRequest) -> HttpResponse:
-    form = TrainingRunForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                run = services.training_run_start(
-                    dataset=form.cleaned_data["dataset"],
-                    base_version=form.cleaned_data["base_version"],
-                    options=form.settings_values(), created_by=request_user(request))
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
-                messages.success(request, "Training run queued.")
-                return redirect("training:run", pk=run.pk)
-        status = 400
-    return render(request, "training/runs.html",
-                  {"form": form, "runs": selectors.training_run_list()[:100]}, status=status)
+    def start(form: TrainingRunForm) -> HttpResponse:
+        run = services.training_run_start(
+            dataset=form.cleaned_data["dataset"], base_version=form.cleaned_data["base_version"],
+            options=form.settings_values(), created_by=request_user(request))
+        messages.success(request, "Training run queued.")
+        return redirect("training:run", pk=run.pk)
+
+    return form_page(request, TrainingRunForm(request.POST or None), submit=start,
+                     template="training/runs.html",
+                     context=lambda: {"runs": selectors.training_run_list()[:100]})
 
 
 @staff_required
@@ -119,32 +101,27 @@ def version_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and upload_too_large(request):
         messages.error(request, too_large_message())
         return redirect("training:versions")
-    form = ImportWeightsForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                version = version_services.model_version_import(
-                    upload=form.cleaned_data["file"], arch=form.cleaned_data["arch"],
-                    labels=form.label_list(), name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"], created_by=request_user(request))
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
-                messages.success(request, f"Imported {version.name}.")
-                return redirect("training:versions")
-        status = 400
-    versions = ModelVersion.objects.select_related("training_run", "dataset").order_by(
-        "-is_default", "-is_active", "-created_at")
-    return render(request, "training/versions.html", {"form": form, "versions": versions},
-                  status=status)
+
+    def import_weights(form: ImportWeightsForm) -> HttpResponse:
+        version = version_services.model_version_import(
+            upload=form.cleaned_data["file"], arch=form.cleaned_data["arch"],
+            labels=form.label_list(), name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"], created_by=request_user(request))
+        messages.success(request, f"Imported {version.name}.")
+        return redirect("training:versions")
+
+    return form_page(
+        request, ImportWeightsForm(request.POST or None, request.FILES or None),
+        submit=import_weights, template="training/versions.html",
+        context=lambda: {"versions": ModelVersion.objects.select_related(
+            "training_run", "dataset").order_by("-is_default", "-is_active", "-created_at")})
 
 
 def _version_action(request: HttpRequest, fn, **kwargs) -> HttpResponse:
     try:
         version = fn(**kwargs)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"{version.name}: done.")
     return redirect("training:versions")
@@ -175,23 +152,17 @@ def version_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     initial = {"version": request.GET.get("version")} if request.GET.get("version") else None
-    form = EvaluationForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.evaluation_start(
-                    version=form.cleaned_data["version"], dataset=form.cleaned_data["dataset"],
-                    split=form.cleaned_data["split"], created_by=request_user(request))
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-            else:
-                messages.success(request, "Evaluation queued.")
-                return redirect("training:evaluations")
-        status = 400
-    return render(request, "training/evaluations.html",
-                  {"form": form, "evaluations": selectors.evaluation_list()[:100]},
-                  status=status)
+
+    def start(form: EvaluationForm) -> HttpResponse:
+        services.evaluation_start(
+            version=form.cleaned_data["version"], dataset=form.cleaned_data["dataset"],
+            split=form.cleaned_data["split"], created_by=request_user(request))
+        messages.success(request, "Evaluation queued.")
+        return redirect("training:evaluations")
+
+    return form_page(request, EvaluationForm(request.POST or None, initial=initial),
+                     submit=start, template="training/evaluations.html",
+                     context=lambda: {"evaluations": selectors.evaluation_list()[:100]})
 
 
 @staff_required
@@ -209,7 +180,7 @@ def rescore(request: HttpRequest) -> HttpResponse:
                                                 version=form.cleaned_data["version"],
                                                 created_by=request_user(request))
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                form_add_errors(form, exc)
                 status = 400
             else:
                 created = list(zip(chosen, new, strict=True))

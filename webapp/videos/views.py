@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from inference.errors import VideoRejected
 from webapp.accounts.decorators import login_or_token_required
 from webapp.accounts.selectors import request_user
-from webapp.core.errors import UploadTooLarge
+from webapp.core.errors import UploadTooLarge, object_or_404
 from webapp.core.filters import page_filter
+from webapp.core.forms import form_add_errors
 from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.videos import selectors, services
@@ -28,17 +29,11 @@ INITIAL_SEGMENTS = 1000
 
 
 def _video_or_404(request: HttpRequest, pk) -> Video:
-    try:
-        return selectors.video_get(user=request.user, pk=pk)
-    except (Video.DoesNotExist, ValidationError):
-        raise Http404("no such video") from None
+    return object_or_404(selectors.video_get, user=request.user, pk=pk)
 
 
 def _analysis_or_404(request: HttpRequest, pk) -> Analysis:
-    try:
-        return selectors.analysis_get(user=request.user, pk=pk)
-    except (Analysis.DoesNotExist, ValidationError):
-        raise Http404("no such analysis") from None
+    return object_or_404(selectors.analysis_get, user=request.user, pk=pk)
 
 
 @login_required
@@ -79,8 +74,7 @@ def video_upload(request: HttpRequest) -> HttpResponse:
             except QuotaExceeded as exc:
                 error, status = {"code": exc.code, "detail": exc.message}, 429
             except ValidationError as exc:
-                for field, problems in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                form_add_errors(form, exc)
                 status = 400
             else:
                 if analysis is not None:
@@ -164,8 +158,7 @@ def analysis_create(request: HttpRequest, pk) -> HttpResponse:
             form.add_error(None, f"{exc.message} ({exc.code})")
             status = 429
         except ValidationError as exc:
-            for field, problems in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_add_errors(form, exc)
         else:
             messages.success(request, "The analysis was queued.")
             return redirect("videos:analysis_detail", pk=analysis.pk)
