@@ -1,7 +1,6 @@
 """REST API: ``/api/v1/alert-rules/``, ``alerts/``, ``webhooks/``, ``deliveries/``."""
 from __future__ import annotations
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema,
@@ -19,12 +18,8 @@ from webapp.alerts import selectors, services
 from webapp.alerts.filters import AlertFilter, DeliveryFilter
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
 from webapp.core.errors import object_or_404
+from webapp.core.serializers import LinkField
 from webapp.models_registry.models import ModelVersion
-
-
-def _absolute(request: Request | None, path: str) -> str:
-    return request.build_absolute_uri(path) if request else path
-
 
 # --- Serializers -------------------------------------------------------------------------------
 
@@ -59,9 +54,9 @@ class AlertSerializer(serializers.ModelSerializer):
                                             read_only=True, allow_null=True, default=None)
     false_alarm_by = serializers.CharField(source="false_alarm_by.get_username",
                                            read_only=True, allow_null=True, default=None)
-    page_url = serializers.SerializerMethodField()
-    clip_url = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
+    page_url = LinkField("alerts:detail")
+    clip_url = LinkField("alerts:clip", present="clip")
+    thumbnail_url = LinkField("alerts:thumbnail", present="thumbnail")
 
     class Meta:
         model = Alert
@@ -70,17 +65,6 @@ class AlertSerializer(serializers.ModelSerializer):
                   "acknowledged", "acknowledged_at", "acknowledged_by", "false_alarm",
                   "false_alarm_at", "false_alarm_by", "page_url", "clip_url", "thumbnail_url")
         read_only_fields = fields
-
-    def get_page_url(self, obj: Alert) -> str:
-        return _absolute(self.context.get("request"), reverse("alerts:detail", args=[obj.pk]))
-
-    def get_clip_url(self, obj: Alert) -> str | None:
-        return _absolute(self.context.get("request"),
-                         reverse("alerts:clip", args=[obj.pk])) if obj.clip else None
-
-    def get_thumbnail_url(self, obj: Alert) -> str | None:
-        return _absolute(self.context.get("request"),
-                         reverse("alerts:thumbnail", args=[obj.pk])) if obj.thumbnail else None
 
 
 class WebhookSerializer(serializers.ModelSerializer):

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from webapp.accounts.selectors import request_user
-from webapp.core.errors import UploadTooLarge, object_or_404
+from webapp.core.errors import object_or_404
 from webapp.core.exception_handlers import ErrorSerializer
-from webapp.core.uploads import upload_too_large
+from webapp.core.serializers import upload_validated
 from webapp.datasets import selectors, services
 from webapp.datasets.exports import export_response
 from webapp.datasets.filters import DatasetClipFilter, DatasetImportFilter, FeedbackFilter
@@ -86,13 +86,7 @@ class DatasetViewSet(viewsets.ModelViewSet):
         every row first: if any is bad, the import fails with ``problems`` listing every bad
         row and nothing is imported."""
         dataset = self.get_object()
-        if upload_too_large(request):
-            raise UploadTooLarge
-        serializer = ImportSerializer(data=request.data)
-        if upload_too_large(request):  # the parser ran while reading request.data
-            raise UploadTooLarge
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = upload_validated(request, ImportSerializer).validated_data
         job = services.dataset_import_start(
             dataset=dataset, user=request_user(request), kind=data["kind"], upload=data["file"],
             fractions=_fractions(data), seed=data["seed"],

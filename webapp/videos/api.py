@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.accounts.selectors import request_user
-from webapp.core.errors import ServiceError, UploadTooLarge, object_or_404
+from webapp.core.errors import ServiceError, object_or_404
 from webapp.core.exception_handlers import ErrorSerializer
-from webapp.core.uploads import upload_too_large
+from webapp.core.serializers import LinkField, upload_validated
 from webapp.models_registry.selectors import model_version_analysable
 from webapp.videos import selectors, services
 from webapp.videos.filters import (
@@ -139,10 +139,10 @@ class VideoCreateSerializer(AnalysisOptionsSerializer):
 class AnalysisSerializer(serializers.ModelSerializer):
     model_version_name = serializers.CharField(source="model_version.name", read_only=True)
     events = EventSerializer(many=True, read_only=True)
-    page_url = serializers.SerializerMethodField()
-    results_url = serializers.SerializerMethodField()
-    annotated_url = serializers.SerializerMethodField()
-    segments_csv_url = serializers.SerializerMethodField()
+    page_url = LinkField("videos:analysis_detail")
+    results_url = LinkField("videos:analysis_results", present="results_file")
+    annotated_url = LinkField("videos:analysis_annotated", present="annotated_file")
+    segments_csv_url = LinkField("videos:analysis_segments_csv")
 
     class Meta:
         model = Analysis
@@ -155,29 +155,12 @@ class AnalysisSerializer(serializers.ModelSerializer):
                   "annotated_url", "segments_csv_url")
         read_only_fields = fields
 
-    def _url(self, name: str, obj: Analysis) -> str:
-        request = self.context.get("request")
-        path = reverse(name, args=[obj.pk])
-        return request.build_absolute_uri(path) if request else path
-
-    def get_page_url(self, obj: Analysis) -> str:
-        return self._url("videos:analysis_detail", obj)
-
-    def get_results_url(self, obj: Analysis) -> str | None:
-        return self._url("videos:analysis_results", obj) if obj.results_file else None
-
-    def get_annotated_url(self, obj: Analysis) -> str | None:
-        return self._url("videos:analysis_annotated", obj) if obj.annotated_file else None
-
-    def get_segments_csv_url(self, obj: Analysis) -> str:
-        return self._url("videos:analysis_segments_csv", obj)
-
 
 class VideoSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
-    page_url = serializers.SerializerMethodField()
-    thumbnail_url = serializers.SerializerMethodField()
-    source_url = serializers.SerializerMethodField()
+    page_url = LinkField("videos:detail")
+    thumbnail_url = LinkField("videos:thumbnail", present="thumbnail")
+    source_url = LinkField("videos:source")
 
     class Meta:
         model = Video
@@ -186,20 +169,6 @@ class VideoSerializer(serializers.ModelSerializer):
                   "has_audio", "source_tag", "created_at", "page_url", "thumbnail_url",
                   "source_url")
         read_only_fields = fields
-
-    def _url(self, name: str, obj: Video) -> str:
-        request = self.context.get("request")
-        path = reverse(name, args=[obj.pk])
-        return request.build_absolute_uri(path) if request else path
-
-    def get_page_url(self, obj: Video) -> str:
-        return self._url("videos:detail", obj)
-
-    def get_thumbnail_url(self, obj: Video) -> str | None:
-        return self._url("videos:thumbnail", obj) if obj.thumbnail else None
-
-    def get_source_url(self, obj: Video) -> str:
-        return self._url("videos:source", obj)
 
 
 class VideoCreatedSerializer(serializers.Serializer):
@@ -246,12 +215,7 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
                               413: ErrorSerializer, 422: ErrorSerializer,
                               429: ErrorSerializer})
     def create(self, request: Request) -> Response:
-        if upload_too_large(request):
-            raise UploadTooLarge
-        serializer = VideoCreateSerializer(data=request.data)
-        if upload_too_large(request):  # the parser ran while reading request.data
-            raise UploadTooLarge
-        serializer.is_valid(raise_exception=True)
+        serializer = upload_validated(request, VideoCreateSerializer)
         analyze = serializer.validated_data["analyze"]
         video, analysis = services.video_upload(
             owner=request_user(request), upload=serializer.validated_data["file"],
