@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from webapp.alerts.models import Alert, Delivery
+from webapp.alerts.models import Alert
 from webapp.core.filters import BooleanFilter, DateTimeFilter, IdFilter, UUIDFilter
 
 
@@ -20,10 +20,6 @@ class AlertFilter(django_filters.FilterSet):
     until = DateTimeFilter(field_name="created_at", lookup_expr="lt",
                            help_text="Raised before (ISO 8601).")
 
-    class Meta:
-        model = Alert
-        fields = ("label", "acknowledged", "false_alarm", "analysis", "since", "until")
-
     def filter_acknowledged(self, queryset: QuerySet[Alert], name: str,
                             value: bool | None) -> QuerySet[Alert]:
         if value is None:
@@ -34,7 +30,3 @@ class AlertFilter(django_filters.FilterSet):
 class DeliveryFilter(django_filters.FilterSet):
     webhook = IdFilter(field_name="webhook_id", help_text="Only deliveries to this webhook.")
     alert = IdFilter(field_name="alert_id", help_text="Only deliveries of this alert.")
-
-    class Meta:
-        model = Delivery
-        fields = ("webhook", "alert")

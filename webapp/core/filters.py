@@ -8,6 +8,8 @@ offset past ±24 h, a date whose UTC time falls outside years 1-9999, a NUL char
 FilterSets (:func:`page_filter`): a bad parameter is dropped and said so, never a 500.
 
 drf-spectacular documents every filter of a view's ``filterset_class`` in the OpenAPI schema.
+A FilterSet declares each of its filters and has no ``Meta`` (``model``/``fields`` would only
+generate filters it already declares).
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from training.datasets import TRAIN_SPLITS
 from webapp.core.filters import BooleanFilter, IdFilter, UUIDFilter
-from webapp.datasets.models import DatasetClip, DatasetImport, Feedback
+from webapp.datasets.models import Feedback
 
 
 class DatasetClipFilter(django_filters.FilterSet):
@@ -14,27 +14,15 @@ class DatasetClipFilter(django_filters.FilterSet):
     split = django_filters.ChoiceFilter(choices=[(s, s) for s in TRAIN_SPLITS])
     label = django_filters.CharFilter(max_length=100)
 
-    class Meta:
-        model = DatasetClip
-        fields = ("dataset", "split", "label")
-
 
 class DatasetImportFilter(django_filters.FilterSet):
     dataset = IdFilter(field_name="dataset_id", help_text="Only this dataset's imports.")
-
-    class Meta:
-        model = DatasetImport
-        fields = ("dataset",)
 
 
 class FeedbackFilter(django_filters.FilterSet):
     analysis = UUIDFilter(field_name="analysis_id", help_text="Only this analysis.")
     unused = BooleanFilter(method="filter_unused",
                            help_text="true (or 1): only items not yet added to a dataset.")
-
-    class Meta:
-        model = Feedback
-        fields = ("analysis", "unused")
 
     def filter_unused(self, queryset: QuerySet[Feedback], name: str,
                       value: bool | None) -> QuerySet[Feedback]:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from webapp.core.filters import UUIDFilter
-from webapp.videos.models import Analysis, Video
+from webapp.videos.models import Video
 
 #: Largest value of an ``IntegerField`` (segment indexes) on every database.
 MAX_INDEX = 2**31 - 1
@@ -18,10 +18,6 @@ class VideoFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", max_length=200,
                                        help_text="Part of the file name.")
 
-    class Meta:
-        model = Video
-        fields = ("search",)
-
     def filter_search(self, queryset: QuerySet[Video], name: str, value: str) -> QuerySet[Video]:
         value = value.strip()
         return queryset.filter(original_name__icontains=value) if value else queryset
@@ -29,10 +25,6 @@ class VideoFilter(django_filters.FilterSet):
 
 class AnalysisFilter(django_filters.FilterSet):
     video = UUIDFilter(field_name="video_id", help_text="Only this video's analyses.")
-
-    class Meta:
-        model = Analysis
-        fields = ("video",)
 
 
 class SegmentQuerySerializer(serializers.Serializer):
