@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from webapp.alerts import signing
+from webapp.videos.models import ScoredSpan
 
 
 class AlertRule(models.Model):
@@ -42,7 +43,7 @@ class AlertRule(models.Model):
         return self.name
 
 
-class Alert(models.Model):
+class Alert(ScoredSpan):
     """An incident: a span of an analysis where a rule's label scored high."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -52,12 +53,6 @@ class Alert(models.Model):
     rule_name = models.CharField(max_length=100, blank=True)
     analysis = models.ForeignKey("videos.Analysis", on_delete=models.CASCADE,
                                  related_name="alerts")
-    label = models.CharField(max_length=200)
-    start_sec = models.FloatField()
-    end_sec = models.FloatField()
-    peak_score = models.FloatField()
-    mean_score = models.FloatField()
-    peak_sec = models.FloatField()
     thumbnail = models.CharField(max_length=255, blank=True)
     clip = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

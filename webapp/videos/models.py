@@ -123,16 +123,29 @@ class Segment(models.Model):
         return f"#{self.index} {self.start_sec:.1f}-{self.end_sec:.1f}s"
 
 
-class Event(models.Model):
-    """A detected action: a run of segments whose score for ``label`` stayed high."""
+class ScoredSpan(models.Model):
+    """A span of a video where ``label`` scored high: times in seconds from the video's start,
+    scores are probabilities (0-1); ``peak_sec`` is when ``peak_score`` was reached.
 
-    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="events")
+    Abstract: events (what an analysis found) and alerts (an event a rule raised) each have
+    their own columns.
+    """
+
     label = models.CharField(max_length=200)
     start_sec = models.FloatField()
     end_sec = models.FloatField()
     peak_score = models.FloatField()
     mean_score = models.FloatField()
     peak_sec = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+
+class Event(ScoredSpan):
+    """A detected action: a run of segments whose score for ``label`` stayed high."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="events")
 
     class Meta:
         ordering = ("analysis", "start_sec")
