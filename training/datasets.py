@@ -113,8 +113,8 @@ def load_manifest(path: str | os.PathLike[str], *, splits: Iterable[str] | None 
             continue
         if wanted is not None and split not in wanted:
             continue
-        group = (row.get("group") or "").strip() or source_group(rel)
-        clips.append(Clip(path=str(full), label=label, split=split, group=group,
+        clips.append(Clip(path=str(full), label=label, split=split,
+                          group=clip_group(row.get("group") or "", rel),
                           source=(row.get("source") or "").strip(),
                           license=(row.get("license") or "").strip(), line=line))
     if problems:
@@ -154,6 +154,13 @@ def load_folder(root: str | os.PathLike[str], *, check_decode: bool = True,
     if not clips:
         raise ManifestError(str(base), [(0, "no video files in class folders")])
     return clips
+
+
+def clip_group(group: str, path: str) -> str:
+    """A clip's split and fold unit: its ``group`` (source video) when it names one, else the
+    source-video key of its file name (:func:`source_group`). The one derivation: manifests,
+    splits, cross-validation folds and the web layer's fold-count check all use it."""
+    return group.strip() or source_group(path)
 
 
 def source_group(name: str) -> str:

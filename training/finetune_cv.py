@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from training.checkpoints import save_metrics
 from training.cv import grouped_folds
-from training.datasets import Clip
-from training.finetune import FinetuneConfig, _write_json, finetune
+from training.datasets import Clip, clip_group
+from training.finetune import FinetuneConfig, finetune
 
 #: A best-epoch val accuracy this far above the CV mean (and beyond 2 std) is flagged.
 OPTIMISM_MARGIN = 0.05
@@ -41,7 +42,7 @@ def cross_validate_finetune(clips: Sequence[Clip], *, config: FinetuneConfig, k:
     """
     if k < 2:
         raise ValueError("cross-validation needs at least 2 folds")
-    groups = [c.group or c.path for c in clips]
+    groups = [clip_group(c.group, c.path) for c in clips]
     if len(set(groups)) < k:
         raise ValueError(f"{len(set(groups))} source groups cannot make {k} folds")
     folds = grouped_folds(groups, [c.label for c in clips], k=k, seed=config.seed)
@@ -88,5 +89,5 @@ def attach_cv(doc: dict[str, Any], cv: dict[str, Any], *,
     doc = {**doc, "cv": cv}
     if "val_accuracy" in best:
         doc["optimism"] = optimism(float(best["val_accuracy"]), cv)
-    _write_json(Path(out_dir) / "metrics.json", doc)
+    save_metrics(Path(out_dir), doc)
     return doc

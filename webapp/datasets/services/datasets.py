@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from training.datasets import TRAIN_SPLITS, Clip, grouped_split
+from training.datasets import TRAIN_SPLITS, Clip, clip_group, grouped_split
 from webapp.core import storage as media
 from webapp.datasets.models import Dataset, DatasetClip
 
@@ -104,9 +104,9 @@ def dataset_resplit(*, dataset: Dataset, fractions: Sequence[float] = DEFAULT_FR
     groups split separately. Returns the number of clips per split.
     """
     fractions = check_fractions(fractions)
-    rows = list(dataset.clips.only("pk", "group", "label"))
-    clips = [Clip(path=str(row.pk), label=row.label, split="", group=row.group or f"#{row.pk}")
-             for row in rows]
+    rows = list(dataset.clips.only("pk", "group", "label", "file"))
+    clips = [Clip(path=str(row.pk), label=row.label, split="",
+                  group=clip_group(row.group, row.file)) for row in rows]
     assigned = grouped_split(clips, fractions=fractions, seed=seed, stratify=True)
     by_split: dict[str, list[int]] = {}
     for clip in assigned:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 
+from training.datasets import clip_group
 from webapp.celery import queue_for_device
 from webapp.core import jobs
 from webapp.datasets.models import Dataset
@@ -85,9 +86,10 @@ def training_run_start(*, dataset: Dataset, base_version: ModelVersion,
 
 
 def _cv_groups(dataset: Dataset) -> int:
-    """Source groups among the train and val clips (a clip without a group is its own)."""
-    rows = dataset.clips.filter(split__in=("train", "val")).values_list("pk", "group")
-    return len({group or f"clip-{pk}" for pk, group in rows})
+    """Source groups among the train and val clips, as the worker's folds will see them
+    (``training.datasets.clip_group``)."""
+    rows = dataset.clips.filter(split__in=("train", "val")).values_list("file", "group")
+    return len({clip_group(group, file) for file, group in rows})
 
 
 def training_run_cancel(*, run: TrainingRun) -> TrainingRun:
