@@ -1,4 +1,5 @@
-"""A fine-tuning run's checkpoints: ``last.pt`` to resume from, ``best.pt`` to keep.
+"""A fine-tuning run's files: checkpoints ``last.pt`` to resume from and ``best.pt`` to keep,
+and ``metrics.json`` (:func:`save_metrics`).
 
 ``last.pt`` holds what resuming needs besides the weights, as torchvision's video reference
 does: the optimizer state, the AMP ``GradScaler`` state (its loss scale and growth tracker:
@@ -8,10 +9,13 @@ backs off), the epoch, the history and the best row. Both files are Vigil checkp
 """
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -20,6 +24,7 @@ from inference.models.weights import read_checkpoint, save_checkpoint
 
 LAST_NAME = "last.pt"
 BEST_NAME = "best.pt"
+METRICS_NAME = "metrics.json"
 
 
 @dataclass
@@ -72,3 +77,19 @@ def save_epoch(out: Path, *, module: nn.Module, optimizer: torch.optim.Optimizer
                     extra={"epoch": epoch, **extra, "history": state.history,
                            "best": state.best, "optimizer": optimizer.state_dict(),
                            "scaler": scaler.state_dict() if scaler is not None else {}})
+
+
+def save_metrics(out: Path, doc: dict[str, Any]) -> Path:
+    """Write ``doc`` to ``out/metrics.json`` atomically (a temporary file beside it, then a
+    rename: a reader never sees half a document); NumPy scalars become plain numbers."""
+    path = Path(out) / METRICS_NAME
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(doc, indent=2, default=_plain), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -6,7 +6,6 @@ val accuracy), ``metrics.json`` (config and per-epoch metrics). Both checkpoints
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import time
@@ -16,7 +15,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, WeightedRandomSampler
@@ -29,7 +27,7 @@ from inference.models.weights import read_checkpoint
 from inference.models.weights_spec import WeightsKind, WeightsSpec
 from inference.types import InputSpec
 from training.augment import TrainTransform
-from training.checkpoints import LAST_NAME, RunState, restore_run, save_epoch
+from training.checkpoints import LAST_NAME, RunState, restore_run, save_epoch, save_metrics
 from training.datasets import Clip, ClipDataset, labels_of, short_side_for
 from training.engine import EvalResult, evaluate, grad_scaler_for, train_one_epoch
 from training.metrics import summarize, threshold_at_precision
@@ -260,7 +258,7 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
         save_epoch(out, module=module, optimizer=optimizer, scaler=scaler, model=config.model,
                    labels=labels, state=run, row=row, improved=improved,
                    extra={"config": asdict(config), "input_spec": trained_spec(config)})
-        _write_json(out / "metrics.json", document())
+        save_metrics(out, document())
         say(f"epoch {epoch}: train loss {train['loss']:.3f} acc {train['accuracy']:.3f} | "
             f"val loss {result.loss:.3f} acc {row['val_accuracy']:.3f} "
             f"macro-F1 {row['val_macro_f1']:.3f} | {row['seconds']:.0f} s"
@@ -268,7 +266,7 @@ def finetune(train_clips: Sequence[Clip], val_clips: Sequence[Clip], *, out_dir:
         if on_epoch is not None:
             on_epoch(dict(row))
     doc = document()
-    _write_json(out / "metrics.json", doc)
+    save_metrics(out, doc)
     return doc
 
 
@@ -374,15 +372,3 @@ def _stoppable(batches: Iterable[Any], should_stop: Callable[[], bool] | None) -
         if should_stop is not None and should_stop():
             raise Cancelled("training cancelled")
         yield batch
-
-
-def _write_json(path: Path, doc: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(doc, indent=2, default=_plain), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
