@@ -75,6 +75,9 @@ def test_production_refuses_debug(tmp_path):
 
 
 def test_celery_is_configured_for_reliable_delivery():
+    # What a worker does at start-up (autodiscovery of every app's tasks), so this test does
+    # not depend on another test having imported a tasks module first.
+    app.loader.import_default_modules()
     conf = app.conf
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
