@@ -491,6 +491,9 @@ def test_api_feedback_and_add_to_dataset(owned, user, staff_user, dataset, api_c
     assert response.status_code == 200, response.content
     feedback_id = response.json()["id"]
     assert response.json()["clip_label"] == "falling"
+    segment = analysis.segments.get(index=0)  # what was judged, as the API reports it
+    assert [response.json()[key] for key in ("start_sec", "end_sec", "model_label")] == [
+        segment.start_sec, segment.end_sec, segment.top_label]
     response = api_client.post(reverse("api:feedback-list"), {
         "analysis": str(analysis.pk), "segment_index": 0, "verdict": "wrong"}, format="json")
     assert response.status_code == 400 and "label" in response.json()["fields"]

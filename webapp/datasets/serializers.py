@@ -167,9 +167,9 @@ class AddedSerializer(serializers.Serializer):
 
 class FeedbackSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.get_username", read_only=True)
-    start_sec = serializers.SerializerMethodField()
-    end_sec = serializers.SerializerMethodField()
-    model_label = serializers.SerializerMethodField()
+    start_sec = serializers.FloatField(source="target.start_sec", read_only=True)
+    end_sec = serializers.FloatField(source="target.end_sec", read_only=True)
+    model_label = serializers.CharField(read_only=True)
     clip_label = serializers.SerializerMethodField()
 
     class Meta:
@@ -178,15 +178,6 @@ class FeedbackSerializer(serializers.ModelSerializer):
                   "model_label", "clip_label", "start_sec", "end_sec", "clip", "created_at",
                   "updated_at")
         read_only_fields = fields
-
-    def get_start_sec(self, obj: Feedback) -> float:
-        return obj.target.start_sec
-
-    def get_end_sec(self, obj: Feedback) -> float:
-        return obj.target.end_sec
-
-    def get_model_label(self, obj: Feedback) -> str:
-        return obj.model_label
 
     def get_clip_label(self, obj: Feedback) -> str:
         return services.feedback_clip_label(obj)
