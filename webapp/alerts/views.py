@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from webapp.alerts.forms import AlertRuleForm, InboxFilterForm, WebhookForm
 from webapp.alerts.models import Alert, WebhookEndpoint
 from webapp.core.errors import object_or_404
 from webapp.core.filters import page_filter
-from webapp.core.forms import form_page
+from webapp.core.forms import FormT, form_page
 from webapp.core.http import file_response
 
 PAGE_SIZE = 25
@@ -117,15 +118,26 @@ def _done(request: HttpRequest, message: str, redirect_to: str) -> HttpResponse:
     return redirect(redirect_to)
 
 
+def _list_page(request: HttpRequest, form: FormT, *, create: Callable[[FormT], object],
+               done: str, redirect_to: str, template: str,
+               context: Callable[[], dict[str, Any]]) -> HttpResponse:
+    """A list with a create form (:func:`~webapp.core.forms.form_page`): ``create(form)``
+    calls the service, then the page says ``done`` and shows the list again."""
+    def submit(valid: FormT) -> HttpResponse:
+        create(valid)
+        return _done(request, done, redirect_to)
+
+    return form_page(request, form, submit=submit, template=template, context=context)
+
+
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    def create(form: AlertRuleForm) -> HttpResponse:
-        services.alert_rule_create(owner=request_user(request), **form.service_fields())
-        return _done(request, "The rule was created.", "alerts:rules")
-
-    return form_page(request, AlertRuleForm(request.POST or None), submit=create,
-                     template="alerts/rules.html",
-                     context=lambda: {"rules": selectors.alert_rule_list(user=request.user)})
+    return _list_page(
+        request, AlertRuleForm(request.POST or None),
+        create=lambda form: services.alert_rule_create(owner=request_user(request),
+                                                       **form.service_fields()),
+        done="The rule was created.", redirect_to="alerts:rules", template="alerts/rules.html",
+        context=lambda: {"rules": selectors.alert_rule_list(user=request.user)})
 
 
 @login_required
@@ -144,13 +156,13 @@ def _webhook_or_404(request: HttpRequest, pk: int) -> WebhookEndpoint:
 
 @login_required
 def webhooks(request: HttpRequest) -> HttpResponse:
-    def create(form: WebhookForm) -> HttpResponse:
-        services.webhook_create(owner=request_user(request), **form.cleaned_data)
-        return _done(request, "The webhook was added.", "alerts:webhooks")
-
-    return form_page(request, WebhookForm(request.POST or None), submit=create,
-                     template="alerts/webhooks.html",
-                     context=lambda: {"webhooks": selectors.webhook_list(user=request.user)})
+    return _list_page(
+        request, WebhookForm(request.POST or None),
+        create=lambda form: services.webhook_create(owner=request_user(request),
+                                                    **form.cleaned_data),
+        done="The webhook was added.", redirect_to="alerts:webhooks",
+        template="alerts/webhooks.html",
+        context=lambda: {"webhooks": selectors.webhook_list(user=request.user)})
 
 
 @login_required
