@@ -11,8 +11,10 @@ import contextvars
 import inspect
 import json
 import logging
+import re
 import threading
 import traceback
+import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -24,6 +26,12 @@ _context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar
     "vigil_log_context", default=None)
 _open: list[dict[str, str]] = []
 _open_lock = threading.Lock()
+#: Ids the text format appends (the JSON format writes every context id).
+TEXT_KEYS = ("request_id", "task_id", *CONTEXT_KEYS)
+#: The Celery message header that carries the request id into the tasks a request sends.
+REQUEST_ID_TASK_HEADER = "vigil_request_id"
+#: What a client's ``X-Request-ID`` may be (no spaces or control characters: it goes to logs).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
 #: Standard LogRecord attributes: anything else on a record is an ``extra`` field.
 _RECORD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message", "asctime"}
@@ -94,7 +102,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        ids = " ".join(f"{key}={getattr(record, key)}" for key in CONTEXT_KEYS
+        ids = " ".join(f"{key}={getattr(record, key)}" for key in TEXT_KEYS
                        if hasattr(record, key))
         return f"{text} [{ids}]" if ids else text
 
@@ -117,6 +125,14 @@ def logging_config(*, fmt: str, level: str) -> dict:
     }
 
 
+def request_id_from(value: str | None) -> str:
+    """``value`` when it is a valid request id (up to 128 of ``A-Z a-z 0-9 . _ : @ / + = -``,
+    starting alphanumeric), else a new random one (32 hex digits)."""
+    if value and _REQUEST_ID.fullmatch(value):
+        return value
+    return uuid.uuid4().hex
+
+
 # --- Celery ----------------------------------------------------------------------------------
 
 _task_contexts: dict[str, AbstractContextManager] = {}
@@ -132,10 +148,19 @@ def task_ids(task, args: tuple | list | None, kwargs: dict | None) -> dict[str, 
             if key in CONTEXT_KEYS and value is not None}
 
 
+def on_before_task_publish(sender=None, headers: dict | None = None, **_) -> None:
+    """Celery ``before_task_publish``: the sender's request id goes into the message."""
+    request_id = current_context().get("request_id")
+    if request_id and headers is not None:
+        headers.setdefault(REQUEST_ID_TASK_HEADER, request_id)
+
+
 def on_task_prerun(sender=None, task_id: str | None = None, task=None, args=None, kwargs=None,
                    **_) -> None:
     ids = task_ids(task, args, kwargs) if task is not None else {}
-    manager = log_context(task_id=task_id, **ids)
+    request_id = getattr(getattr(task, "request", None), REQUEST_ID_TASK_HEADER, None)
+    manager = log_context(task_id=task_id, request_id=request_id_from(request_id)
+                          if request_id else None, **ids)
     manager.__enter__()
     _task_contexts[task_id or ""] = manager
 
