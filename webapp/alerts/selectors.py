@@ -109,7 +109,7 @@ ALERT_STATES = ("open", "acknowledged", "false_alarm")
 def alert_counts_by_state() -> dict[str, int]:
     """Every user's alerts by :data:`ALERT_STATES` (operators' numbers, for ``/metrics``)."""
     counts = Alert.objects.aggregate(
-        false_alarm=Count("pk", filter=Q(false_alarm=True)),
-        acknowledged=Count("pk", filter=Q(false_alarm=False, acknowledged_at__isnull=False)),
-        open=Count("pk", filter=Q(false_alarm=False, acknowledged_at__isnull=True)))
-    return {state: int(counts[state]) for state in ALERT_STATES}
+        n_false_alarm=Count("pk", filter=Q(false_alarm=True)),
+        n_acknowledged=Count("pk", filter=Q(false_alarm=False, acknowledged_at__isnull=False)),
+        n_open=Count("pk", filter=Q(false_alarm=False, acknowledged_at__isnull=True)))
+    return {state: int(counts[f"n_{state}"]) for state in ALERT_STATES}

@@ -3,7 +3,18 @@
 ``log_context(analysis_id=...)`` sets the ids for the code it wraps (a ``ContextVar``). Threads
 that code starts (heartbeat, decode prefetch) do not inherit a ``ContextVar``; while exactly one
 context is open in the process (solo or prefork workers), they get its ids too. The Celery
-signal handlers below open a context for every task whose arguments name an id.
+signal handlers below open a context for every task (``task_id``, and the ids its arguments
+name).
+
+Request ids: every record of a web request carries ``request_id`` (the client's valid
+``X-Request-ID``, else a new one). Django's ``request_started`` / ``request_finished`` signals
+open and close that context (:func:`on_request_started`), so the lines Django writes after the
+middleware chain (``django.request``'s "Not Found") and those of a streamed body carry it too;
+``RequestIdMiddleware`` (``webapp.core.middleware``) returns it in the response, and opens
+the context itself where the signal has no WSGI environ (ASGI). A task sent while a request
+runs carries its id in a message header (:func:`on_before_task_publish`) and the worker tags
+the task's records with it, so one id finds a request and the work it started (and the tasks
+those tasks send in turn).
 """
 from __future__ import annotations
 
@@ -131,6 +142,33 @@ def request_id_from(value: str | None) -> str:
     if value and _REQUEST_ID.fullmatch(value):
         return value
     return uuid.uuid4().hex
+
+
+def request_id_here() -> str | None:
+    """The request id of this thread's (or task's) own context, never another thread's."""
+    return (_context.get() or {}).get("request_id")
+
+
+_request_manager: contextvars.ContextVar[AbstractContextManager | None] = contextvars.ContextVar(
+    "vigil_request_log_context", default=None)
+
+
+def on_request_started(sender=None, environ: dict | None = None, **_) -> None:
+    """Django ``request_started``: open the request's log context (WSGI: from its environ)."""
+    on_request_finished()  # a request whose response was never closed: end its context first
+    if environ is None:
+        return
+    manager = log_context(request_id=request_id_from(environ.get("HTTP_X_REQUEST_ID")))
+    manager.__enter__()
+    _request_manager.set(manager)
+
+
+def on_request_finished(sender=None, **_) -> None:
+    """Django ``request_finished`` (the response was closed): close the request's context."""
+    manager = _request_manager.get()
+    if manager is not None:
+        _request_manager.set(None)
+        manager.__exit__(None, None, None)
 
 
 # --- Celery ----------------------------------------------------------------------------------

@@ -9,24 +9,28 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from webapp.core.errors import UploadTooLarge, error_body
-from webapp.core.logs import log_context, request_id_from
+from webapp.core.logs import log_context, request_id_from, request_id_here
 from webapp.core.uploads import content_length_too_large, too_large_message
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
 class RequestIdMiddleware:
-    """Tags every log record of the request with ``request_id`` (the client's or nginx's valid
-    ``X-Request-ID``, else a new one) and returns it in the response's ``X-Request-ID``. Tasks
-    the request sends carry it on (``webapp.core.logs``). Outermost, so every line has it."""
+    """Returns the request's id in ``X-Request-ID``: the one ``request_started`` opened the log
+    context with (``webapp.core.logs``), else (ASGI) the client's valid one or a new one, in a
+    context opened here. Tasks the request sends carry it on."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
-        with log_context(request_id=request_id):
+        request_id = request_id_here()
+        if request_id:
             response = self.get_response(request)
+        else:
+            request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+            with log_context(request_id=request_id):
+                response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
 
