@@ -122,15 +122,13 @@ def camera_families(stats: Iterable[CameraStats]) -> list[Metric]:
     """The ``vigil_camera_*`` families for ``stats`` (one sample per camera each)."""
     up = GaugeMetricFamily("vigil_camera_up", "1 for the camera's current state.",
                            labels=["camera", "state"])
-    gauges = {
+    by_field: dict[str, GaugeMetricFamily | CounterMetricFamily] = {
         "fps_in": GaugeMetricFamily("vigil_camera_fps_in", "Frames per second decoded.",
                                     labels=["camera"]),
         "fps_out": GaugeMetricFamily("vigil_camera_fps_out", "Frames per second scored.",
                                      labels=["camera"]),
         "lag_sec": GaugeMetricFamily("vigil_camera_lag_seconds",
                                      "Seconds scoring is behind live.", labels=["camera"]),
-    }
-    counters = {
         "reconnects": CounterMetricFamily("vigil_camera_reconnects", "Stream reconnections.",
                                           labels=["camera"]),
         "dropped_windows": CounterMetricFamily(
@@ -139,9 +137,9 @@ def camera_families(stats: Iterable[CameraStats]) -> list[Metric]:
     }
     for camera in stats:
         up.add_metric([camera.camera, camera.state], 1)
-        for field, family in {**gauges, **counters}.items():
+        for field, family in by_field.items():
             family.add_metric([camera.camera], float(getattr(camera, field)))
-    return [up, *gauges.values(), *counters.values()]
+    return [up, *by_field.values()]
 
 
 def queue_families() -> list[Metric]:
