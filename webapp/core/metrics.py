@@ -15,9 +15,9 @@ Families (every name starts ``vigil_``):
   priority); absent on the embedded SQLAlchemy broker, which cannot be read cheaply.
 - ``vigil_http_requests_total{method,status}`` and
   ``vigil_http_request_duration_seconds{method}`` (histogram): every request this process
-  served (:class:`MetricsMiddleware`). Under gunicorn each process counts its own; set
-  ``PROMETHEUS_MULTIPROC_DIR`` (an empty folder, emptied at each start) and the processes
-  share them through files there.
+  served (:class:`MetricsMiddleware`). With ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn:
+  ``gunicorn.conf.py`` sets it) every process writes its counts to files there and a scrape
+  sums them; otherwise each process counts its own.
 - ``vigil_collector_up{collector}``: 1 when a registered collector answered, 0 when it raised
   (the error is logged; the scrape still answers).
 
