@@ -168,7 +168,10 @@ def on_request_finished(sender=None, **_) -> None:
     manager = _request_manager.get()
     if manager is not None:
         _request_manager.set(None)
-        manager.__exit__(None, None, None)
+        try:
+            manager.__exit__(None, None, None)
+        except ValueError:  # closed from another context than it was opened in: already gone
+            logging.getLogger(__name__).debug("request log context closed elsewhere")
 
 
 # --- Celery ----------------------------------------------------------------------------------

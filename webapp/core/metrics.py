@@ -208,7 +208,7 @@ def metrics_allowed(request: HttpRequest) -> bool:
 def metrics_response(request: HttpRequest) -> HttpResponse:
     """The exposition (text format, or OpenMetrics when asked), or 403."""
     if not metrics_allowed(request):
-        logger.warning("metrics: refused %s", client_ip(request.META))
+        logger.info("metrics: refused %s", client_ip(request.META))
         response = HttpResponse("forbidden\n", status=403, content_type="text/plain")
     else:
         encoder, content_type = choose_encoder(request.headers.get("Accept", ""))
