@@ -21,11 +21,13 @@ app.conf.task_default_routing_key = "cpu"
 app.autodiscover_tasks()
 
 # Logging: Django's LOGGING (JSON or text) for the worker too, every record of a task tagged
-# with the ids its arguments name (analysis_id, training_run_id, ...).
+# with its task id, the ids its arguments name (analysis_id, training_run_id, ...) and the
+# request id of the web request that sent it.
 signals.celeryd_init.connect(logs.on_worker_init, weak=False)
 signals.setup_logging.connect(logs.configure_worker_logging, weak=False)
 signals.celeryd_after_setup.connect(logs.quiet_banner, weak=False)
 signals.task_prerun.connect(logs.on_task_prerun, weak=False)
+signals.before_task_publish.connect(logs.on_before_task_publish, weak=False)
 signals.task_postrun.connect(logs.on_task_postrun, weak=False)
 
 # Workers announce themselves (a heartbeat row): /ops/ and /healthz work on every broker.

@@ -138,3 +138,16 @@ def test_static_files_and_the_upload_limit(nginx, user):
     assert status == 413
     assert headers["Content-Type"].startswith("application/json")
     assert b"file_too_large" in body and str(UPLOAD_LIMIT).encode() in body
+
+
+def test_request_ids_and_metrics_through_nginx(nginx, settings):
+    settings.VIGIL_TRUSTED_PROXIES = ["127.0.0.1/32"]
+    status, headers, _ = fetch(f"{nginx}/healthz", **{"X-Request-ID": "through-nginx-1"})
+    assert status == 200 and headers["X-Request-ID"] == "through-nginx-1"
+    status, headers, _ = fetch(f"{nginx}/healthz")
+    assert status == 200 and len(headers["X-Request-ID"]) == 32  # nginx's (or Django's) id
+    status, _, body = fetch(f"{nginx}/metrics")
+    assert status == 200 and b"vigil_analyses" in body  # a loopback client
+    # nginx appends the address it saw; Django reads the chain from the right.
+    status, _, body = fetch(f"{nginx}/metrics", **{"X-Forwarded-For": "203.0.113.9"})
+    assert status == 403 and b"vigil_" not in body

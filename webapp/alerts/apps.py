@@ -9,11 +9,13 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self) -> None:
-        """Subscribe to succeeded analyses, own the alert media (retention, deletion)."""
+        """Subscribe to succeeded analyses, own the alert media (retention, deletion), count
+        alerts by state for ``/metrics``."""
         from django.db.models.signals import post_delete  # noqa: PLC0415
 
         from webapp.alerts import selectors, services  # noqa: PLC0415
         from webapp.alerts.models import Alert  # noqa: PLC0415
+        from webapp.core.metrics import counts_family, register_collector  # noqa: PLC0415
         from webapp.core.retention import MediaOwner, media_owner_register  # noqa: PLC0415
         from webapp.videos.signals import analysis_succeeded  # noqa: PLC0415
 
@@ -22,3 +24,6 @@ class AlertsConfig(AppConfig):
         post_delete.connect(services.on_alert_deleted, sender=Alert,
                             dispatch_uid="alerts.alert_media_remove")
         media_owner_register(self.label, MediaOwner(referenced=selectors.stored_names))
+        register_collector("alerts", lambda: [counts_family(
+            "vigil_alerts", "Alerts (incidents) by state.", label="state",
+            counts=selectors.alert_counts_by_state())])

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
 from webapp.core.filters import IdField
@@ -100,3 +100,16 @@ def delivery_get(*, user: User | AnonymousUser, pk: object) -> Delivery:
     """Raises ``Delivery.DoesNotExist`` for an unknown delivery or another user's, and
     ``ValidationError`` for an id that is not one (past the 64-bit range...)."""
     return delivery_list(user=user).get(pk=IdField().clean(pk))
+
+
+#: An alert's state for the metrics: a false alarm, else acknowledged, else open.
+ALERT_STATES = ("open", "acknowledged", "false_alarm")
+
+
+def alert_counts_by_state() -> dict[str, int]:
+    """Every user's alerts by :data:`ALERT_STATES` (operators' numbers, for ``/metrics``)."""
+    counts = Alert.objects.aggregate(
+        n_false_alarm=Count("pk", filter=Q(false_alarm=True)),
+        n_acknowledged=Count("pk", filter=Q(false_alarm=False, acknowledged_at__isnull=False)),
+        n_open=Count("pk", filter=Q(false_alarm=False, acknowledged_at__isnull=True)))
+    return {state: int(counts[f"n_{state}"]) for state in ALERT_STATES}

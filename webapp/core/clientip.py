@@ -39,6 +39,22 @@ def _parse(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
     return ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped else ip
 
 
+def _trusted(ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+             networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    return any(ip.version == net.version and ip in net for net in networks)
+
+
+def address_in(address: str, networks: Iterable[str]) -> bool:
+    """Whether ``address`` (an IP address as text) lies in one of ``networks``."""
+    ip = _parse(address[:MAX_ADDRESS_CHARS])
+    return ip is not None and _trusted(ip, _networks(tuple(networks)))
+
+
+def peer_is_trusted_proxy(meta: Mapping[str, object]) -> bool:
+    """Whether the peer (``REMOTE_ADDR``) is one of ``VIGIL_TRUSTED_PROXIES``."""
+    return address_in(str(meta.get("REMOTE_ADDR") or ""), settings.VIGIL_TRUSTED_PROXIES)
+
+
 def client_ip(meta: Mapping[str, object], *, trusted_proxies: Iterable[str] | None = None) -> str:
     """The client's address for a request's ``META`` (``""`` when unknown)."""
     remote = str(meta.get("REMOTE_ADDR") or "")[:MAX_ADDRESS_CHARS]
@@ -48,10 +64,7 @@ def client_ip(meta: Mapping[str, object], *, trusted_proxies: Iterable[str] | No
     if peer is None or not networks:
         return remote
 
-    def trusted(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-        return any(ip.version == net.version and ip in net for net in networks)
-
-    if not trusted(peer):
+    if not _trusted(peer, networks):
         return remote
     client = peer
     hops = str(meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")
@@ -60,6 +73,6 @@ def client_ip(meta: Mapping[str, object], *, trusted_proxies: Iterable[str] | No
         if ip is None:
             break
         client = ip
-        if not trusted(ip):
+        if not _trusted(ip, networks):
             break
     return str(client)[:MAX_ADDRESS_CHARS]

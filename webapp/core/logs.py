@@ -3,7 +3,18 @@
 ``log_context(analysis_id=...)`` sets the ids for the code it wraps (a ``ContextVar``). Threads
 that code starts (heartbeat, decode prefetch) do not inherit a ``ContextVar``; while exactly one
 context is open in the process (solo or prefork workers), they get its ids too. The Celery
-signal handlers below open a context for every task whose arguments name an id.
+signal handlers below open a context for every task (``task_id``, and the ids its arguments
+name).
+
+Request ids: every record of a web request carries ``request_id`` (the client's valid
+``X-Request-ID``, else a new one). Django's ``request_started`` / ``request_finished`` signals
+open and close that context (:func:`on_request_started`), so the lines Django writes after the
+middleware chain (``django.request``'s "Not Found") and those of a streamed body carry it too;
+``RequestIdMiddleware`` (``webapp.core.middleware``) returns it in the response, and opens
+the context itself where the signal has no WSGI environ (ASGI). A task sent while a request
+runs carries its id in a message header (:func:`on_before_task_publish`) and the worker tags
+the task's records with it, so one id finds a request and the work it started (and the tasks
+those tasks send in turn).
 """
 from __future__ import annotations
 
@@ -11,8 +22,10 @@ import contextvars
 import inspect
 import json
 import logging
+import re
 import threading
 import traceback
+import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -24,6 +37,12 @@ _context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar
     "vigil_log_context", default=None)
 _open: list[dict[str, str]] = []
 _open_lock = threading.Lock()
+#: Ids the text format appends (the JSON format writes every context id).
+TEXT_KEYS = ("request_id", "task_id", *CONTEXT_KEYS)
+#: The Celery message header that carries the request id into the tasks a request sends.
+REQUEST_ID_TASK_HEADER = "vigil_request_id"
+#: What a client's ``X-Request-ID`` may be (no spaces or control characters: it goes to logs).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
 #: Standard LogRecord attributes: anything else on a record is an ``extra`` field.
 _RECORD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message", "asctime"}
@@ -94,7 +113,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        ids = " ".join(f"{key}={getattr(record, key)}" for key in CONTEXT_KEYS
+        ids = " ".join(f"{key}={getattr(record, key)}" for key in TEXT_KEYS
                        if hasattr(record, key))
         return f"{text} [{ids}]" if ids else text
 
@@ -117,6 +136,44 @@ def logging_config(*, fmt: str, level: str) -> dict:
     }
 
 
+def request_id_from(value: str | None) -> str:
+    """``value`` when it is a valid request id (up to 128 of ``A-Z a-z 0-9 . _ : @ / + = -``,
+    starting alphanumeric), else a new random one (32 hex digits)."""
+    if value and _REQUEST_ID.fullmatch(value):
+        return value
+    return uuid.uuid4().hex
+
+
+def request_id_here() -> str | None:
+    """The request id of this thread's (or task's) own context, never another thread's."""
+    return (_context.get() or {}).get("request_id")
+
+
+_request_manager: contextvars.ContextVar[AbstractContextManager | None] = contextvars.ContextVar(
+    "vigil_request_log_context", default=None)
+
+
+def on_request_started(sender=None, environ: dict | None = None, **_) -> None:
+    """Django ``request_started``: open the request's log context (WSGI: from its environ)."""
+    on_request_finished()  # a request whose response was never closed: end its context first
+    if environ is None:
+        return
+    manager = log_context(request_id=request_id_from(environ.get("HTTP_X_REQUEST_ID")))
+    manager.__enter__()
+    _request_manager.set(manager)
+
+
+def on_request_finished(sender=None, **_) -> None:
+    """Django ``request_finished`` (the response was closed): close the request's context."""
+    manager = _request_manager.get()
+    if manager is not None:
+        _request_manager.set(None)
+        try:
+            manager.__exit__(None, None, None)
+        except ValueError:  # closed from another context than it was opened in: already gone
+            logging.getLogger(__name__).debug("request log context closed elsewhere")
+
+
 # --- Celery ----------------------------------------------------------------------------------
 
 _task_contexts: dict[str, AbstractContextManager] = {}
@@ -132,10 +189,19 @@ def task_ids(task, args: tuple | list | None, kwargs: dict | None) -> dict[str, 
             if key in CONTEXT_KEYS and value is not None}
 
 
+def on_before_task_publish(sender=None, headers: dict | None = None, **_) -> None:
+    """Celery ``before_task_publish``: the sender's request id goes into the message."""
+    request_id = current_context().get("request_id")
+    if request_id and headers is not None:
+        headers.setdefault(REQUEST_ID_TASK_HEADER, request_id)
+
+
 def on_task_prerun(sender=None, task_id: str | None = None, task=None, args=None, kwargs=None,
                    **_) -> None:
     ids = task_ids(task, args, kwargs) if task is not None else {}
-    manager = log_context(task_id=task_id, **ids)
+    request_id = getattr(getattr(task, "request", None), REQUEST_ID_TASK_HEADER, None)
+    manager = log_context(task_id=task_id, request_id=request_id_from(request_id)
+                          if request_id else None, **ids)
     manager.__enter__()
     _task_contexts[task_id or ""] = manager
 

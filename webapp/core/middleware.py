@@ -1,4 +1,5 @@
-"""Health check, Content-Security-Policy header, and the early 413 for oversize uploads."""
+"""Request ids, health check, Content-Security-Policy header, and the early 413 for oversize
+uploads."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,7 +9,30 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from webapp.core.errors import UploadTooLarge, error_body
+from webapp.core.logs import log_context, request_id_from, request_id_here
 from webapp.core.uploads import content_length_too_large, too_large_message
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class RequestIdMiddleware:
+    """Returns the request's id in ``X-Request-ID``: the one ``request_started`` opened the log
+    context with (``webapp.core.logs``), else (ASGI) the client's valid one or a new one, in a
+    context opened here. Tasks the request sends carry it on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_here()
+        if request_id:
+            response = self.get_response(request)
+        else:
+            request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+            with log_context(request_id=request_id):
+                response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
 
 
 class HealthCheckMiddleware:

@@ -34,3 +34,11 @@ VIGIL_LOG_FORMAT = env.str("VIGIL_LOG_FORMAT", default="json" if PRODUCTION else
 if VIGIL_LOG_FORMAT not in ("json", "text"):
     raise environ.ImproperlyConfigured("VIGIL_LOG_FORMAT must be json or text")
 LOGGING = logging_config(fmt=VIGIL_LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+
+#: ``/metrics`` (``webapp.core.metrics``): clients in these networks (the client's address as
+#: ``webapp.core.clientip`` reads it), or with ``Authorization: Bearer <VIGIL_METRICS_TOKEN>``.
+VIGIL_METRICS_ALLOWED_NETWORKS = env.list(
+    "VIGIL_METRICS_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+             "fc00::/7"])
+VIGIL_METRICS_TOKEN = env.str("VIGIL_METRICS_TOKEN", default="")

@@ -20,12 +20,16 @@ OnFailure = Callable[[Any, str], None]
 
 def task_send(task: str, *, args: list[Any], queue: str, task_id: str | None = None,
               ) -> Exception | None:
-    """Send the Celery task named ``task``; the broker's error is logged and returned."""
+    """Send the Celery task named ``task``; the broker's error is logged and returned.
+
+    The line logged on success ties the task id to the request (or task) that sent it.
+    """
     try:
-        current_app.send_task(task, args=args, task_id=task_id, queue=queue)
+        result = current_app.send_task(task, args=args, task_id=task_id, queue=queue)
     except Exception as exc:
         logger.exception("could not queue %s%r", task, args)
         return exc
+    logger.info("sent %s[%s] to %s", task, result.id, queue)
     return None
 
 
