@@ -219,6 +219,9 @@ class LiveMonitor:
 
     def _run_connection(self, clock: StreamClock) -> None:
         config = self.config
+        scorer = self._wait_for_scorer()  # "live" means frames flow to a loaded model
+        if scorer is None:
+            return
         with open_stream(self.url, connect_timeout_sec=config.connect_timeout_sec,
                          read_timeout_sec=config.read_timeout_sec,
                          rtsp_transport=config.rtsp_transport) as container:
@@ -233,8 +236,7 @@ class LiveMonitor:
             self._fps = float(rate) if rate else 0.0
             frames = self._frames(container, stream, clock)
             first = next(frames, None)
-            scorer = self._wait_for_scorer()
-            if first is None or scorer is None:
+            if first is None:
                 return
             meta = _live_meta(self.url_redacted, stream, first.av_frame, fps=self._fps)
             scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, scorer.spec))
