@@ -50,6 +50,7 @@ def test_memory_stays_flat_while_a_fast_camera_outruns_the_model(samples_dir: Pa
         finally:
             monitor.stop(timeout_sec=30)
     warm = [rss for at, rss in samples if at >= WARM_SEC]
+    print("RSS MB over the soak:", [round(rss) for _, rss in samples], metrics)  # for -rP
     assert metrics.state == "live" and metrics.reconnects == 0
     assert metrics.frames_in > 60 * SOAK_SEC  # the stream really ran at 4x (100 fps)
     assert metrics.windows_scored > 10 and metrics.windows_dropped > 10
