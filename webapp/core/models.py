@@ -49,24 +49,21 @@ class JobStatus(models.TextChoices):
 FINISHED_JOB_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
-class JobFields(models.Model):
-    """The state of a queued worker job (claim, progress, cancel, heartbeat, outcome).
+class QueuedJobFields(models.Model):
+    """The state of a job a worker runs from a queue: status, progress and outcome.
 
-    Abstract: each job model gets its own columns. ``run_token`` and ``attempts`` stay with
-    each model (their column types differ between apps, and a shared field must not change a
-    schema). Times are UTC ``datetime``s; ``percent`` runs 0 to 100.
+    Abstract. Enough for a job started and ended without a claim (``jobs.job_start`` and
+    ``jobs.job_end`` with no run token: evaluations, dataset imports) that reports its
+    progress through a ``jobs.JobReporter``. Times are UTC ``datetime``s; ``percent`` runs
+    0 to 100.
     """
 
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED,
                               db_index=True)
-    cancel_requested = models.BooleanField(default=False)
     stage = models.CharField(max_length=32, blank=True)
     percent = models.FloatField(default=0.0)
     error = models.TextField(blank=True)
     celery_task_id = models.CharField(max_length=64, blank=True)
-    worker = models.CharField(max_length=255, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -75,3 +72,21 @@ class JobFields(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_JOB_STATUSES
+
+
+class JobFields(QueuedJobFields):
+    """The state of a claimed worker job: :class:`QueuedJobFields` plus what ``jobs.job_claim``,
+    ``jobs.job_cancel``, the heartbeat and the stale-job reaper read and write.
+
+    Abstract: each job model gets its own columns. ``run_token`` and ``attempts`` stay with
+    each model (their column types differ between apps, and a shared field must not change a
+    schema).
+    """
+
+    cancel_requested = models.BooleanField(default=False)
+    worker = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
+from webapp.core.models import QueuedJobFields
+
 if TYPE_CHECKING:
     from webapp.videos.models import Event, Segment
 
@@ -135,14 +137,7 @@ class Feedback(models.Model):
         raise ValueError(f"feedback #{self.pk} judges neither a segment nor an event")
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-
-
-class DatasetImport(models.Model):
+class DatasetImport(QueuedJobFields):
     """An uploaded import (folder zip, manifest zip, AVA rows) run by a worker, with progress.
 
     ``upload`` is the staged upload's stored name (deleted when the import ends); ``problems``
@@ -156,23 +151,12 @@ class DatasetImport(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     upload = models.CharField(max_length=500, blank=True)
     options = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=ImportStatus.choices,
-                              default=ImportStatus.QUEUED, db_index=True)
-    stage = models.CharField(max_length=32, blank=True)
-    percent = models.FloatField(default=0.0)
     imported = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
     problems = models.JSONField(default=list, blank=True)
-    celery_task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.original_name} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)

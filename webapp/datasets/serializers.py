@@ -129,7 +129,7 @@ class ImportSerializer(serializers.Serializer):
 
 class DatasetImportSerializer(serializers.ModelSerializer):
     problems = serializers.SerializerMethodField()
-    finished = serializers.BooleanField(source="is_finished", read_only=True)
+    finished = serializers.BooleanField(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings as django_settings
 from django.db import models
 
-from webapp.core.models import FINISHED_JOB_STATUSES, JobFields, JobStatus
+from webapp.core.models import FINISHED_JOB_STATUSES, JobFields, JobStatus, QueuedJobFields
 
 #: A run's and an evaluation's statuses are the job statuses (``core.models.JobStatus``).
 RunStatus = JobStatus
@@ -49,8 +49,9 @@ class TrainingRun(JobFields):
         return f"run {self.pk} ({self.status})"
 
 
-class Evaluation(models.Model):
-    """Metrics of one model version on one split of a dataset."""
+class Evaluation(QueuedJobFields):
+    """Metrics of one model version on one split of a dataset (a job started and ended without
+    a claim: the state fields come from :class:`~webapp.core.models.QueuedJobFields`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.ForeignKey("models_registry.ModelVersion", on_delete=models.CASCADE,
@@ -58,16 +59,12 @@ class Evaluation(models.Model):
     dataset = models.ForeignKey("datasets.Dataset", on_delete=models.CASCADE,
                                 related_name="evaluations")
     split = models.CharField(max_length=8, default="val")
-    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     device = models.CharField(max_length=32, default="cpu")
     queue = models.CharField(max_length=16, default="cpu")
-    celery_task_id = models.CharField(max_length=64, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
     created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from webapp.alerts.models import AlertRule
+from webapp.core.services import model_update
 from webapp.models_registry.models import ModelVersion
 from webapp.videos.options import watched_labels_clean
 
@@ -61,10 +62,7 @@ def alert_rule_update(*, rule: AlertRule, user: User, **fields) -> AlertRule:
     fields = {key: value for key, value in fields.items() if key in RULE_FIELDS}
     merged = {field: getattr(rule, field) for field in RULE_FIELDS} | fields
     cleaned = _rule_clean(user=user, data=merged)
-    for key in fields:
-        setattr(rule, key, cleaned[key])
-    rule.save()
-    return rule
+    return model_update(instance=rule, fields=fields, data=cleaned)
 
 
 def alert_rule_delete(*, rule: AlertRule) -> None:

@@ -34,6 +34,7 @@ from webapp.alerts.services.deliveries import (
     alert_payload,
     delivery_send,
 )
+from webapp.core.services import model_update
 
 
 class WebhookTargetRefused(ValidationError):
@@ -104,11 +105,7 @@ def webhook_create(*, owner: User, url: str, name: str = "",
 def webhook_update(*, webhook: WebhookEndpoint, **fields) -> WebhookEndpoint:
     if "url" in fields:
         webhook_url_validate(fields["url"])
-    for key in ("url", "name", "is_active"):
-        if key in fields:
-            setattr(webhook, key, fields[key])
-    webhook.save()
-    return webhook
+    return model_update(instance=webhook, fields=("url", "name", "is_active"), data=fields)
 
 
 def webhook_delete(*, webhook: WebhookEndpoint) -> None:

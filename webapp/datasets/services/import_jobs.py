@@ -14,8 +14,9 @@ from django.db import transaction
 from training.datasets import ManifestError
 from webapp.core import storage as media
 from webapp.core.jobs import JobReporter, enqueue_on_commit, job_end, job_start, span_percent
+from webapp.core.models import JobStatus
 from webapp.core.uploads import upload_on_disk
-from webapp.datasets.models import Dataset, DatasetImport, ImportStatus
+from webapp.datasets.models import Dataset, DatasetImport
 from webapp.datasets.services.archives import scrub_path
 from webapp.datasets.services.datasets import DEFAULT_FRACTIONS, check_fractions
 from webapp.datasets.services.imports import (
@@ -66,7 +67,7 @@ def dataset_import_start(*, dataset: Dataset, user: User, kind: str,
 
 
 def _import_failed_to_queue(job_id: int, error: str) -> None:
-    _import_finish(job_id, ImportStatus.FAILED, error=error)
+    _import_finish(job_id, JobStatus.FAILED, error=error)
 
 
 def _import_finish(job_id: int, status: str, *, error: str = "",
@@ -78,8 +79,8 @@ def _import_finish(job_id: int, status: str, *, error: str = "",
     job_end(DatasetImport, pk=job_id, token=None, status=status, error=error,
             error_max_chars=10000, problems=[list(p) for p in problems][:1000],
             imported=imported, upload="",
-            percent=100.0 if status == ImportStatus.SUCCEEDED else job.percent,
-        stage="done" if status == ImportStatus.SUCCEEDED else job.stage)
+            percent=100.0 if status == JobStatus.SUCCEEDED else job.percent,
+        stage="done" if status == JobStatus.SUCCEEDED else job.stage)
 
 
 class _ImportReporter(JobReporter):
@@ -110,16 +111,16 @@ def dataset_import_run(*, job_id: int) -> str:
                 half_window_sec=float(options.get("half_window_sec", AVA_HALF_WINDOW_SEC)),
                 on_progress=_ImportReporter(job))
     except ManifestError as exc:
-        _import_finish(job.pk, ImportStatus.FAILED, error=str(exc), problems=exc.problems)
+        _import_finish(job.pk, JobStatus.FAILED, error=str(exc), problems=exc.problems)
         return "failed"
     except ValidationError as exc:
-        _import_finish(job.pk, ImportStatus.FAILED, error="; ".join(exc.messages))
+        _import_finish(job.pk, JobStatus.FAILED, error="; ".join(exc.messages))
         return "failed"
     except Exception as exc:
         logger.exception("dataset import %s failed", job_id)
         reason = scrub_path(str(exc), folder=settings.FILE_UPLOAD_TEMP_DIR,
                             name=job.original_name or job.kind)
-        _import_finish(job.pk, ImportStatus.FAILED, error=f"the import failed: {reason}")
+        _import_finish(job.pk, JobStatus.FAILED, error=f"the import failed: {reason}")
         return "failed"
-    _import_finish(job.pk, ImportStatus.SUCCEEDED, imported=len(clips))
+    _import_finish(job.pk, JobStatus.SUCCEEDED, imported=len(clips))
     return "succeeded"
