@@ -29,7 +29,7 @@ def task_send(task: str, *, args: list[Any], queue: str, task_id: str | None = N
     except Exception as exc:
         logger.exception("could not queue %s%r", task, args)
         return exc
-    logger.info("sent %s[%s] to %s", task, result.id, queue)
+    logger.info("sent %s[%s] to %s", task, task_id or result.id, queue)
     return None
 
 
