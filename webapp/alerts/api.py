@@ -54,6 +54,10 @@ class AlertRuleSerializer(serializers.ModelSerializer):
 class AlertSerializer(serializers.ModelSerializer):
     video = serializers.UUIDField(source="analysis.video_id", read_only=True)
     video_name = serializers.CharField(source="analysis.video.original_name", read_only=True)
+    camera = serializers.IntegerField(source="camera_incident.camera_id", read_only=True,
+                                      allow_null=True, default=None)
+    camera_name = serializers.CharField(source="camera_incident.camera.name", read_only=True,
+                                        allow_null=True, default=None)
     acknowledged = serializers.BooleanField(read_only=True)
     acknowledged_by = serializers.CharField(source="acknowledged_by.get_username",
                                             read_only=True, allow_null=True, default=None)
@@ -65,7 +69,8 @@ class AlertSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Alert
-        fields = ("id", "rule", "rule_name", "analysis", "video", "video_name", "label",
+        fields = ("id", "rule", "rule_name", "analysis", "video", "video_name",
+                  "camera_incident", "camera", "camera_name", "label",
                   "start_sec", "end_sec", "peak_score", "mean_score", "peak_sec", "created_at",
                   "acknowledged", "acknowledged_at", "acknowledged_by", "false_alarm",
                   "false_alarm_at", "false_alarm_by", "page_url", "clip_url", "thumbnail_url")

@@ -43,7 +43,8 @@ class AlertRule(models.Model):
 
 
 class Alert(models.Model):
-    """An incident: a span of an analysis where a rule's label scored high."""
+    """An incident: a span of an analysis where a rule's label scored high, or a live camera's
+    incident (``camera_incident``; then ``analysis`` is empty and times count from onset)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="alerts", help_text="The video's owner.")
@@ -51,7 +52,9 @@ class Alert(models.Model):
                              related_name="alerts")
     rule_name = models.CharField(max_length=100, blank=True)
     analysis = models.ForeignKey("videos.Analysis", on_delete=models.CASCADE,
-                                 related_name="alerts")
+                                 related_name="alerts", null=True, blank=True)
+    camera_incident = models.ForeignKey("cameras.CameraIncident", on_delete=models.CASCADE,
+                                        related_name="alerts", null=True, blank=True)
     label = models.CharField(max_length=200)
     start_sec = models.FloatField()
     end_sec = models.FloatField()
@@ -75,6 +78,9 @@ class Alert(models.Model):
         constraints = (
             models.UniqueConstraint(fields=["rule", "analysis", "label", "start_sec"],
                                     name="alert_unique_rule_analysis_label_start"),
+            models.UniqueConstraint(fields=["rule", "camera_incident"],
+                                    condition=models.Q(camera_incident__isnull=False),
+                                    name="alert_unique_rule_camera_incident"),
         )
 
     def __str__(self) -> str:
@@ -83,6 +89,13 @@ class Alert(models.Model):
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def source_name(self) -> str:
+        """Where it happened: the video's name, or the camera's."""
+        if self.camera_incident_id is not None:
+            return f"camera {self.camera_incident.camera.name}"
+        return self.analysis.video.original_name if self.analysis else ""
 
 
 def _new_secret() -> str:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from webapp.cameras.models import CameraRuntime, CameraState
+from webapp.cameras.models import Camera, CameraRuntime, CameraState
 
 
 def _lease_sec(lease_sec: float | None) -> timedelta:
@@ -29,9 +29,15 @@ def lease_claim(*, camera_id: int, worker: str, lease_sec: float | None = None,
                 now: datetime | None = None) -> bool:
     """Take (or keep) the lease of ``camera_id`` for ``worker``; whether it is now ours."""
     now = now or timezone.now()
+    if not Camera.objects.filter(pk=camera_id, enabled=True).exists():
+        return False
+    # One table only: a filter across the join (camera__enabled) makes Django write
+    # ``WHERE camera_id IN (SELECT ...)``, whose lease test runs on the statement's snapshot
+    # and is not re-checked on a row another claimer just changed; then several claimers of
+    # one camera each "win" (the concurrent-claims test saw three of eight).
     free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now) | Q(worker=worker)
-    return bool(CameraRuntime.objects.filter(camera_id=camera_id, camera__enabled=True)
-                .filter(free).update(worker=worker, lease_expires_at=now + _lease_sec(lease_sec)))
+    return bool(CameraRuntime.objects.filter(camera_id=camera_id).filter(free)
+                .update(worker=worker, lease_expires_at=now + _lease_sec(lease_sec)))
 
 
 def leases_renew(*, camera_ids: Iterable[int], worker: str, lease_sec: float | None = None,
