@@ -216,7 +216,8 @@ def test_two_workers_never_both_hold_a_camera_under_concurrent_claims(staff_user
         barrier = threading.Barrier(8)
         wins: list[str] = []
 
-        def claim(name: str) -> None:
+        def claim(name: str, barrier: threading.Barrier = barrier,
+                  wins: list[str] = wins) -> None:
             try:
                 barrier.wait()
                 if services.lease_claim(camera_id=camera.pk, worker=name, lease_sec=30):
