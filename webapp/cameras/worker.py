@@ -92,7 +92,8 @@ class CameraWorker:
 
     def __init__(self, *, worker_id: str | None = None, max_cameras: int | None = None,
                  tick_sec: float | None = None, lease_sec: float | None = None,
-                 monitor_factory: Callable[..., Any] | None = None) -> None:
+                 monitor_factory: Callable[..., Any] | None = None,
+                 alive_file: str | None = None) -> None:
         self.worker_id = worker_id or f"{worker_name()} {uuid.uuid4().hex[:6]}"
         self.max_cameras = max_cameras or settings.VIGIL_CAMERA_MAX_PER_WORKER
         self.tick_sec = tick_sec or settings.VIGIL_CAMERA_TICK_SEC
@@ -103,6 +104,7 @@ class CameraWorker:
         self.running: dict[int, Running] = {}
         self.clip_dir = Path(tempfile.mkdtemp(prefix="vigil-cameras-"))
         self.ticks = 0
+        self.alive_file = Path(alive_file) if alive_file else None
 
     # --- the loop ------------------------------------------------------------------------
 
@@ -123,6 +125,8 @@ class CameraWorker:
 
     def tick(self) -> None:
         self.ticks += 1
+        if self.alive_file is not None:
+            self.alive_file.touch()
         held = services.leases_renew(camera_ids=list(self.running), worker=self.worker_id,
                                      lease_sec=self.lease_sec)
         for camera_id in set(self.running) - held:

@@ -21,6 +21,8 @@ class Command(BaseCommand):
                             help="Lease length (default VIGIL_CAMERA_LEASE_SEC).")
         parser.add_argument("--tick-sec", type=float, default=None,
                             help="Renew/claim/write interval (default VIGIL_CAMERA_TICK_SEC).")
+        parser.add_argument("--alive-file", default=None,
+                            help="Touched every tick (a container health check reads its age).")
         parser.add_argument("--worker-id", default=None,
                             help="Name shown on the ops page (default: host, pid, random).")
 
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
         worker = CameraWorker(worker_id=options["worker_id"], max_cameras=options["max_cameras"],
-                              tick_sec=options["tick_sec"], lease_sec=options["lease_sec"])
+                              tick_sec=options["tick_sec"], lease_sec=options["lease_sec"],
+                              alive_file=options["alive_file"])
         self.stdout.write(f"camera worker {worker.worker_id} started")
         worker.run(stop=stop)
