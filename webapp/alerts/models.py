@@ -93,7 +93,7 @@ class Alert(models.Model):
     @property
     def source_name(self) -> str:
         """Where it happened: the video's name, or the camera's."""
-        if self.camera_incident_id is not None:
+        if self.camera_incident is not None:
             return f"camera {self.camera_incident.camera.name}"
         return self.analysis.video.original_name if self.analysis else ""
 

@@ -24,30 +24,30 @@ def camera_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Camera]:
             .select_related("runtime", "model_version", "owner").order_by("name"))
 
 
-def camera_get(*, user: AbstractBaseUser | AnonymousUser, camera_id: object) -> Camera:
+def camera_get(*, user: AbstractBaseUser | AnonymousUser, camera_id: int | str) -> Camera:
     """One camera ``user`` may see (``Camera.DoesNotExist`` otherwise)."""
     return camera_list(user=user).get(pk=camera_id)
 
 
 def incident_list(*, user: AbstractBaseUser | AnonymousUser,
-                  camera_id: object | None = None) -> QuerySet[CameraIncident]:
+                  camera_id: int | str | None = None) -> QuerySet[CameraIncident]:
     rows = CameraIncident.objects.filter(
         camera__in=camera_list(user=user).values("pk")).select_related("camera")
     return rows if camera_id is None else rows.filter(camera_id=camera_id)
 
 
 def incident_get(*, user: AbstractBaseUser | AnonymousUser,
-                 incident_id: object) -> CameraIncident:
+                 incident_id: int | str) -> CameraIncident:
     return incident_list(user=user).get(pk=incident_id)
 
 
-def incident_for_alert(*, incident_id: object) -> CameraIncident | None:
+def incident_for_alert(*, incident_id: int | str) -> CameraIncident | None:
     """The incident with its camera (for subscribers building alerts); ``None`` if gone."""
     return (CameraIncident.objects.select_related("camera", "camera__model_version")
             .filter(pk=incident_id).first())
 
 
-def probe_list(*, camera_id: object | None = None, limit: int = 20) -> list[CameraProbe]:
+def probe_list(*, camera_id: int | str | None = None, limit: int = 20) -> list[CameraProbe]:
     rows = CameraProbe.objects.select_related("user")
     if camera_id is not None:
         rows = rows.filter(camera_id=camera_id)
@@ -83,7 +83,7 @@ def camera_for_worker(*, camera_id: int) -> Camera | None:
     return Camera.objects.select_related("model_version").filter(pk=camera_id).first()
 
 
-def runtime_preview(*, camera_id: object) -> tuple[bytes | None, datetime | None]:
+def runtime_preview(*, camera_id: int | str) -> tuple[bytes | None, datetime | None]:
     """The camera's latest preview still (JPEG bytes) and when it was taken."""
     row = (CameraRuntime.objects.filter(camera_id=camera_id)
            .values("preview_jpeg", "preview_at").first())

@@ -40,7 +40,7 @@ def rules_for_camera_incident(*, incident: CameraIncident) -> list[AlertRule]:
             if incident.label in (rule.labels or camera.watched_labels)]
 
 
-def alerts_evaluate_camera_incident(*, incident_id: object) -> list[Alert]:
+def alerts_evaluate_camera_incident(*, incident_id: int | str) -> list[Alert]:
     """Raise an alert per matching rule and queue its deliveries; returns the new alerts.
     Idempotent (one alert per rule and incident)."""
     incident = incident_for_alert(incident_id=incident_id)

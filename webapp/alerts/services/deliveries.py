@@ -52,7 +52,13 @@ def alert_payload(*, alert: Alert | None) -> dict[str, Any]:
     """The JSON body sent for an alert (or a test message when ``alert`` is ``None``)."""
     if alert is None:
         return {"type": "vigil.test", "sent_at": timezone.now().isoformat()}
-    body = {
+    links: dict[str, str | None] = {
+        "alert": _link("alerts:detail", alert.pk),
+        "clip": _link("alerts:clip", alert.pk) if alert.clip else None,
+        "thumbnail": _link("alerts:thumbnail", alert.pk) if alert.thumbnail else None,
+        "api": _link("api:alert-detail", alert.pk),
+    }
+    body: dict[str, Any] = {
         "type": "vigil.alert",
         "alert": {
             "id": alert.pk, "rule": alert.rule_name, "label": alert.label,
@@ -60,12 +66,7 @@ def alert_payload(*, alert: Alert | None) -> dict[str, Any]:
             "peak_score": alert.peak_score, "mean_score": alert.mean_score,
             "peak_sec": alert.peak_sec, "created_at": alert.created_at.isoformat(),
         },
-        "links": {
-            "alert": _link("alerts:detail", alert.pk),
-            "clip": _link("alerts:clip", alert.pk) if alert.clip else None,
-            "thumbnail": _link("alerts:thumbnail", alert.pk) if alert.thumbnail else None,
-            "api": _link("api:alert-detail", alert.pk),
-        },
+        "links": links,
     }
     incident = alert.camera_incident
     if incident is not None:
@@ -74,14 +75,14 @@ def alert_payload(*, alert: Alert | None) -> dict[str, Any]:
                           "model_version": camera.model_version.name}
         body["incident"] = {"id": incident.pk, "onset_at": incident.onset_at.isoformat(),
                             "end_at": incident.end_at.isoformat()}
-        body["links"]["camera"] = _link("cameras:detail", camera.pk)
+        links["camera"] = _link("cameras:detail", camera.pk)
         return body
     analysis = alert.analysis
     assert analysis is not None  # an alert has an analysis or a camera incident
     body["analysis"] = {"id": str(analysis.pk), "model_version": analysis.model_version.name}
     body["video"] = {"id": str(analysis.video_id), "name": analysis.video.original_name,
                      "source_tag": analysis.video.source_tag}
-    body["links"]["analysis"] = _link("videos:analysis_detail", analysis.pk)
+    links["analysis"] = _link("videos:analysis_detail", analysis.pk)
     return body
 
 

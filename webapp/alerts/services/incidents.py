@@ -106,6 +106,7 @@ def alert_media_create(*, alert: Alert) -> Alert:
     from inference.clip import cut_clip, still_jpeg  # noqa: PLC0415  (PyAV: workers only)
     from inference.probe import probe  # noqa: PLC0415
 
+    assert alert.analysis is not None  # camera alerts share their incident's files
     video = alert.analysis.video
     folder = f"alerts/{alert.pk}"
     thumbnail, clip = f"{folder}/thumbnail.jpg", f"{folder}/clip.mp4"

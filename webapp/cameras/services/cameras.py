@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -100,7 +100,7 @@ def _set_url(camera: Camera, url: str) -> None:
     camera.url_masked = url_mask(url)
 
 
-def camera_create(*, owner: AbstractBaseUser, name: str, url: str,
+def camera_create(*, owner: User, name: str, url: str,
                   model_version: ModelVersion, watched_labels: Sequence[str],
                   threshold: float = 0.5, label_thresholds: Mapping[str, float] | None = None,
                   schedule: Sequence[Mapping[str, Any]] = (), source_tag: str = "",
@@ -156,7 +156,7 @@ def camera_url(*, camera: Camera) -> str:
 
 
 def camera_probe(*, url: str | None = None, camera: Camera | None = None,
-                 user: AbstractBaseUser | None) -> CameraProbe:
+                 user: User | None) -> CameraProbe:
     """Test a stream (``url``, or ``camera``'s stored one) through the restricted probe of
     ``inference.live`` and record the attempt, whatever its outcome (and log it)."""
     from inference.errors import VigilError  # noqa: PLC0415
