@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing
 
 import numpy as np
 
 from inference import flow
 from inference.background import prefetch
-from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
+from inference.decode import Frame, FrameScaler, iter_frames, sample_at, scaled_size
 from inference.errors import Cancelled
 from inference.models.weights import sha256_file
 from inference.sampling import frame_times, tsn_snippet_times, windows
@@ -167,20 +167,34 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
         return
     scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, spec))
     times = sorted({t for window in plan for t in window.sample_times_sec})
+    yield from assemble_clips(sample_at(iter_frames(meta), times), plan, scaler=scaler,
+                              crop_size=spec.crop_size)
+
+
+def assemble_clips(sampled: Iterable[tuple[float, Frame]], plan: Iterable[Window], *,
+                   scaler: FrameScaler, crop_size: int) -> Iterator[tuple[Window, np.ndarray]]:
+    """Clips ``(T, H, W, C)`` uint8 of ``plan``'s windows (in order, possibly endless) from
+    ``sampled``, the ``(time, frame on screen)`` pairs of :func:`inference.decode.sample_at`
+    over the windows' sample times, ascending: a file's frames and a live stream's alike.
+
+    Only the crops still needed by pending windows are kept.
+    """
+    pending = iter(plan)
+    window = next(pending, None)
     crops: dict[float, np.ndarray] = {}
     last_frame = None
     last_crop: np.ndarray  # set by the first frame (it is never the last one)
-    next_window = 0
-    for t, frame in sample_at(iter_frames(meta), times):
+    for t, frame in sampled:
+        if window is None:
+            return
         if frame is not last_frame:
             last_frame = frame
-            last_crop = center_crop(scaler.to_rgb(frame.av_frame), size=spec.crop_size)
+            last_crop = center_crop(scaler.to_rgb(frame.av_frame), size=crop_size)
         crops[t] = last_crop
-        while next_window < len(plan) and plan[next_window].sample_times_sec[-1] <= t:
-            window = plan[next_window]
+        while window is not None and window.sample_times_sec[-1] <= t:
             yield window, np.stack([crops[s] for s in window.sample_times_sec])
-            next_window += 1
-            if next_window < len(plan):
-                first_needed = plan[next_window].sample_times_sec[0]
+            window = next(pending, None)
+            if window is not None:
+                first_needed = window.sample_times_sec[0]
                 for stale in [s for s in crops if s < first_needed]:
                     del crops[stale]

@@ -33,3 +33,14 @@ class Cancelled(VigilError):
     """The caller asked the pipeline to stop."""
 
     code = "cancelled"
+
+
+class StreamError(VigilError):
+    """A live stream cannot be used: a refused URL, or one that cannot be reached or read.
+
+    Codes: ``invalid_url``, ``protocol_not_allowed``, ``unreachable``, ``timeout``,
+    ``unauthorized``, ``not_found``, ``unsupported_format``, ``no_video_stream``,
+    ``stream_ended``, ``stream_changed``, ``frame_too_large``.
+    """
+
+    code = "stream"

@@ -31,22 +31,39 @@ def detect_events(segments: Sequence[SegmentScore], *, labels: Sequence[str], ru
 
 def _runs(segments: Sequence[SegmentScore], *, label: str, rules: EventRules,
           ) -> list[list[SegmentScore]]:
-    enter, exit_ = rules.enter_threshold, rules.resolved_exit_threshold
-    runs: list[list[SegmentScore]] = []
-    current: list[SegmentScore] | None = None
-    for segment in segments:
-        score = segment.scores.get(label, 0.0)
-        if current is None:
-            if score >= enter:
-                current = [segment]
-        elif score >= exit_:
-            current.append(segment)
-        else:
-            runs.append(current)
-            current = [segment] if score >= enter else None
-    if current:
-        runs.append(current)
+    hysteresis = Hysteresis(label=label, rules=rules)
+    runs = [run for segment in segments if (run := hysteresis.push(segment)) is not None]
+    if hysteresis.current:
+        runs.append(hysteresis.current)
     return runs
+
+
+class Hysteresis:
+    """One label's open/close state over windows pushed in time order (files and live streams).
+
+    A run opens at a window whose score reaches ``enter_threshold`` and grows while scores
+    stay at or above the exit threshold; ``current`` is the open run (``None`` when closed).
+    """
+
+    def __init__(self, *, label: str, rules: EventRules) -> None:
+        self.label = label
+        self.enter, self.exit = rules.enter_threshold, rules.resolved_exit_threshold
+        self.current: list[SegmentScore] | None = None
+
+    def push(self, segment: SegmentScore) -> list[SegmentScore] | None:
+        """Fold in the next window; return the run it closed, if any (a window that closes
+        one run may open the next)."""
+        score = segment.scores.get(self.label, 0.0)
+        if self.current is None:
+            if score >= self.enter:
+                self.current = [segment]
+            return None
+        if score >= self.exit:
+            self.current.append(segment)
+            return None
+        closed = self.current
+        self.current = [segment] if score >= self.enter else None
+        return closed
 
 
 def _merge(runs: list[list[SegmentScore]], *, gap_sec: float) -> list[list[SegmentScore]]:

@@ -63,8 +63,8 @@ from inference.types import (
 __all__ = [  # the batch helpers moved to inference.batches; importers of them here still work
     "ANNOTATED_NAME", "RESULTS_NAME", "Analysis", "Scores", "StreamPlan", "center_crop",
     "crop_size_for", "find_events", "flow_pairs_needed", "iter_clips", "iter_stream_batches",
-    "load", "load_model", "load_streams", "plan_streams", "run", "score", "stream_model_name",
-    "stream_times",
+    "load", "load_model", "load_streams", "plan_streams", "run", "score", "segment_score",
+    "stream_model_name", "stream_times",
 ]
 
 RESULTS_NAME = "results.json"
@@ -217,9 +217,9 @@ class Scores:
     def segment(self, window: Window, *, labels: Sequence[str], score_labels: Sequence[str],
                 k: int, primary: int) -> SegmentScore:
         """The segment of ``window`` from what has been scored so far."""
-        return _segment(window, self.probabilities[window.index], labels=labels,
-                        score_labels=score_labels, k=k, primary=primary,
-                        streams={m: p[window.index] for m, p in self.per_stream.items()})
+        return segment_score(window, self.probabilities[window.index], labels=labels,
+                             score_labels=score_labels, k=k, primary=primary,
+                             streams={m: p[window.index] for m, p in self.per_stream.items()})
 
 
 def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: PipelineConfig,
@@ -378,10 +378,11 @@ def detector_labels(head_sizes: Sequence[int], labels: Sequence[str]) -> tuple[s
     return tuple(labels[int(start)] for start in starts)
 
 
-def _segment(window: Window, probs: np.ndarray, *, labels: Sequence[str],
-             score_labels: Sequence[str], k: int, primary: int | None = None,
-             streams: dict[str, np.ndarray] | None = None) -> SegmentScore:
-    """``top``: the k best labels of the primary head (all labels for a one-head model)."""
+def segment_score(window: Window, probs: np.ndarray, *, labels: Sequence[str],
+                  score_labels: Sequence[str], k: int, primary: int | None = None,
+                  streams: dict[str, np.ndarray] | None = None) -> SegmentScore:
+    """One window's segment from its ``(K,)`` probabilities (files and live streams alike);
+    ``top``: the k best labels of the primary head (all labels for a one-head model)."""
     primary = primary or len(labels)
     top = top_k(probs[:primary], labels[:primary], k=k)
     index = {label: i for i, label in enumerate(labels)}
