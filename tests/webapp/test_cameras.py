@@ -257,17 +257,26 @@ def test_an_incident_becomes_an_alert_with_a_signed_webhook(camera, staff_user, 
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"\x00\x00\x00\x18ftypisom")
     onset = timezone.now() - timedelta(seconds=6)
-    incident = services.incident_record(
-        camera_id=camera.pk, label="abseiling", onset_at=onset,
-        end_at=onset + timedelta(seconds=4), peak_score=0.93, peak_jpeg=b"\xff\xd8jpeg",
-        clip_path=clip)
-    assert incident.clip and incident.peak_jpeg
-    assert (settings.MEDIA_ROOT / incident.clip).read_bytes() == clip.read_bytes()
+    incident = services.incident_open(
+        camera_id=camera.pk, key="k1", label="abseiling", onset_at=onset,
+        end_at=onset + timedelta(seconds=2), peak_score=0.93, peak_jpeg=b"\xff\xd8jpeg")
+    assert services.incident_open(camera_id=camera.pk, key="k1", label="abseiling",
+                                  onset_at=onset, end_at=onset, peak_score=0.5,
+                                  peak_jpeg=None).pk == incident.pk  # idempotent
+    assert incident.clip and incident.peak_jpeg and not incident.clip_ready
+    assert not (settings.MEDIA_ROOT / incident.clip).exists()
+    # The alert goes out at onset, linking to where the clip will be.
     (alert,) = alert_services.alerts_evaluate_camera_incident(incident_id=incident.pk)
     assert alert_services.alerts_evaluate_camera_incident(incident_id=incident.pk) == []
     assert (alert.rule_name, alert.camera_incident_id, alert.analysis_id) == (
         "gate fights", incident.pk, None)
-    assert alert.end_sec == pytest.approx(4.0) and alert.clip == incident.clip
+    assert alert.clip == incident.clip
+    ended = services.incident_clip_ready(
+        camera_id=camera.pk, key="k1", end_at=onset + timedelta(seconds=4), peak_score=0.97,
+        peak_jpeg=b"\xff\xd8peak", clip_path=clip)
+    assert ended is not None and ended.clip_ready and ended.peak_score == 0.97
+    assert ended.duration_sec == pytest.approx(4.0)
+    assert (settings.MEDIA_ROOT / incident.clip).read_bytes() == clip.read_bytes()
     result = alert_services.webhook_deliver(webhook_id=webhook.pk, alert_id=alert.pk,
                                             attempt=1, final=False)
     assert result.status == "succeeded"
@@ -281,9 +290,13 @@ def test_incident_files_are_permission_checked(camera, staff_user, user, client,
                                                tmp_path):
     clip = tmp_path / "c.mp4"
     clip.write_bytes(b"clip-bytes")
-    incident = services.incident_record(
-        camera_id=camera.pk, label="abseiling", onset_at=timezone.now(),
-        end_at=timezone.now(), peak_score=0.9, peak_jpeg=b"\xff\xd8still", clip_path=clip)
+    incident = services.incident_open(
+        camera_id=camera.pk, key="k2", label="abseiling", onset_at=timezone.now(),
+        end_at=timezone.now(), peak_score=0.9, peak_jpeg=b"\xff\xd8still")
+    client.login(username=staff_user.username, password=password)
+    assert client.get(f"/cameras/incidents/{incident.pk}/clip.mp4").status_code == 404
+    services.incident_clip_ready(camera_id=camera.pk, key="k2", end_at=timezone.now(),
+                                 peak_score=0.9, peak_jpeg=None, clip_path=clip)
     client.login(username=user.username, password=password)
     assert client.get(f"/cameras/incidents/{incident.pk}/clip.mp4").status_code == 404
     client.login(username=staff_user.username, password=password)
@@ -296,7 +309,7 @@ def test_incident_files_are_permission_checked(camera, staff_user, user, client,
 def test_the_inbox_lists_camera_alerts(camera, staff_user, client, password):
     alert_services.alert_rule_create(owner=staff_user, name="any", labels=[],
                                      enter_threshold=0.5)
-    incident = CameraIncident.objects.create(camera=camera, label="abseiling",
+    incident = CameraIncident.objects.create(camera=camera, key="k3", label="abseiling",
                                              onset_at=timezone.now(), end_at=timezone.now(),
                                              peak_score=0.8)
     alert_services.alerts_evaluate_camera_incident(incident_id=incident.pk)

@@ -91,22 +91,32 @@ class CameraRuntime(models.Model):
 class CameraIncident(models.Model):
     """A watched action seen live: onset to end, its peak still and a pre-roll clip.
 
-    ``peak_jpeg`` and ``clip`` are stored names (private media, served by permission-checked
-    views).
+    Recorded in two steps, so people hear of it within seconds: when the window that opens
+    it is scored (``end_at`` and ``peak_score`` provisional, ``clip`` already named but not
+    yet stored), then when the event ended and its clip was written (``clip_ready``, or
+    ``clip_error``). ``key`` is the monitor's incident id. ``peak_jpeg`` and ``clip`` are
+    stored names (private media, served by permission-checked views).
     """
 
     camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="incidents")
+    key = models.CharField(max_length=64)
     label = models.CharField(max_length=200)
     onset_at = models.DateTimeField()
     end_at = models.DateTimeField()
     peak_score = models.FloatField()
     peak_jpeg = models.CharField(max_length=255, blank=True)
     clip = models.CharField(max_length=255, blank=True)
+    clip_ready = models.BooleanField(default=False)
+    clip_error = models.CharField(max_length=500, blank=True)
+    clip_start_at = models.DateTimeField(null=True, blank=True,
+                                         help_text="Wall time of the clip's first frame.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ("-onset_at", "-id")
         indexes = (models.Index(fields=["camera", "-onset_at"]),)
+        constraints = (models.UniqueConstraint(fields=["camera", "key"],
+                                               name="camera_incident_unique_key"),)
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.label} at {self.onset_at:%Y-%m-%d %H:%M:%S}"

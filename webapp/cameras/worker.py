@@ -13,7 +13,8 @@ Every ``VIGIL_CAMERA_TICK_SEC`` the main thread, in this order:
 4. writes each camera's state, metrics, score timeline and preview still to its runtime row
    (only while it holds the lease).
 
-Incidents are recorded from the monitors' threads as they close (:func:`incident_record`).
+Incidents are recorded from the monitors' threads as they open (``services.incident_open``:
+alerts go out then) and again when their clip is written (``services.incident_clip_ready``).
 :meth:`CameraWorker.shutdown` (SIGTERM, SIGINT) stops every monitor and releases its leases,
 so another worker takes the cameras at once instead of after a lease period.
 """
@@ -55,7 +56,6 @@ class Running:
     name: str
     updated_at: datetime
     labels: tuple[str, ...]
-    label_thresholds: dict[str, float]
     monitor: Any
     scores: collections.deque[tuple[float, list[float]]]
     state: str = CameraState.CONNECTING
@@ -67,24 +67,23 @@ class Running:
 
 def live_config(camera: Camera) -> Any:
     """The ``inference.live.LiveConfig`` of ``camera``: its model version's architecture and
-    weights, its labels, and the lowest of its thresholds (per-label thresholds above it are
-    applied to the monitor's incidents here)."""
+    weights, its labels and thresholds, and the worker's clip and lag settings."""
     from inference.live import LiveConfig  # noqa: PLC0415  (PyAV/torch: the worker only)
 
     version = camera.model_version
     weights: str | None = version.weights
-    if weights not in ("default", "none"):
+    if weights == "default":
+        weights = None
+    elif weights != "none":
         weights = str(weights_path(version.weights))
-    thresholds = [camera.threshold, *(float(v) for v in camera.label_thresholds.values())]
-    options: dict[str, Any] = {
-        "model_name": version.arch, "weights": weights,
-        "watched_labels": tuple(camera.watched_labels), "threshold": min(thresholds),
-        "preroll_sec": settings.VIGIL_CAMERA_PREROLL_SEC,
-        "postroll_sec": settings.VIGIL_CAMERA_POSTROLL_SEC,
-        "max_lag_sec": settings.VIGIL_CAMERA_MAX_LAG_SEC,
-    }
-    known = {field.name for field in dataclasses.fields(LiveConfig)}
-    return LiveConfig(**{name: value for name, value in options.items() if name in known})
+    return LiveConfig(
+        model_name=version.arch, weights=weights, watched_labels=tuple(camera.watched_labels),
+        threshold=camera.threshold,
+        thresholds={label: float(value) for label, value in camera.label_thresholds.items()},
+        preroll_sec=settings.VIGIL_CAMERA_PREROLL_SEC,
+        postroll_sec=settings.VIGIL_CAMERA_POSTROLL_SEC,
+        max_lag_sec=settings.VIGIL_CAMERA_MAX_LAG_SEC, model_dir=settings.VIGIL_MODEL_DIR,
+        num_threads=settings.VIGIL_NUM_THREADS)
 
 
 class CameraWorker:
@@ -176,10 +175,8 @@ class CameraWorker:
     def _start(self, camera: Camera) -> None:
         keep = int(settings.VIGIL_CAMERA_SCORES_KEEP_SEC * 4) + 16  # up to 4 scores a second
         entry = Running(camera_id=camera.pk, name=camera.name, updated_at=camera.updated_at,
-                        labels=tuple(camera.watched_labels),
-                        label_thresholds={label: float(value) for label, value
-                                          in camera.label_thresholds.items()},
-                        monitor=None, scores=collections.deque(maxlen=keep))
+                        labels=tuple(camera.watched_labels), monitor=None,
+                        scores=collections.deque(maxlen=keep))
         self.running[camera.pk] = entry
         try:
             url = services.camera_url(camera=camera)
@@ -189,7 +186,8 @@ class CameraWorker:
                 url, config=live_config(camera), clip_dir=clips,
                 on_incident=lambda incident: self._on_incident(entry, incident),
                 on_state=lambda state, reason: self._on_state(entry, state, reason),
-                on_scores=lambda t, scores: self._on_scores(entry, scores))
+                on_scores=lambda t, scores: self._on_scores(entry, scores),
+                on_clip_ready=lambda incident: self._on_clip_ready(entry, incident))
             entry.monitor.start()
         except Exception as exc:  # UrlUndecryptable, a bad model, ...: shown as the state
             logger.exception("camera %s: could not start", camera.pk)
@@ -250,27 +248,36 @@ class CameraWorker:
                                            for label in entry.labels]))
 
     def _on_incident(self, entry: Running, incident: Any) -> None:
-        """Record a closed incident (its label's own threshold applies); never raises."""
+        """Record an incident as soon as it opens (alerts go out now); never raises."""
         try:
             if entry.stopped:
                 logger.info("camera %s: incident after stop dropped", entry.camera_id)
                 return
-            least = entry.label_thresholds.get(incident.label)
-            if least is not None and incident.peak_score < least:
-                return
-            services.incident_record(
-                camera_id=entry.camera_id, label=incident.label,
+            services.incident_open(
+                camera_id=entry.camera_id, key=incident.incident_id, label=incident.label,
                 onset_at=_aware(incident.onset_wall), end_at=_aware(incident.end_wall),
-                peak_score=incident.peak_score, peak_jpeg=incident.peak_jpeg,
-                clip_path=Path(incident.clip_path) if incident.clip_path else None)
+                peak_score=incident.peak_score, peak_jpeg=incident.peak_jpeg)
         except Exception:
             logger.exception("camera %s: incident not recorded", entry.camera_id)
         finally:
-            try:
-                if incident.clip_path:
-                    Path(incident.clip_path).unlink(missing_ok=True)
-            except Exception:
-                logger.warning("camera %s: clip file left", entry.camera_id, exc_info=True)
+            connection.close()
+
+    def _on_clip_ready(self, entry: Running, incident: Any) -> None:
+        """Store a finished incident's clip (also after a stop: the clip is still worth
+        keeping); the local file is removed either way; never raises."""
+        try:
+            services.incident_clip_ready(
+                camera_id=entry.camera_id, key=incident.incident_id,
+                end_at=_aware(incident.end_wall), peak_score=incident.peak_score,
+                peak_jpeg=incident.peak_jpeg,
+                clip_path=Path(incident.clip_path) if incident.clip_ready else None,
+                clip_error=incident.clip_error,
+                clip_start_at=_aware(incident.clip_start_wall) if incident.clip_start_wall
+                else None)
+        except Exception:
+            logger.exception("camera %s: incident clip not stored", entry.camera_id)
+        finally:
+            Path(incident.clip_path).unlink(missing_ok=True)
             connection.close()
 
 

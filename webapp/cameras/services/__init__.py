@@ -17,7 +17,11 @@ from webapp.cameras.services.cameras import (
     schedule_clean,
     url_clean,
 )
-from webapp.cameras.services.incidents import incident_record, incidents_expire
+from webapp.cameras.services.incidents import (
+    incident_clip_ready,
+    incident_open,
+    incidents_expire,
+)
 from webapp.cameras.services.leases import (
     lease_claim,
     lease_release,
@@ -27,6 +31,7 @@ from webapp.cameras.services.leases import (
 
 __all__ = [
     "CAMERA_FIELDS", "URL_SCHEMES", "camera_create", "camera_delete", "camera_probe",
-    "camera_update", "camera_url", "incident_record", "incidents_expire", "lease_claim",
+    "camera_update", "camera_url", "incident_clip_ready", "incident_open", "incidents_expire",
+    "lease_claim",
     "lease_release", "leases_renew", "runtime_write", "schedule_clean", "url_clean",
 ]

@@ -1,8 +1,11 @@
 """Recording what a camera worker sees: incidents (with their still and clip), expiry.
 
-Called from the worker's monitor threads; each call uses its own short transaction. An
-incident is announced (``signals.camera_incident_recorded``) once its row and files are
-committed, so subscribers (alerts) always find both.
+An incident is written in two steps (see :class:`~webapp.cameras.models.CameraIncident`):
+:func:`incident_open` when the monitor reports it (its clip's stored name is fixed then, so
+alerts can link to it at once: the file view answers 404 until it exists), and
+:func:`incident_clip_ready` when the clip is written. The first step is announced
+(``signals.camera_incident_recorded``) once committed. Called from the worker's monitor
+threads; each call is its own short transaction.
 """
 from __future__ import annotations
 
@@ -25,31 +28,56 @@ def incident_prefix(*, camera_id: int, incident_id: int) -> str:
     return f"cameras/{camera_id}/incidents/{incident_id}"
 
 
-def incident_record(*, camera_id: int, label: str, onset_at: datetime, end_at: datetime,
-                    peak_score: float, peak_jpeg: bytes | None, clip_path: Path | None,
-                    ) -> CameraIncident:
-    """Store an incident, its peak still (JPEG bytes) and its clip (a local H.264 MP4, copied
-    into private media), then announce it after commit."""
+def _store_still(incident: CameraIncident, jpeg: bytes) -> None:
+    name = f"{incident_prefix(camera_id=incident.camera_id, incident_id=incident.pk)}/peak.jpg"
+    with media.local_output(name) as dest:
+        dest.write_bytes(jpeg)
+    incident.peak_jpeg = name
+
+
+def incident_open(*, camera_id: int, key: str, label: str, onset_at: datetime,
+                  end_at: datetime, peak_score: float, peak_jpeg: bytes | None,
+                  ) -> CameraIncident:
+    """Record an incident as it opens (idempotent by ``key``) and announce it after commit."""
     with transaction.atomic():
-        incident = CameraIncident.objects.create(
-            camera_id=camera_id, label=label, onset_at=onset_at, end_at=end_at,
-            peak_score=float(peak_score))
+        incident, created = CameraIncident.objects.get_or_create(
+            camera_id=camera_id, key=key,
+            defaults={"label": label, "onset_at": onset_at, "end_at": end_at,
+                      "peak_score": float(peak_score)})
+        if not created:
+            return incident
         prefix = incident_prefix(camera_id=camera_id, incident_id=incident.pk)
-        fields = []
+        incident.clip = f"{prefix}/clip.mp4"
         if peak_jpeg:
-            name = f"{prefix}/peak.jpg"
-            with media.local_output(name) as dest:
-                dest.write_bytes(peak_jpeg)
-            incident.peak_jpeg = name
-            fields.append("peak_jpeg")
-        if clip_path is not None and Path(clip_path).is_file():
-            incident.clip = media.store_file(clip_path, f"{prefix}/clip.mp4")
-            fields.append("clip")
-        if fields:
-            incident.save(update_fields=fields)
+            _store_still(incident, peak_jpeg)
+        incident.save(update_fields=["clip", "peak_jpeg"])
         transaction.on_commit(partial(_announce, incident.pk))
-    logger.info("camera %s: incident %s %s %.2f (%.1f s)", camera_id, incident.pk, label,
-                peak_score, incident.duration_sec)
+    logger.info("camera %s: incident %s opened: %s %.2f", camera_id, incident.pk, label,
+                peak_score)
+    return incident
+
+
+def incident_clip_ready(*, camera_id: int, key: str, end_at: datetime, peak_score: float,
+                        peak_jpeg: bytes | None, clip_path: Path | None, clip_error: str = "",
+                        clip_start_at: datetime | None = None) -> CameraIncident | None:
+    """The incident ended: store its clip (a local H.264 MP4, copied into private media) and
+    its final end, peak and still. ``None`` when the incident is gone (camera deleted)."""
+    incident = CameraIncident.objects.filter(camera_id=camera_id, key=key).first()
+    if incident is None:
+        return None
+    incident.end_at, incident.clip_start_at = end_at, clip_start_at
+    if peak_score > incident.peak_score and peak_jpeg:
+        _store_still(incident, peak_jpeg)
+    incident.peak_score = max(incident.peak_score, float(peak_score))
+    if not clip_error and clip_path is not None and Path(clip_path).is_file():
+        media.store_file(clip_path, incident.clip)
+        incident.clip_ready = True
+    else:
+        incident.clip_error = (clip_error or "no clip was written")[:500]
+    incident.save(update_fields=["end_at", "clip_start_at", "peak_score", "peak_jpeg",
+                                 "clip_ready", "clip_error"])
+    logger.info("camera %s: incident %s ended after %.1f s; clip %s", camera_id, incident.pk,
+                incident.duration_sec, "stored" if incident.clip_ready else incident.clip_error)
     return incident
 
 
