@@ -1,10 +1,13 @@
 """The camera worker: one long-lived process running up to N cameras (``manage.py
 vigil_cameras``).
 
-Every ``VIGIL_CAMERA_TICK_SEC`` the main thread, in this order:
+A lease thread renews the leases of the cameras it runs every ``VIGIL_CAMERA_TICK_SEC``, so
+slow work in the main thread (loading torch, stopping a monitor) never lets them lapse; it
+stops renewing when the main loop has not ticked for three lease periods (a stuck worker gives
+its cameras up). Every tick the main thread, in this order:
 
-1. renews the leases of the cameras it runs and stops those it no longer holds (another worker
-   took them after this one was too late: two workers never both process a camera);
+1. stops the cameras whose lease the lease thread found taken (another worker claimed them
+   after this one was too late: two workers never both process a camera);
 2. stops cameras that were disabled, deleted or left their schedule (releasing the lease) and
    restarts those whose settings changed;
 3. claims free or expired leases of runnable cameras while it has room, and starts an
@@ -103,6 +106,9 @@ class CameraWorker:
         self.running: dict[int, Running] = {}
         self.clip_dir = Path(tempfile.mkdtemp(prefix="vigil-cameras-"))
         self.ticks = 0
+        self.last_tick_at = time.monotonic()
+        self._lock = threading.Lock()
+        self._lost: set[int] = set()
         self.alive_file = Path(alive_file) if alive_file else None
 
     # --- the loop ------------------------------------------------------------------------
@@ -110,9 +116,14 @@ class CameraWorker:
     def run(self, *, stop: threading.Event) -> None:
         logger.info("camera worker %s: up to %d cameras, lease %.0f s, tick %.1f s",
                     self.worker_id, self.max_cameras, self.lease_sec, self.tick_sec)
+        self._factory()  # import torch and PyAV now, before holding any lease
+        logger.info("camera worker %s ready", self.worker_id)
+        keeper = threading.Thread(target=self._keep_leases, args=(stop,),
+                                  name="vigil-camera-leases", daemon=True)
+        keeper.start()
         try:
             while not stop.is_set():
-                started = time.monotonic()
+                started = self.last_tick_at = time.monotonic()
                 try:
                     self.tick()
                 except Exception:
@@ -121,14 +132,40 @@ class CameraWorker:
                 stop.wait(max(0.0, self.tick_sec - (time.monotonic() - started)))
         finally:
             self.shutdown()
+            keeper.join(timeout=5)
+
+    def _keep_leases(self, stop: threading.Event) -> None:
+        """The lease thread: renew every tick; note the cameras another worker took."""
+        try:
+            while not stop.wait(self.tick_sec):
+                try:
+                    self.renew()
+                except Exception:
+                    logger.warning("lease renewal failed", exc_info=True)
+                    close_old_connections()
+        finally:
+            connection.close()
+
+    def renew(self) -> None:
+        """Renew the leases of the running cameras (unless the main loop is stuck)."""
+        if time.monotonic() - self.last_tick_at > 3 * self.lease_sec:
+            logger.error("camera worker main loop stuck for %.0f s: letting leases lapse",
+                         time.monotonic() - self.last_tick_at)
+            return
+        with self._lock:
+            ids = list(self.running)
+        held = services.leases_renew(camera_ids=ids, worker=self.worker_id,
+                                     lease_sec=self.lease_sec)
+        with self._lock:
+            self._lost |= set(ids) - held
 
     def tick(self) -> None:
         self.ticks += 1
         if self.alive_file is not None:
             self.alive_file.touch()
-        held = services.leases_renew(camera_ids=list(self.running), worker=self.worker_id,
-                                     lease_sec=self.lease_sec)
-        for camera_id in set(self.running) - held:
+        with self._lock:
+            lost, self._lost = self._lost, set()
+        for camera_id in lost & set(self.running):
             logger.warning("camera %s: lease lost to another worker; stopping it", camera_id)
             self._stop(camera_id, release=False)
         runnable = {camera.pk: camera for camera in selectors.cameras_runnable()}
@@ -177,7 +214,8 @@ class CameraWorker:
         entry = Running(camera_id=camera.pk, name=camera.name, updated_at=camera.updated_at,
                         labels=tuple(camera.watched_labels), monitor=None,
                         scores=collections.deque(maxlen=keep))
-        self.running[camera.pk] = entry
+        with self._lock:
+            self.running[camera.pk] = entry
         try:
             url = services.camera_url(camera=camera)
             clips = self.clip_dir / str(camera.pk)
@@ -196,7 +234,8 @@ class CameraWorker:
         self._write(entry)
 
     def _stop(self, camera_id: int, *, release: bool) -> None:
-        entry = self.running.pop(camera_id, None)
+        with self._lock:
+            entry = self.running.pop(camera_id, None)
         if entry is None:
             return
         entry.stopped = True
