@@ -317,3 +317,27 @@ def test_the_inbox_lists_camera_alerts(camera, staff_user, client, password):
     page = client.get("/alerts/?state=all").content.decode()
     assert "camera gate" in page and f"/cameras/{camera.pk}/" in page
     assert Alert.objects.get().owner == staff_user
+
+
+def test_a_camera_offline_rule_fires_once_per_outage(camera, staff_user, settings):
+    rule = alert_services.alert_rule_create(owner=staff_user, name="gate down", labels=[],
+                                            camera_offline_min=5, source_tag="gate")
+    alert_services.alert_rule_create(owner=staff_user, name="fights", labels=[])
+    now = timezone.now()
+    runtime = CameraRuntime.objects.get(camera=camera)
+    runtime.state, runtime.state_since = "reconnecting", now - timedelta(minutes=3)
+    runtime.save()
+    assert alert_services.alerts_check_cameras_offline(now=now) == []  # 3 of 5 minutes
+    (alert,) = alert_services.alerts_check_cameras_offline(now=now + timedelta(minutes=3))
+    assert (alert.rule, alert.camera, alert.label) == (rule, camera, "camera offline")
+    assert alert.end_sec == pytest.approx(360)
+    assert alert_services.alerts_check_cameras_offline(now=now + timedelta(minutes=9)) == []
+    # Live again, then a dead worker: still "live" but not written to for 6 minutes.
+    runtime.state, runtime.state_since = "live", now + timedelta(minutes=10)
+    runtime.last_seen_at = now + timedelta(minutes=10)
+    runtime.save()
+    Alert.objects.update(created_at=now)  # raised before this second outage began
+    (second,) = alert_services.alerts_check_cameras_offline(now=now + timedelta(minutes=16))
+    assert second.camera == camera
+    assert json.loads(json.dumps(alert_services.alert_payload(alert=second)))["type"] == \
+        "vigil.camera_offline"

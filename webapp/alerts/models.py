@@ -32,6 +32,10 @@ class AlertRule(models.Model):
                                   help_text="Only videos with this source tag (blank: any).")
     notify_email = models.BooleanField(default=False,
                                        help_text="Also e-mail the video's owner.")
+    camera_offline_min = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Set: a camera rule that fires when a camera it matches (source tag, model "
+                  "version) has not been live for this many minutes; labels are not used.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,7 +48,8 @@ class AlertRule(models.Model):
 
 class Alert(models.Model):
     """An incident: a span of an analysis where a rule's label scored high, or a live camera's
-    incident (``camera_incident``; then ``analysis`` is empty and times count from onset)."""
+    (``camera``): its incident (``camera_incident``; times count from onset) or its being
+    offline (label ``camera offline``; ``end_sec``: how long, when raised)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="alerts", help_text="The video's owner.")
@@ -55,6 +60,9 @@ class Alert(models.Model):
                                  related_name="alerts", null=True, blank=True)
     camera_incident = models.ForeignKey("cameras.CameraIncident", on_delete=models.CASCADE,
                                         related_name="alerts", null=True, blank=True)
+    camera = models.ForeignKey("cameras.Camera", on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="alerts",
+                               help_text="A live camera's alert (an incident, or offline).")
     label = models.CharField(max_length=200)
     start_sec = models.FloatField()
     end_sec = models.FloatField()
@@ -93,8 +101,8 @@ class Alert(models.Model):
     @property
     def source_name(self) -> str:
         """Where it happened: the video's name, or the camera's."""
-        if self.camera_incident is not None:
-            return f"camera {self.camera_incident.camera.name}"
+        if self.camera is not None:
+            return f"camera {self.camera.name}"
         return self.analysis.video.original_name if self.analysis else ""
 
 

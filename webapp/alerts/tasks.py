@@ -31,6 +31,12 @@ def evaluate_camera_incident(incident_id: int) -> int:
         return 0
 
 
+@shared_task(name=services.OFFLINE_TASK)
+def check_cameras_offline() -> int:
+    """Alerts of camera-offline rules (beat, every minute)."""
+    return len(services.alerts_check_cameras_offline())
+
+
 @shared_task(name=services.WEBHOOK_TASK, bind=True, max_retries=None)
 def deliver_webhook(self, webhook_id: int, alert_id: int | None) -> str:
     retries, limit = self.request.retries, settings.VIGIL_WEBHOOK_MAX_RETRIES

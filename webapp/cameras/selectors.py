@@ -11,7 +11,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from webapp.cameras.models import Camera, CameraIncident, CameraProbe, CameraRuntime
+from webapp.cameras.models import (
+    Camera,
+    CameraIncident,
+    CameraProbe,
+    CameraRuntime,
+    CameraState,
+)
 
 
 def _visible(user: AbstractBaseUser | AnonymousUser) -> Q:
@@ -77,6 +83,25 @@ def cameras_runnable(*, now: datetime | None = None) -> list[Camera]:
     return [camera for camera in Camera.objects.filter(enabled=True)
             .select_related("model_version").order_by("pk")
             if schedule_active(camera.schedule, now=now)]
+
+
+def cameras_offline(*, since: datetime, now: datetime | None = None,
+                    ) -> list[tuple[Camera, datetime]]:
+    """Enabled cameras, within their schedule, that have not been live since before
+    ``since``, each with the moment it stopped being live: the start of its current state,
+    or, for one still marked live, the last time a worker wrote to it (a dead worker)."""
+    offline = []
+    for camera in cameras_runnable(now=now):
+        runtime = CameraRuntime.objects.filter(camera=camera).first()
+        if runtime is None:
+            continue
+        if runtime.state == CameraState.LIVE:
+            gone_at = runtime.last_seen_at
+        else:
+            gone_at = runtime.state_since or camera.created_at
+        if gone_at is not None and gone_at < since:
+            offline.append((camera, gone_at))
+    return offline
 
 
 def camera_for_worker(*, camera_id: int) -> Camera | None:

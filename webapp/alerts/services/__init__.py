@@ -2,7 +2,7 @@
 
 - :mod:`.rules`: alert rules (defaults, cleaning, CRUD);
 - :mod:`.incidents`: evaluating a succeeded analysis into alerts, their media, acknowledging;
-- :mod:`.cameras`: live camera incidents into alerts;
+- :mod:`.cameras`: live camera incidents into alerts, cameras offline;
 - :mod:`.deliveries`: what the channels share (task names, queueing, payload, retry backoff);
 - :mod:`.webhooks`: webhook endpoints and one signed delivery attempt;
 - :mod:`.email`: one e-mail delivery attempt.
@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from webapp.alerts.services.cameras import (
     EVALUATE_CAMERA_TASK,
+    OFFLINE_LABEL,
+    OFFLINE_TASK,
+    alerts_check_cameras_offline,
     alerts_evaluate_camera_incident,
     on_camera_incident_recorded,
     rules_for_camera_incident,
@@ -66,6 +69,8 @@ __all__ = [
     "EMAIL_TASK",
     "EVALUATE_CAMERA_TASK",
     "EVALUATE_TASK",
+    "OFFLINE_LABEL",
+    "OFFLINE_TASK",
     "RULE_FIELDS",
     "WEBHOOK_TASK",
     "Attempt",
@@ -83,6 +88,7 @@ __all__ = [
     "alert_rule_defaults",
     "alert_rule_delete",
     "alert_rule_update",
+    "alerts_check_cameras_offline",
     "alerts_evaluate",
     "alerts_evaluate_camera_incident",
     "alerts_evaluate_enqueue",

@@ -68,13 +68,15 @@ def alert_payload(*, alert: Alert | None) -> dict[str, Any]:
         },
         "links": links,
     }
-    incident = alert.camera_incident
-    if incident is not None:
-        camera = incident.camera
+    camera, incident = alert.camera, alert.camera_incident
+    if camera is not None:
         body["camera"] = {"id": camera.pk, "name": camera.name, "source_tag": camera.source_tag,
                           "model_version": camera.model_version.name}
-        body["incident"] = {"id": incident.pk, "onset_at": incident.onset_at.isoformat(),
-                            "end_at": incident.end_at.isoformat()}
+        if incident is not None:
+            body["incident"] = {"id": incident.pk, "onset_at": incident.onset_at.isoformat(),
+                                "end_at": incident.end_at.isoformat()}
+        else:
+            body["type"] = "vigil.camera_offline"
         links["camera"] = _link("cameras:detail", camera.pk)
         return body
     analysis = alert.analysis

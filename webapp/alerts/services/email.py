@@ -16,7 +16,7 @@ from webapp.alerts.services.deliveries import Attempt, DeliveryFailed, alert_pay
 def email_deliver(*, alert_id: int, attempt: int, final: bool) -> Attempt | None:
     """E-mail the alert to its owner through Django's e-mail backend; log a Delivery row."""
     alert = (Alert.objects.select_related("owner", "analysis__video", "analysis__model_version",
-                                         "camera_incident__camera")
+                                         "camera")
              .filter(pk=alert_id).first())
     if alert is None:
         return None
@@ -33,7 +33,7 @@ def email_deliver(*, alert_id: int, attempt: int, final: bool) -> Attempt | None
                 f"Time: {alert.start_sec:.1f}-{alert.end_sec:.1f} s, peak "
                 f"{alert.peak_score:.3f} at {alert.peak_sec:.1f} s\n\n"
                 f"Alert: {payload['links']['alert']}\n"
-                + (f"Analysis: {payload['links']['analysis']}\n" if alert.analysis_id
+                + (f"Analysis: {payload['links']['analysis']}\n" if alert.analysis_id is not None
                    else f"Camera: {payload['links']['camera']}\n"))
         try:
             send_mail(subject.replace("\n", " ")[:200], body, None, [address])

@@ -48,7 +48,7 @@ def rules_for_analysis(*, analysis: Analysis) -> list[AlertRule]:
     """Active rules of the video's owner plus global ones that apply to this analysis."""
     video = analysis.video
     rules = AlertRule.objects.filter(Q(owner_id=video.owner_id) | Q(is_global=True),
-                                     is_active=True)
+                                     is_active=True, camera_offline_min__isnull=True)
     rules = rules.filter(Q(model_version__isnull=True) | Q(model_version=analysis.model_version_id))
     rules = rules.filter(Q(source_tag="") | Q(source_tag=video.source_tag))
     return list(rules.order_by("id"))
