@@ -51,6 +51,13 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  # Live-camera tests serve RTSP with gst-rtsp-server, run by the system python3 (its gi).
+  if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0')" \
+      >/dev/null 2>&1 || ! gst-inspect-1.0 h264parse >/dev/null 2>&1; then
+    missing+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
+              gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+              gstreamer1.0-plugins-ugly gstreamer1.0-libav)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       echo "please install: ${missing[*]} (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2

@@ -3,7 +3,8 @@
 Decoded frames are kept small (scaled once to the clip size, yuv420p) for a bounded span of
 stream time, so an incident's clip can start ``preroll_sec`` before the window that opened it
 although that window was scored seconds after its frames went by. Memory: ``keep_sec x fps``
-frames of ``W x H x 1.5`` bytes (15 s of 640x360 at 15 fps: 52 MB), whatever the run length.
+frames of ``W x H x 1.5`` bytes, whatever the run length; the monitor keeps pre-roll + window +
+``max_lag_sec`` + the model's recent time per window (12 s of 640x360 at 15 fps: 62 MB).
 
 A :class:`ClipRecorder` is fed the buffered frames from its start and then every new frame
 until it is told where the event ended (plus post-roll), and encodes them in its own thread
@@ -22,6 +23,7 @@ from io import BytesIO
 from pathlib import Path
 
 import av
+from PIL import Image
 
 from inference.decode import Frame
 from inference.encode import H264Writer, with_durations
@@ -39,37 +41,60 @@ class BufferedFrame:
 
 
 class PrerollBuffer:
-    """The last ``keep_sec`` seconds of frames (stream time); thread-safe."""
+    """The last ``keep_sec`` seconds of frames (stream time), and the clips they feed;
+    thread-safe (the decode thread pushes, the scoring thread reads and attaches clips)."""
 
     def __init__(self, *, keep_sec: float) -> None:
         self.keep_sec = keep_sec
-        self.lock = threading.Lock()
+        self._lock = threading.Lock()
         self._frames: deque[BufferedFrame] = deque()
+        self._recorders: list[ClipRecorder] = []
 
     def push(self, frame: BufferedFrame) -> None:
-        """Append the newest frame and forget those older than ``keep_sec`` before it.
-        Callers hold :attr:`lock` (they feed recorders under the same lock)."""
-        self._frames.append(frame)
-        while self._frames and self._frames[0].pts_sec < frame.pts_sec - self.keep_sec:
-            self._frames.popleft()
+        """Append the newest frame, feed it to every attached clip, and forget frames older
+        than ``keep_sec`` before it."""
+        with self._lock:
+            self._frames.append(frame)
+            while self._frames and self._frames[0].pts_sec < frame.pts_sec - self.keep_sec:
+                self._frames.popleft()
+            for recorder in self._recorders:
+                recorder.feed(frame)
 
     def clear(self) -> None:
-        with self.lock:
+        with self._lock:
             self._frames.clear()
 
-    def since(self, start_sec: float) -> list[BufferedFrame]:
-        """Frames on screen from ``start_sec`` on (the one showing at ``start_sec`` first).
-        Callers hold :attr:`lock`."""
-        frames = list(self._frames)
-        first = 0
-        for i, frame in enumerate(frames):
-            if frame.pts_sec <= start_sec:
-                first = i
-        return frames[first:]
+    def attach(self, make: Callable[[BufferedFrame], ClipRecorder], *, start_sec: float,
+               ) -> ClipRecorder | None:
+        """Start a clip at ``start_sec``: ``make(first frame)`` builds its recorder, which is
+        fed the buffered frames from the one on screen at ``start_sec`` and then every new
+        frame until it is done. ``None`` when nothing is buffered."""
+        with self._lock:
+            frames = list(self._frames)
+            if not frames:
+                return None
+            first = 0
+            for i, frame in enumerate(frames):
+                if frame.pts_sec <= start_sec:
+                    first = i
+            recorder = make(frames[first])
+            for frame in frames[first:]:
+                recorder.feed(frame)
+            self._recorders.append(recorder)
+            return recorder
+
+    def detach(self, recorder: ClipRecorder) -> None:
+        with self._lock:
+            if recorder in self._recorders:
+                self._recorders.remove(recorder)
+
+    def recorders(self) -> list[ClipRecorder]:
+        with self._lock:
+            return list(self._recorders)
 
     def at(self, time_sec: float) -> BufferedFrame | None:
         """The frame on screen at ``time_sec`` (the oldest kept one if it is earlier)."""
-        with self.lock:
+        with self._lock:
             chosen = self._frames[0] if self._frames else None
             for frame in self._frames:
                 if frame.pts_sec > time_sec:
@@ -78,7 +103,7 @@ class PrerollBuffer:
             return chosen
 
     def latest(self) -> BufferedFrame | None:
-        with self.lock:
+        with self._lock:
             return self._frames[-1] if self._frames else None
 
     def __len__(self) -> int:
@@ -88,11 +113,14 @@ class PrerollBuffer:
 def to_jpeg(image: av.VideoFrame, *, quality: int = 82) -> bytes:
     """JPEG bytes of a frame (RGB conversion by PyAV)."""
     out = BytesIO()
-    image.to_image().save(out, format="JPEG", quality=quality)
+    Image.fromarray(image.to_ndarray(format="rgb24")).save(out, format="JPEG", quality=quality)
     return out.getvalue()
 
 
 _END = object()
+#: H264Writer stamps each frame it encodes (pts, time base); buffered frames are shared by every
+#: clip of the process, so one frame is stamped and encoded at a time.
+_ENCODE_LOCK = threading.Lock()
 
 
 class ClipRecorder:
@@ -105,8 +133,8 @@ class ClipRecorder:
     """
 
     def __init__(self, path: Path, *, start_sec: float, width: int, height: int, fps: float,
-                 max_sec: float, encode_lock: threading.Lock,
-                 on_done: Callable[[ClipRecorder], None], max_queue: int = 900) -> None:
+                 max_sec: float, on_done: Callable[[ClipRecorder], None],
+                 max_queue: int = 900) -> None:
         self.path = path
         self.start_sec = start_sec
         self.width, self.height, self.fps = width, height, fps
@@ -118,7 +146,6 @@ class ClipRecorder:
         self.done = threading.Event()
         self._stop_sec: float | None = None
         self._queue: queue.Queue[BufferedFrame | object] = queue.Queue(maxsize=max_queue)
-        self._encode_lock = encode_lock
         self._on_done = on_done
         self._thread = threading.Thread(target=self._run, name="vigil-live-clip", daemon=True)
         self._thread.start()
@@ -153,8 +180,6 @@ class ClipRecorder:
             item = self._queue.get()
             if not isinstance(item, BufferedFrame):
                 return
-            if item.pts_sec < self.start_sec and self.first_wall is not None:
-                continue
             stop = self._stop_sec
             if (stop is not None and item.pts_sec >= stop) or \
                     item.pts_sec - self.start_sec >= self.max_sec:
@@ -171,7 +196,7 @@ class ClipRecorder:
                             crf=26) as writer:
                 for frame, duration_sec in with_durations(self._frames(), end_sec=0.0,
                                                           fallback_sec=fallback_sec):
-                    with self._encode_lock:  # frames are shared with the buffer's other users
+                    with _ENCODE_LOCK:
                         writer.write(frame.av_frame, pts_sec=frame.pts_sec,
                                      duration_sec=duration_sec)
                     self.written_sec = frame.pts_sec + duration_sec

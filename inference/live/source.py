@@ -23,6 +23,7 @@ import errno
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import av
@@ -174,3 +175,43 @@ def probe_stream(url: str, *, timeout_sec: float = 10.0, rtsp_transport: str = "
         return StreamInfo(codec=stream.codec_context.name, width=first.width,
                           height=first.height, fps=round(float(rate), 3) if rate else 0.0,
                           url_redacted=redact_url(url))
+
+
+class StreamClock:
+    """Stream time of one connection: seconds from its first frame, from the frames'
+    timestamps (the monotonic clock for frames without one), and the wall time of each.
+
+    A timestamp that steps back, or jumps forward by more than ``max_jump_sec`` (a camera
+    restarting its clock, a looped source), continues the clock one frame after the last time
+    instead, so windows stay in order.
+    """
+
+    def __init__(self, *, number: int, max_jump_sec: float = 5.0,
+                 frame_sec: float = 1.0 / 25) -> None:
+        self.number = number
+        self.wall0 = datetime.now(UTC)
+        self.started = time.monotonic()
+        self.max_jump_sec = max_jump_sec
+        self.frame_sec = frame_sec
+        self.last_sec: float | None = None
+        self._offset_sec = 0.0
+        self._last_raw_sec: float | None = None
+
+    def time_of(self, frame: av.VideoFrame) -> float:
+        """Stream seconds of ``frame`` (the next one decoded; never less than the last)."""
+        stamp = frame.pts if frame.pts is not None else frame.dts
+        if stamp is not None and frame.time_base is not None:
+            raw = float(stamp * frame.time_base)
+        else:
+            raw = time.monotonic() - self.started
+        if self._last_raw_sec is None:
+            self._offset_sec = -raw
+        elif not 0 <= raw - self._last_raw_sec <= self.max_jump_sec:
+            self._offset_sec = (self.last_sec or 0.0) + self.frame_sec - raw
+        self._last_raw_sec = raw
+        self.last_sec = raw + self._offset_sec
+        return self.last_sec
+
+    def wall_at(self, time_sec: float) -> datetime:
+        """Wall time (UTC) of stream time ``time_sec``."""
+        return self.wall0 + timedelta(seconds=time_sec)

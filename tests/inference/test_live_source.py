@@ -1,14 +1,17 @@
 """Opening live streams: only the URL's own protocol, real RTSP and HLS servers on loopback."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from inference.errors import StreamError
-from inference.live import probe_stream, redact_url
+from inference.live import LiveConfig, LiveMonitor, probe_stream, redact_url
 from inference.live.source import check_url, ffmpeg_options
 from tests.live_servers import HlsServer, RtspServer, free_port, looped_h264
 
@@ -96,8 +99,6 @@ def test_redacted_urls_keep_the_user_and_hide_the_password_and_query_values() ->
 
 
 def _wait_for_port(port: int) -> None:
-    import socket
-    import time
 
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -107,3 +108,27 @@ def _wait_for_port(port: int) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
+
+
+def test_a_monitor_with_a_refused_url_or_an_unknown_model_ends_in_error(tmp_path: Path) -> None:
+    cases = [("file:///etc/passwd", LiveConfig(model_name="tsn_resnet18", weights="none")),
+             (f"rtsp://127.0.0.1:{free_port()}/cam", LiveConfig(model_name="no_such_model"))]
+    for url, config in cases:
+        states: list[tuple[str, str]] = []
+        failed = threading.Event()
+
+        def on_state(state: str, reason: str, states: list[tuple[str, str]] = states,
+                     failed: threading.Event = failed) -> None:
+            states.append((state, reason))
+            if state == "error":
+                failed.set()
+
+        monitor = LiveMonitor(url, config=config, clip_dir=tmp_path,
+                              on_incident=lambda incident: None, on_state=on_state)
+        monitor.start()
+        try:
+            assert failed.wait(60), states
+            assert monitor.metrics().state == "error" and monitor.metrics().state_reason
+        finally:
+            monitor.stop()
+        assert states[-1] == ("stopped", "")

@@ -33,18 +33,23 @@ def free_port() -> int:
 
 def looped_h264(source: Path, out: Path, *, loops: int = 1, start_sec: float = 0.0,
                 end_sec: float | None = None, fps: float | None = None,
-                height: int | None = None, gop_sec: float = 1.0) -> Path:
+                height: int | None = None, gop_sec: float = 1.0, speed: float = 1.0) -> Path:
     """Transcode ``[start_sec, end_sec)`` of ``source`` to H.264 MP4 (no audio, no B-frames,
-    a keyframe every ``gop_sec``) repeated ``loops`` times; cached by name in ``out``."""
+    a keyframe every ``gop_sec``) repeated ``loops`` times; cached by name in ``out``.
+
+    ``speed`` > 1 plays it that many times faster (every frame kept, ``fps x speed``): a live
+    server then sends that many seconds of stream per second, for accelerated soaks."""
     if out.exists():
         return out
     cut = out.with_suffix(".cut.mp4")
     filters = []
     if fps:
         filters.append(f"fps={fps}")
+    if speed != 1.0:
+        filters.append(f"setpts=PTS/{speed}")
     if height:
         filters.append(f"scale=-2:{height}")
-    rate = fps or 25
+    rate = (fps or 25) * speed
     command = ["ffmpeg", "-v", "error", "-y", "-ss", str(start_sec), "-i", str(source)]
     if end_sec is not None:
         command += ["-t", str(end_sec - start_sec)]
@@ -52,6 +57,8 @@ def looped_h264(source: Path, out: Path, *, loops: int = 1, start_sec: float = 0
                 "-g", str(max(1, round(rate * gop_sec))), "-pix_fmt", "yuv420p"]
     if filters:
         command += ["-vf", ",".join(filters)]
+    if speed != 1.0:
+        command += ["-r", str(rate)]
     subprocess.run([*command, str(cut)], check=True, timeout=300)
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", str(loops - 1), "-i", str(cut),
                     "-c", "copy", "-movflags", "+faststart", str(out)], check=True, timeout=300)
