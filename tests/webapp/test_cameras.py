@@ -14,7 +14,7 @@ from tests.webapp.alert_receiver import Receiver
 from webapp.alerts import services as alert_services
 from webapp.alerts.models import Alert, Delivery
 from webapp.cameras import selectors, services
-from webapp.cameras.models import Camera, CameraIncident, CameraRuntime
+from webapp.cameras.models import Camera, CameraIncident, CameraProbe, CameraRuntime
 from webapp.cameras.secrets import UrlUndecryptable, url_mask
 
 SECRET_URL = "rtsp://admin:s3cr3t-Pa55@10.0.0.5:554/Streaming/101?token=abc123"
@@ -341,3 +341,34 @@ def test_a_camera_offline_rule_fires_once_per_outage(camera, staff_user, setting
     assert second.camera == camera
     assert json.loads(json.dumps(alert_services.alert_payload(alert=second)))["type"] == \
         "vigil.camera_offline"
+
+
+def test_test_connection_probes_a_real_rtsp_camera_and_records_every_attempt(
+        staff_user, model_version, api_client, client, password, tmp_path):
+    from tests.live_servers import RtspServer, free_port, looped_h264
+    from tests.webapp.conftest import REPO_ROOT
+
+    clip = looped_h264(REPO_ROOT.parent / "shared" / "clips" / "samples" / "fight_0002.mpeg",
+                       tmp_path / "fight.mp4", end_sec=8.0)
+    api_client.force_authenticate(staff_user)
+    with RtspServer(clip) as rtsp:
+        camera = services.camera_create(owner=staff_user, name="probe",
+                                        url=rtsp.url.replace("rtsp://", "rtsp://u:pw@"),
+                                        model_version=model_version,
+                                        watched_labels=["abseiling"])
+        ok = api_client.post(f"/api/v1/cameras/{camera.pk}/test/").json()
+        assert (ok["ok"], ok["codec"], ok["width"], ok["height"]) == (True, "h264", 384, 216)
+        assert ok["url_masked"] == url_mask(rtsp.url.replace("rtsp://", "rtsp://u:pw@"))
+    dead = api_client.post("/api/v1/cameras/probe/",
+                           {"url": f"rtsp://u:pw@127.0.0.1:{free_port()}/cam"},
+                           format="json").json()
+    assert dead["ok"] is False and dead["error_code"] == "unreachable"
+    assert dead["url_masked"].startswith("rtsp://u:***@")
+    refused = api_client.post("/api/v1/cameras/probe/", {"url": "file:///etc/passwd"},
+                              format="json")
+    assert refused.status_code == 400 and "url" in refused.json()["fields"]
+    client.login(username=staff_user.username, password=password)
+    page = client.get(f"/cameras/{camera.pk}/").content.decode()
+    assert "h264 384x216" in page
+    assert [probe.ok for probe in camera.probes.order_by("created_at")] == [True]
+    assert CameraProbe.objects.count() == 2  # the refused URL never reached a probe
