@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from webapp.accounts.selectors import request_user
 from webapp.cameras import selectors, services
 from webapp.cameras.models import Camera, CameraIncident, CameraProbe
-from webapp.cameras.views import camera_status
 from webapp.core.errors import object_or_404
 from webapp.models_registry.models import ModelVersion
 
@@ -88,7 +87,7 @@ class CameraSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CameraStatusSerializer)
     def get_status(self, obj: Camera) -> dict[str, Any]:
-        return CameraStatusSerializer(camera_status(obj)).data
+        return CameraStatusSerializer(selectors.camera_status(obj)).data
 
     def get_page_url(self, obj: Camera) -> str:
         return _absolute(self.context.get("request"), reverse("cameras:detail", args=[obj.pk]))
@@ -200,7 +199,7 @@ class CameraViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def status(self, request: Request, pk: Any = None) -> Response:
         """State, metrics and the recent score timeline."""
-        return Response(CameraStatusSerializer(camera_status(self.get_object())).data)
+        return Response(CameraStatusSerializer(selectors.camera_status(self.get_object())).data)
 
     @extend_schema(responses={200: CameraLeaseSerializer(many=True)})
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAdminUser])

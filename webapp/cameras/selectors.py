@@ -35,6 +35,20 @@ def camera_get(*, user: AbstractBaseUser | AnonymousUser, camera_id: int | str) 
     return camera_list(user=user).get(pk=camera_id)
 
 
+def camera_status(camera: Camera) -> dict[str, Any]:
+    """State, metrics and score timeline of a camera (the page's polling, the API)."""
+    runtime = camera.runtime
+    return {
+        "id": camera.pk, "state": runtime.state, "state_reason": runtime.state_reason,
+        "state_since": runtime.state_since, "worker": runtime.worker,
+        "fps_in": runtime.fps_in, "fps_scored": runtime.fps_scored, "lag_sec": runtime.lag_sec,
+        "windows_scored": runtime.windows_scored, "windows_dropped": runtime.windows_dropped,
+        "reconnects": runtime.reconnects, "last_seen_at": runtime.last_seen_at,
+        "preview_at": runtime.preview_at, "threshold": camera.threshold,
+        "scores": runtime.scores or {"labels": list(camera.watched_labels), "points": []},
+    }
+
+
 def incident_list(*, user: AbstractBaseUser | AnonymousUser,
                   camera_id: int | str | None = None) -> QuerySet[CameraIncident]:
     rows = CameraIncident.objects.filter(

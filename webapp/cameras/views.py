@@ -2,8 +2,6 @@
 edit / delete / test connection (staff), the camera workers' ops view; incident files."""
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,20 +34,6 @@ def _incident_or_404(request: HttpRequest, pk: int) -> CameraIncident:
         raise Http404("no such incident") from None
 
 
-def camera_status(camera: Camera) -> dict[str, Any]:
-    """State, metrics and score timeline of a camera (the page's polling, the API)."""
-    runtime = camera.runtime
-    return {
-        "id": camera.pk, "state": runtime.state, "state_reason": runtime.state_reason,
-        "state_since": runtime.state_since, "worker": runtime.worker,
-        "fps_in": runtime.fps_in, "fps_scored": runtime.fps_scored, "lag_sec": runtime.lag_sec,
-        "windows_scored": runtime.windows_scored, "windows_dropped": runtime.windows_dropped,
-        "reconnects": runtime.reconnects, "last_seen_at": runtime.last_seen_at,
-        "preview_at": runtime.preview_at, "threshold": camera.threshold,
-        "scores": runtime.scores or {"labels": list(camera.watched_labels), "points": []},
-    }
-
-
 @login_required
 @require_GET
 def camera_list(request: HttpRequest) -> HttpResponse:
@@ -72,7 +56,7 @@ def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 def camera_status_json(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(camera_status(_camera_or_404(request, pk)))
+    return JsonResponse(selectors.camera_status(_camera_or_404(request, pk)))
 
 
 @login_or_token_required
