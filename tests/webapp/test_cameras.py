@@ -372,3 +372,28 @@ def test_test_connection_probes_a_real_rtsp_camera_and_records_every_attempt(
     assert "h264 384x216" in page
     assert [probe.ok for probe in camera.probes.order_by("created_at")] == [True]
     assert CameraProbe.objects.count() == 2  # the refused URL never reached a probe
+
+
+def test_status_preview_and_ops_show_what_the_lease_holder_wrote(camera, staff_user, user,
+                                                                  client, api_client, password):
+    assert services.lease_claim(camera_id=camera.pk, worker="host pid 7")
+    assert services.runtime_write(
+        camera_id=camera.pk, worker="host pid 7", state="live", fps_in=14.9, fps_scored=1.0,
+        lag_sec=0.4, windows_dropped=3, reconnects=2, preview_jpeg=b"\xff\xd8preview",
+        preview_at=timezone.now(),
+        scores={"labels": ["abseiling"], "points": [[1765000000.0, [0.12]]]})
+    assert not services.runtime_write(camera_id=camera.pk, worker="someone else", state="error")
+    client.login(username=staff_user.username, password=password)
+    status = client.get(f"/cameras/{camera.pk}/status.json").json()
+    assert (status["state"], status["fps_in"], status["windows_dropped"]) == ("live", 14.9, 3)
+    assert status["scores"]["points"] == [[1765000000.0, [0.12]]]
+    preview = client.get(f"/cameras/{camera.pk}/preview.jpg")
+    assert preview["Content-Type"] == "image/jpeg" and preview.content == b"\xff\xd8preview"
+    ops = client.get("/cameras/ops/").content.decode()
+    assert "host pid 7" in ops and "gate" in ops
+    api_client.force_authenticate(staff_user)
+    (lease,) = api_client.get("/api/v1/cameras/leases/").json()
+    assert (lease["worker"], lease["lease_held"], lease["reconnects"]) == ("host pid 7", True, 2)
+    client.login(username=user.username, password=password)
+    assert client.get(f"/cameras/{camera.pk}/preview.jpg").status_code == 404
+    assert client.get("/cameras/ops/").status_code == 404

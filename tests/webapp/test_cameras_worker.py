@@ -150,7 +150,8 @@ def test_a_fight_on_a_live_camera_raises_an_incident_clip_and_signed_webhook(
             assert body["camera"]["name"] == "yard" and body["alert"]["label"] == "fight"
             assert body["links"]["clip"]
             alert = Alert.objects.get(camera_incident=incident)
-            assert Delivery.objects.filter(alert=alert, status="succeeded").exists()
+            wait_for(lambda: Delivery.objects.filter(alert=alert, status="succeeded").exists(),
+                     timeout=30, message="the delivery row (written after the response)")
             # The clip: H.264, stored once the event ended, starting before onset (pre-roll).
             wait_for(lambda: CameraIncident.objects.get(pk=incident.pk).clip_ready,
                      timeout=240, interval=0.5, message="the incident's clip")
