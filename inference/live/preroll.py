@@ -126,15 +126,16 @@ _ENCODE_LOCK = threading.Lock()
 class ClipRecorder:
     """Encode ``[start_sec, stop)`` of a stream to ``path`` (H.264 MP4) in a thread.
 
-    ``feed`` never blocks: at most ``max_queue`` frames wait for the encoder, more are dropped
-    (counted in ``frames_dropped``). The clip ends at the first frame at or after the time
-    given to :meth:`finish_at`, after ``max_sec``, or at :meth:`finish_now`; then
-    ``on_done(recorder)`` runs in the recorder's thread (``error`` says why a clip failed).
+    ``feed`` never blocks: at most ``max_queue`` frames (a minute at 25 fps: the pre-roll of a
+    slow model's window fits) wait for the encoder, more are dropped (``frames_dropped``). The
+    clip ends at the first frame at or after the time given to :meth:`finish_at`, after
+    ``max_sec``, or at :meth:`finish_now`; then ``on_done(recorder)`` runs in the recorder's
+    thread (``error`` says why a clip failed).
     """
 
     def __init__(self, path: Path, *, start_sec: float, width: int, height: int, fps: float,
                  max_sec: float, on_done: Callable[[ClipRecorder], None],
-                 max_queue: int = 900) -> None:
+                 max_queue: int = 1500) -> None:
         self.path = path
         self.start_sec = start_sec
         self.width, self.height, self.fps = width, height, fps
