@@ -33,11 +33,12 @@ def _absolute(request: Request | None, path: str) -> str:
     return request.build_absolute_uri(path) if request else path
 
 
-class CameraStatusSerializer(serializers.Serializer):
+class RuntimeMetricsSerializer(serializers.Serializer):
+    """What the camera worker holding the lease last wrote (status and the ops view)."""
+
+    worker = serializers.CharField()
     state = serializers.CharField()
     state_reason = serializers.CharField()
-    state_since = serializers.DateTimeField(allow_null=True)
-    worker = serializers.CharField()
     fps_in = serializers.FloatField()
     fps_scored = serializers.FloatField()
     lag_sec = serializers.FloatField()
@@ -45,6 +46,10 @@ class CameraStatusSerializer(serializers.Serializer):
     windows_dropped = serializers.IntegerField()
     reconnects = serializers.IntegerField()
     last_seen_at = serializers.DateTimeField(allow_null=True)
+
+
+class CameraStatusSerializer(RuntimeMetricsSerializer):
+    state_since = serializers.DateTimeField(allow_null=True)
     preview_at = serializers.DateTimeField(allow_null=True)
     threshold = serializers.FloatField()
     scores = serializers.JSONField(help_text='{"labels": [...], "points": [[unix_sec, '
@@ -132,22 +137,12 @@ class ProbeRequestSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=1000)
 
 
-class CameraLeaseSerializer(serializers.Serializer):
+class CameraLeaseSerializer(RuntimeMetricsSerializer):
     camera = serializers.IntegerField()
     name = serializers.CharField()
     enabled = serializers.BooleanField()
-    worker = serializers.CharField()
-    lease_expires_at = serializers.CharField(allow_null=True)
+    lease_expires_at = serializers.DateTimeField(allow_null=True)
     lease_held = serializers.BooleanField()
-    state = serializers.CharField()
-    state_reason = serializers.CharField()
-    fps_in = serializers.FloatField()
-    fps_scored = serializers.FloatField()
-    lag_sec = serializers.FloatField()
-    windows_scored = serializers.IntegerField()
-    windows_dropped = serializers.IntegerField()
-    reconnects = serializers.IntegerField()
-    last_seen_at = serializers.CharField(allow_null=True)
 
 
 class CameraViewSet(viewsets.ModelViewSet):
