@@ -394,6 +394,9 @@ def test_status_preview_and_ops_show_what_the_lease_holder_wrote(camera, staff_u
     api_client.force_authenticate(staff_user)
     (lease,) = api_client.get("/api/v1/cameras/leases/").json()
     assert (lease["worker"], lease["lease_held"], lease["reconnects"]) == ("host pid 7", True, 2)
+    (stats,) = selectors.camera_stats()
+    assert stats == {"camera": "gate", "state": "live", "fps_in": 14.9, "fps_out": 1.0,
+                     "lag_sec": 0.4, "reconnects": 2, "dropped_windows": 3}
     client.login(username=user.username, password=password)
     assert client.get(f"/cameras/{camera.pk}/preview.jpg").status_code == 404
     assert client.get("/cameras/ops/").status_code == 404

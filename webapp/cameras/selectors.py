@@ -149,6 +149,17 @@ def camera_leases() -> list[dict[str, Any]]:
     } for row in rows]
 
 
+def camera_stats() -> list[dict[str, Any]]:
+    """Each camera's numbers for Prometheus, keyed as ``webapp.core.metrics.CameraStats``
+    (``fps_out``: windows scored per second, as the monitor reports it)."""
+    rows = (CameraRuntime.objects.select_related("camera").order_by("camera__name")
+            .only("camera__name", "state", "fps_in", "fps_scored", "lag_sec", "reconnects",
+                  "windows_dropped"))
+    return [{"camera": row.camera.name, "state": row.state, "fps_in": row.fps_in,
+             "fps_out": row.fps_scored, "lag_sec": row.lag_sec, "reconnects": row.reconnects,
+             "dropped_windows": row.windows_dropped} for row in rows]
+
+
 def stored_names() -> Iterable[str]:
     """Stored names the incidents refer to (retention's orphan sweep keeps them)."""
     for still, clip in CameraIncident.objects.values_list("peak_jpeg", "clip").iterator():
