@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from webapp.accounts.api import MeView
 from webapp.alerts.api import AlertRuleViewSet, AlertViewSet, DeliveryViewSet, WebhookViewSet
+from webapp.cameras.api import CameraIncidentViewSet, CameraViewSet
 from webapp.core import views as core_views
 from webapp.core.api import OpsView
 from webapp.datasets.api import (
@@ -42,6 +43,8 @@ ROUTES = (  # (prefix, viewset, basename)
     ("feedback", FeedbackViewSet, "feedback"),
     ("training-runs", TrainingRunViewSet, "training-run"),
     ("evaluations", EvaluationViewSet, "evaluation"),
+    ("cameras", CameraViewSet, "camera"),
+    ("camera-incidents", CameraIncidentViewSet, "camera-incident"),
 )
 for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
@@ -69,4 +72,5 @@ urlpatterns = [
     path("", include("webapp.alerts.urls")),
     path("", include("webapp.datasets.urls")),
     path("", include("webapp.training_runs.urls")),
+    path("", include("webapp.cameras.urls")),
 ]

@@ -59,8 +59,11 @@ def test_compose_validators_accept_the_file_without_a_dotenv(tmp_path, profile):
 
 def test_every_service_has_a_health_check(compose):
     services = compose["services"]
-    for name in ("web", "worker-cpu", "worker-gpu", "beat", "nginx", "redis", "postgres"):
+    for name in ("web", "worker-cpu", "worker-gpu", "beat", "cameras", "nginx", "redis",
+                 "postgres"):
         assert services[name].get("healthcheck", {}).get("test"), name
+    assert "manage.py vigil_cameras" in services["cameras"]["command"]
+    assert "cameras.alive" in services["cameras"]["healthcheck"]["test"][1]
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert "inspect ping -d cpu@" in services["worker-cpu"]["healthcheck"]["test"][1]
     assert "inspect ping -d gpu@" in services["worker-gpu"]["healthcheck"]["test"][1]
@@ -136,7 +139,8 @@ def test_procfile_runs_the_same_processes():
     procfile = dict(line.split(":", 1) for line in
                     (REPO_ROOT / "Procfile").read_text().splitlines()
                     if line.strip() and not line.startswith("#"))
-    assert set(procfile) == {"web", "worker-cpu", "beat"}
+    assert set(procfile) == {"web", "worker-cpu", "beat", "cameras"}
+    assert "manage.py vigil_cameras" in procfile["cameras"]
     assert "gunicorn webapp.wsgi" in procfile["web"]
     assert "worker -Q cpu" in procfile["worker-cpu"]
     assert "beat" in procfile["beat"]

@@ -42,13 +42,15 @@ class AlertRuleSerializer(serializers.ModelSerializer):
         model = AlertRule
         fields = ("id", "owner", "name", "is_global", "is_active", "model_version", "labels",
                   "enter_threshold", "exit_threshold", "min_duration_sec", "merge_gap_sec",
-                  "source_tag", "notify_email", "created_at", "updated_at")
+                  "source_tag", "notify_email", "camera_offline_min", "created_at", "updated_at")
         read_only_fields = ("id", "owner", "created_at", "updated_at")
 
 
 class AlertSerializer(serializers.ModelSerializer):
     video = serializers.UUIDField(source="analysis.video_id", read_only=True)
     video_name = serializers.CharField(source="analysis.video.original_name", read_only=True)
+    camera_name = serializers.CharField(source="camera.name", read_only=True,
+                                        allow_null=True, default=None)
     acknowledged = serializers.BooleanField(read_only=True)
     acknowledged_by = serializers.CharField(source="acknowledged_by.get_username",
                                             read_only=True, allow_null=True, default=None)
@@ -60,7 +62,8 @@ class AlertSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Alert
-        fields = ("id", "rule", "rule_name", "analysis", "video", "video_name", "label",
+        fields = ("id", "rule", "rule_name", "analysis", "video", "video_name",
+                  "camera_incident", "camera", "camera_name", "label",
                   "start_sec", "end_sec", "peak_score", "mean_score", "peak_sec", "created_at",
                   "acknowledged", "acknowledged_at", "acknowledged_by", "false_alarm",
                   "false_alarm_at", "false_alarm_by", "page_url", "clip_url", "thumbnail_url")

@@ -9,18 +9,21 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self) -> None:
-        """Subscribe to succeeded analyses, own the alert media (retention, deletion), count
-        alerts by state for ``/metrics``."""
+        """Subscribe to succeeded analyses and camera incidents, own the alert media
+        (retention, deletion), count alerts by state for ``/metrics``."""
         from django.db.models.signals import post_delete  # noqa: PLC0415
 
         from webapp.alerts import selectors, services  # noqa: PLC0415
         from webapp.alerts.models import Alert  # noqa: PLC0415
+        from webapp.cameras.signals import camera_incident_recorded  # noqa: PLC0415
         from webapp.core.metrics import counts_family, register_collector  # noqa: PLC0415
         from webapp.core.retention import MediaOwner, media_owner_register  # noqa: PLC0415
         from webapp.videos.signals import analysis_succeeded  # noqa: PLC0415
 
         analysis_succeeded.connect(services.on_analysis_succeeded,
                                    dispatch_uid="alerts.evaluate_analysis")
+        camera_incident_recorded.connect(services.on_camera_incident_recorded,
+                                         dispatch_uid="alerts.evaluate_camera_incident")
         post_delete.connect(services.on_alert_deleted, sender=Alert,
                             dispatch_uid="alerts.alert_media_remove")
         media_owner_register(self.label, MediaOwner(referenced=selectors.stored_names))

@@ -26,6 +26,9 @@ class AlertRuleForm(StyledForm):
                                      label="Merge gap (s)")
     source_tag = forms.CharField(max_length=100, required=False)
     notify_email = forms.BooleanField(required=False, label="E-mail me")
+    camera_offline_min = forms.IntegerField(
+        min_value=1, max_value=10080, required=False, label="Camera offline (min)",
+        help_text="Set: fire when a matching camera is not live for this long.")
     is_global = forms.BooleanField(required=False, label="Global (staff)")
 
     def service_fields(self) -> dict:

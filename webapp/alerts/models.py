@@ -33,6 +33,10 @@ class AlertRule(models.Model):
                                   help_text="Only videos with this source tag (blank: any).")
     notify_email = models.BooleanField(default=False,
                                        help_text="Also e-mail the video's owner.")
+    camera_offline_min = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Set: a camera rule that fires when a camera it matches (source tag, model "
+                  "version) has not been live for this many minutes; labels are not used.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,7 +48,9 @@ class AlertRule(models.Model):
 
 
 class Alert(ScoredSpan):
-    """An incident: a span of an analysis where a rule's label scored high."""
+    """An incident: a span of an analysis where a rule's label scored high, or a live camera's
+    (``camera``): its incident (``camera_incident``; times count from onset) or its being
+    offline (label ``camera offline``; ``end_sec``: how long, when raised)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="alerts", help_text="The video's owner.")
@@ -52,7 +58,12 @@ class Alert(ScoredSpan):
                              related_name="alerts")
     rule_name = models.CharField(max_length=100, blank=True)
     analysis = models.ForeignKey("videos.Analysis", on_delete=models.CASCADE,
-                                 related_name="alerts")
+                                 related_name="alerts", null=True, blank=True)
+    camera_incident = models.ForeignKey("cameras.CameraIncident", on_delete=models.CASCADE,
+                                        related_name="alerts", null=True, blank=True)
+    camera = models.ForeignKey("cameras.Camera", on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="alerts",
+                               help_text="A live camera's alert (an incident, or offline).")
     thumbnail = models.CharField(max_length=255, blank=True)
     clip = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -70,6 +81,9 @@ class Alert(ScoredSpan):
         constraints = (
             models.UniqueConstraint(fields=["rule", "analysis", "label", "start_sec"],
                                     name="alert_unique_rule_analysis_label_start"),
+            models.UniqueConstraint(fields=["rule", "camera_incident"],
+                                    condition=models.Q(camera_incident__isnull=False),
+                                    name="alert_unique_rule_camera_incident"),
         )
 
     def __str__(self) -> str:
@@ -78,6 +92,13 @@ class Alert(ScoredSpan):
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def source_name(self) -> str:
+        """Where it happened: the video's name, or the camera's."""
+        if self.camera is not None:
+            return f"camera {self.camera.name}"
+        return self.analysis.video.original_name if self.analysis else ""
 
 
 def _new_secret() -> str:

@@ -32,7 +32,8 @@ def alert_list(*, user: User | AnonymousUser, label: str = "", acknowledged: boo
         alerts = alerts.filter(created_at__lt=until)
     if analysis is not None:
         alerts = alerts.filter(analysis=analysis)
-    return alerts.select_related("analysis__video", "acknowledged_by", "false_alarm_by") \
+    return alerts.select_related("analysis__video", "camera", "camera_incident",
+                                 "acknowledged_by", "false_alarm_by") \
         .order_by("-created_at", "start_sec")
 
 

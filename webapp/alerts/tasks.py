@@ -21,6 +21,22 @@ def evaluate_analysis(analysis_id: str) -> int:
         return 0
 
 
+@shared_task(name=services.EVALUATE_CAMERA_TASK)
+def evaluate_camera_incident(incident_id: int) -> int:
+    """Alerts of a live camera's incident; errors are logged."""
+    try:
+        return len(services.alerts_evaluate_camera_incident(incident_id=incident_id))
+    except Exception:
+        logger.exception("alert evaluation of camera incident %s failed", incident_id)
+        return 0
+
+
+@shared_task(name=services.OFFLINE_TASK)
+def check_cameras_offline() -> int:
+    """Alerts of camera-offline rules (beat, every minute)."""
+    return len(services.alerts_check_cameras_offline())
+
+
 @shared_task(name=services.WEBHOOK_TASK, bind=True, max_retries=None)
 def deliver_webhook(self, webhook_id: int, alert_id: int | None) -> str:
     retries, limit = self.request.retries, settings.VIGIL_WEBHOOK_MAX_RETRIES

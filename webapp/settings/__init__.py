@@ -14,7 +14,8 @@ from __future__ import annotations
 import sys
 
 #: The parts (a part imports the names it reads from the others).
-_PARTS = ("environment", "web", "media", "analyses", "alerts", "workers", "api", "security")
+_PARTS = ("environment", "web", "media", "analyses", "alerts", "cameras", "workers", "api",
+          "security")
 
 for _part in _PARTS:
     sys.modules.pop(f"{__name__}.{_part}", None)
@@ -22,6 +23,7 @@ for _part in _PARTS:
 from webapp.settings.alerts import *  # noqa: E402, F403
 from webapp.settings.analyses import *  # noqa: E402, F403
 from webapp.settings.api import *  # noqa: E402, F403
+from webapp.settings.cameras import *  # noqa: E402, F403
 from webapp.settings.environment import *  # noqa: E402, F403
 from webapp.settings.media import *  # noqa: E402, F403
 from webapp.settings.security import *  # noqa: E402, F403

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "webapp.alerts",
     "webapp.datasets",
     "webapp.training_runs",
+    "webapp.cameras",
 ]
 
 MIDDLEWARE = [

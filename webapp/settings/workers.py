@@ -60,6 +60,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": VIGIL_RETENTION_INTERVAL_SEC,
         "options": {"queue": "cpu", "expires": VIGIL_RETENTION_INTERVAL_SEC},
     },
+    "vigil-cameras-offline": {
+        "task": "alerts.check_cameras_offline",
+        "schedule": 60.0,
+        "options": {"queue": "cpu", "expires": 60},
+    },
     "vigil-login-failures-purge": {
         "task": "accounts.login_failures_purge",
         "schedule": 3600.0,

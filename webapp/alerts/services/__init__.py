@@ -2,6 +2,7 @@
 
 - :mod:`.rules`: alert rules (defaults, cleaning, CRUD);
 - :mod:`.incidents`: evaluating a succeeded analysis into alerts, their media, acknowledging;
+- :mod:`.cameras`: live camera incidents into alerts, cameras offline;
 - :mod:`.deliveries`: what the channels share (task names, queueing, payload, retry backoff);
 - :mod:`.webhooks`: webhook endpoints and one signed delivery attempt;
 - :mod:`.email`: one e-mail delivery attempt.
@@ -10,6 +11,15 @@ The public names are re-exported here, so ``from webapp.alerts import services``
 """
 from __future__ import annotations
 
+from webapp.alerts.services.cameras import (
+    EVALUATE_CAMERA_TASK,
+    OFFLINE_LABEL,
+    OFFLINE_TASK,
+    alerts_check_cameras_offline,
+    alerts_evaluate_camera_incident,
+    on_camera_incident_recorded,
+    rules_for_camera_incident,
+)
 from webapp.alerts.services.deliveries import (
     ALERTS_QUEUE,
     EMAIL_TASK,
@@ -57,7 +67,10 @@ from webapp.alerts.services.webhooks import (
 __all__ = [
     "ALERTS_QUEUE",
     "EMAIL_TASK",
+    "EVALUATE_CAMERA_TASK",
     "EVALUATE_TASK",
+    "OFFLINE_LABEL",
+    "OFFLINE_TASK",
     "RULE_FIELDS",
     "WEBHOOK_TASK",
     "Attempt",
@@ -75,13 +88,17 @@ __all__ = [
     "alert_rule_defaults",
     "alert_rule_delete",
     "alert_rule_update",
+    "alerts_check_cameras_offline",
     "alerts_evaluate",
+    "alerts_evaluate_camera_incident",
     "alerts_evaluate_enqueue",
     "email_deliver",
     "on_alert_deleted",
     "on_analysis_succeeded",
+    "on_camera_incident_recorded",
     "retry_countdown",
     "rules_for_analysis",
+    "rules_for_camera_incident",
     "webhook_create",
     "webhook_delete",
     "webhook_deliver",

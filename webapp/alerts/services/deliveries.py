@@ -3,6 +3,7 @@ payload, one attempt's outcome and the retry backoff."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -47,12 +48,17 @@ def _link(name: str, *args) -> str:
     return settings.VIGIL_PUBLIC_URL + reverse(name, args=args)
 
 
-def alert_payload(*, alert: Alert | None) -> dict:
+def alert_payload(*, alert: Alert | None) -> dict[str, Any]:
     """The JSON body sent for an alert (or a test message when ``alert`` is ``None``)."""
     if alert is None:
         return {"type": "vigil.test", "sent_at": timezone.now().isoformat()}
-    analysis = alert.analysis
-    return {
+    links: dict[str, str | None] = {
+        "alert": _link("alerts:detail", alert.pk),
+        "clip": _link("alerts:clip", alert.pk) if alert.clip else None,
+        "thumbnail": _link("alerts:thumbnail", alert.pk) if alert.thumbnail else None,
+        "api": _link("api:alert-detail", alert.pk),
+    }
+    body: dict[str, Any] = {
         "type": "vigil.alert",
         "alert": {
             "id": alert.pk, "rule": alert.rule_name, "label": alert.label,
@@ -60,17 +66,26 @@ def alert_payload(*, alert: Alert | None) -> dict:
             "peak_score": alert.peak_score, "mean_score": alert.mean_score,
             "peak_sec": alert.peak_sec, "created_at": alert.created_at.isoformat(),
         },
-        "analysis": {"id": str(analysis.pk), "model_version": analysis.model_version.name},
-        "video": {"id": str(analysis.video_id), "name": analysis.video.original_name,
-                  "source_tag": analysis.video.source_tag},
-        "links": {
-            "alert": _link("alerts:detail", alert.pk),
-            "analysis": _link("videos:analysis_detail", analysis.pk),
-            "clip": _link("alerts:clip", alert.pk) if alert.clip else None,
-            "thumbnail": _link("alerts:thumbnail", alert.pk) if alert.thumbnail else None,
-            "api": _link("api:alert-detail", alert.pk),
-        },
+        "links": links,
     }
+    camera, incident = alert.camera, alert.camera_incident
+    if camera is not None:
+        body["camera"] = {"id": camera.pk, "name": camera.name, "source_tag": camera.source_tag,
+                          "model_version": camera.model_version.name}
+        if incident is not None:
+            body["incident"] = {"id": incident.pk, "onset_at": incident.onset_at.isoformat(),
+                                "end_at": incident.end_at.isoformat()}
+        else:
+            body["type"] = "vigil.camera_offline"
+        links["camera"] = _link("cameras:detail", camera.pk)
+        return body
+    analysis = alert.analysis
+    assert analysis is not None  # an alert has an analysis or a camera incident
+    body["analysis"] = {"id": str(analysis.pk), "model_version": analysis.model_version.name}
+    body["video"] = {"id": str(analysis.video_id), "name": analysis.video.original_name,
+                     "source_tag": analysis.video.source_tag}
+    links["analysis"] = _link("videos:analysis_detail", analysis.pk)
+    return body
 
 
 def retry_countdown(retries: int) -> float:

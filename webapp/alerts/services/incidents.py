@@ -48,7 +48,7 @@ def rules_for_analysis(*, analysis: Analysis) -> list[AlertRule]:
     """Active rules of the video's owner plus global ones that apply to this analysis."""
     video = analysis.video
     rules = AlertRule.objects.filter(Q(owner_id=video.owner_id) | Q(is_global=True),
-                                     is_active=True)
+                                     is_active=True, camera_offline_min__isnull=True)
     rules = rules.filter(Q(model_version__isnull=True) | Q(model_version=analysis.model_version_id))
     rules = rules.filter(Q(source_tag="") | Q(source_tag=video.source_tag))
     return list(rules.order_by("id"))
@@ -106,6 +106,7 @@ def alert_media_create(*, alert: Alert) -> Alert:
     from inference.clip import cut_clip, still_jpeg  # noqa: PLC0415  (PyAV: workers only)
     from inference.probe import probe  # noqa: PLC0415
 
+    assert alert.analysis is not None  # camera alerts share their incident's files
     video = alert.analysis.video
     folder = f"alerts/{alert.pk}"
     thumbnail, clip = f"{folder}/thumbnail.jpg", f"{folder}/clip.mp4"

@@ -12,7 +12,7 @@ from webapp.videos.options import watched_labels_clean
 
 RULE_FIELDS = ("name", "labels", "enter_threshold", "exit_threshold", "min_duration_sec",
                "merge_gap_sec", "source_tag", "model_version", "is_active", "is_global",
-               "notify_email")
+               "notify_email", "camera_offline_min")
 
 
 def alert_rule_defaults(*, model_version: ModelVersion | None) -> dict:

@@ -1,0 +1,222 @@
+"""REST API: ``/api/v1/cameras/`` (staff write; ``test/``, ``probe/``, ``status/``,
+``leases/``) and ``/api/v1/camera-incidents/``. Mirrors the pages."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from webapp.accounts.selectors import request_user
+from webapp.cameras import selectors, services
+from webapp.cameras.models import Camera, CameraIncident, CameraProbe
+from webapp.core.errors import object_or_404
+from webapp.models_registry.models import ModelVersion
+
+
+class IsStaffOrReadOnly(permissions.BasePermission):
+    """Reads for signed-in users (their cameras; staff: all), writes for staff only."""
+
+    message = "only staff may add, change or test cameras"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated and (
+            request.method in permissions.SAFE_METHODS or request.user.is_staff))
+
+
+def _absolute(request: Request | None, path: str) -> str:
+    return request.build_absolute_uri(path) if request else path
+
+
+class RuntimeMetricsSerializer(serializers.Serializer):
+    """What the camera worker holding the lease last wrote (status and the ops view)."""
+
+    worker = serializers.CharField()
+    state = serializers.CharField()
+    state_reason = serializers.CharField()
+    fps_in = serializers.FloatField()
+    fps_scored = serializers.FloatField()
+    lag_sec = serializers.FloatField()
+    windows_scored = serializers.IntegerField()
+    windows_dropped = serializers.IntegerField()
+    reconnects = serializers.IntegerField()
+    last_seen_at = serializers.DateTimeField(allow_null=True)
+
+
+class CameraStatusSerializer(RuntimeMetricsSerializer):
+    state_since = serializers.DateTimeField(allow_null=True)
+    preview_at = serializers.DateTimeField(allow_null=True)
+    threshold = serializers.FloatField()
+    scores = serializers.JSONField(help_text='{"labels": [...], "points": [[unix_sec, '
+                                             '[score per label]], ...]}')
+
+
+class CameraSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    url = serializers.CharField(write_only=True, required=False, allow_blank=True,
+                                max_length=1000,
+                                help_text="Stream URL (write only; stored encrypted).")
+    url_masked = serializers.CharField(read_only=True,
+                                       help_text="The URL with its password masked.")
+    model_version = serializers.PrimaryKeyRelatedField(queryset=ModelVersion.objects.all())
+    model_version_name = serializers.CharField(source="model_version.name", read_only=True)
+    watched_labels = serializers.ListField(child=serializers.CharField(max_length=200))
+    threshold = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
+    label_thresholds = serializers.DictField(child=serializers.FloatField(min_value=0.0,
+                                                                          max_value=1.0),
+                                             required=False)
+    schedule = serializers.ListField(child=serializers.DictField(), required=False,
+                                     help_text='Empty: always; else [{"days": [0..6], '
+                                               '"start": "HH:MM", "end": "HH:MM"}].')
+    status = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
+    preview_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Camera
+        fields = ("id", "name", "owner", "url", "url_masked", "model_version",
+                  "model_version_name", "watched_labels", "threshold", "label_thresholds",
+                  "schedule", "source_tag", "retention_days", "enabled", "created_at",
+                  "updated_at", "status", "page_url", "preview_url")
+        read_only_fields = ("id", "owner", "url_masked", "created_at", "updated_at")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None and not attrs.get("url"):
+            raise serializers.ValidationError({"url": ["A stream URL is required."]})
+        return attrs
+
+    @extend_schema_field(CameraStatusSerializer)
+    def get_status(self, obj: Camera) -> dict[str, Any]:
+        return CameraStatusSerializer(selectors.camera_status(obj)).data
+
+    def get_page_url(self, obj: Camera) -> str:
+        return _absolute(self.context.get("request"), reverse("cameras:detail", args=[obj.pk]))
+
+    def get_preview_url(self, obj: Camera) -> str:
+        return _absolute(self.context.get("request"),
+                         reverse("cameras:preview", args=[obj.pk]))
+
+
+class CameraIncidentSerializer(serializers.ModelSerializer):
+    camera_name = serializers.CharField(source="camera.name", read_only=True)
+    duration_sec = serializers.FloatField(read_only=True)
+    clip_url = serializers.SerializerMethodField()
+    peak_jpeg_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CameraIncident
+        fields = ("id", "camera", "camera_name", "label", "onset_at", "end_at", "duration_sec",
+                  "peak_score", "created_at", "clip_url", "peak_jpeg_url")
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_clip_url(self, obj: CameraIncident) -> str | None:
+        return _absolute(self.context.get("request"), reverse(
+            "cameras:incident_clip", args=[obj.pk])) if obj.clip else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_peak_jpeg_url(self, obj: CameraIncident) -> str | None:
+        return _absolute(self.context.get("request"), reverse(
+            "cameras:incident_peak", args=[obj.pk])) if obj.peak_jpeg else None
+
+
+class CameraProbeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CameraProbe
+        fields = ("id", "camera", "url_masked", "ok", "codec", "width", "height", "fps",
+                  "error_code", "error", "duration_sec", "created_at")
+        read_only_fields = fields
+
+
+class ProbeRequestSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=1000)
+
+
+class CameraLeaseSerializer(RuntimeMetricsSerializer):
+    camera = serializers.IntegerField()
+    name = serializers.CharField()
+    enabled = serializers.BooleanField()
+    lease_expires_at = serializers.DateTimeField(allow_null=True)
+    lease_held = serializers.BooleanField()
+
+
+class CameraViewSet(viewsets.ModelViewSet):
+    """Live cameras. Everyone signed in reads their own (staff: all); staff add, change,
+    delete and test them."""
+
+    serializer_class = CameraSerializer
+    queryset = Camera.objects.none()
+    permission_classes = (IsStaffOrReadOnly,)
+
+    def get_queryset(self):
+        return selectors.camera_list(user=self.request.user)
+
+    def get_object(self) -> Camera:
+        return object_or_404(selectors.camera_get, user=self.request.user,
+                             camera_id=self.kwargs["pk"])
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Camera]) -> None:
+        serializer.instance = services.camera_create(owner=request_user(self.request),
+                                                     **serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Camera]) -> None:
+        camera = serializer.instance
+        assert camera is not None
+        services.camera_update(camera=camera, **serializer.validated_data)
+        serializer.instance = selectors.camera_get(user=self.request.user, camera_id=camera.pk)
+
+    def perform_destroy(self, instance: Camera) -> None:
+        services.camera_delete(camera=instance)
+
+    @extend_schema(request=None, responses={200: CameraProbeSerializer})
+    @action(detail=True, methods=["post"])
+    def test(self, request: Request, pk: Any = None) -> Response:
+        """Probe the camera's stream now (every attempt is recorded)."""
+        probe = services.camera_probe(camera=self.get_object(), user=request_user(request))
+        return Response(CameraProbeSerializer(probe).data)
+
+    @extend_schema(request=ProbeRequestSerializer, responses={200: CameraProbeSerializer})
+    @action(detail=False, methods=["post"])
+    def probe(self, request: Request) -> Response:
+        """Probe a stream URL before adding it as a camera (recorded too)."""
+        body = ProbeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        probe = services.camera_probe(url=body.validated_data["url"],
+                                      user=request_user(request))
+        return Response(CameraProbeSerializer(probe).data)
+
+    @extend_schema(responses={200: CameraStatusSerializer})
+    @action(detail=True, methods=["get"])
+    def status(self, request: Request, pk: Any = None) -> Response:
+        """State, metrics and the recent score timeline."""
+        return Response(CameraStatusSerializer(selectors.camera_status(self.get_object())).data)
+
+    @extend_schema(responses={200: CameraLeaseSerializer(many=True)})
+    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAdminUser])
+    def leases(self, request: Request) -> Response:
+        """Which camera worker holds which camera, with its metrics (staff)."""
+        return Response(CameraLeaseSerializer(selectors.camera_leases(), many=True).data,
+                        status=status.HTTP_200_OK)
+
+
+class CameraIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            viewsets.GenericViewSet):
+    """Incidents of the cameras you may see; ``?camera=<id>`` filters."""
+
+    serializer_class = CameraIncidentSerializer
+    queryset = CameraIncident.objects.none()
+
+    def get_queryset(self):
+        camera = self.request.query_params.get("camera")
+        return selectors.incident_list(user=self.request.user,
+                                       camera_id=int(camera) if camera and camera.isdigit()
+                                       else None)
+
+    def get_object(self) -> CameraIncident:
+        return object_or_404(selectors.incident_get, user=self.request.user,
+                             incident_id=self.kwargs["pk"])
