@@ -180,3 +180,23 @@ def test_cameras_contribute_their_families_through_the_hook(monkeypatch):
         "gate": 5, "yard": 0}
     assert by_label(samples, "vigil_camera_up", "state") == {"live": 1, "reconnecting": 1}
     assert by_label(samples, "vigil_collector_up", "collector")["cameras"] == 1
+
+
+@pytest.mark.django_db
+def test_camera_families_come_from_what_the_camera_worker_wrote(staff_user, model_version):
+    from webapp.cameras import services as camera_services
+    from webapp.cameras.models import CameraRuntime
+
+    camera = camera_services.camera_create(
+        owner=staff_user, name="gate", url="rtsp://10.0.0.5:554/stream", source_tag="gate",
+        model_version=model_version, watched_labels=["abseiling"], threshold=0.6)
+    CameraRuntime.objects.filter(camera=camera).update(
+        state="live", fps_in=15.0, fps_scored=0.5, lag_sec=1.5, reconnects=3, windows_dropped=4)
+
+    samples = scrape(**LOOPBACK)
+    assert by_label(samples, "vigil_camera_fps_in", "camera") == {"gate": 15.0}
+    assert by_label(samples, "vigil_camera_fps_out", "camera") == {"gate": 0.5}
+    assert by_label(samples, "vigil_camera_lag_seconds", "camera") == {"gate": 1.5}
+    assert by_label(samples, "vigil_camera_reconnects_total", "camera") == {"gate": 3}
+    assert by_label(samples, "vigil_camera_dropped_windows_total", "camera") == {"gate": 4}
+    assert samples[("vigil_camera_up", (("camera", "gate"), ("state", "live")))] == 1

@@ -28,7 +28,7 @@ families so that every camera worker agrees on them; register with
 - ``vigil_camera_up{camera,state}``: 1 for the camera's current state (``connecting`` /
   ``live`` / ``reconnecting`` / ``stopped`` / ``error``);
 - ``vigil_camera_fps_in{camera}``, ``vigil_camera_fps_out{camera}``: frames per second
-  decoded from the stream and scored;
+  decoded from the stream, windows per second scored;
 - ``vigil_camera_lag_seconds{camera}``: how far scoring is behind live;
 - ``vigil_camera_reconnects_total{camera}``, ``vigil_camera_dropped_windows_total{camera}``:
   counters since the camera's lease was taken (a new lease may restart them from zero, which
@@ -125,7 +125,7 @@ def camera_families(stats: Iterable[CameraStats]) -> list[Metric]:
     by_field: dict[str, GaugeMetricFamily | CounterMetricFamily] = {
         "fps_in": GaugeMetricFamily("vigil_camera_fps_in", "Frames per second decoded.",
                                     labels=["camera"]),
-        "fps_out": GaugeMetricFamily("vigil_camera_fps_out", "Frames per second scored.",
+        "fps_out": GaugeMetricFamily("vigil_camera_fps_out", "Windows scored per second.",
                                      labels=["camera"]),
         "lag_sec": GaugeMetricFamily("vigil_camera_lag_seconds",
                                      "Seconds scoring is behind live.", labels=["camera"]),
