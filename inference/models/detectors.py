@@ -90,8 +90,22 @@ class I3DDetector(nn.Module):
             self.motion = nn.Linear(MOTION_STATS, 1) if has_motion else None
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
+    #: The trunk is fully convolutional in time, so one pass over a span of many windows,
+    #: its feature map cropped per window, stands in for one pass per window
+    #: (:mod:`inference.spans`; deviation measured by ``bench.bench_span_pooling``).
+    span_pooling_ok = True
+    #: Input frames per step of the final feature map in time (three stride-2 stages).
+    temporal_stride = 8
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.scores(x, self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER))
+
+    def feature_maps(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, 3, T, H, W)`` -> the final ``(B, 1024, T/8, H/32, W/32)`` maps the head pools
+        (the fine-tuned block's when there is one)."""
+        maps_5b = self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER)
+        return self.block(maps_5b) if self.block is not None else \
+            self.backbone.get_submodule("Mixed_5c")(maps_5b)
 
     def scores(self, x: torch.Tensor, maps_5b: torch.Tensor, *,
                shared_5c: torch.Tensor | None = None) -> torch.Tensor:
@@ -103,6 +117,11 @@ class I3DDetector(nn.Module):
             maps = shared_5c
         else:
             maps = self.backbone.get_submodule("Mixed_5c")(maps_5b)
+        return self.from_maps(x, maps)
+
+    def from_maps(self, x: torch.Tensor, maps: torch.Tensor) -> torch.Tensor:
+        """``(B, 2)`` output for input ``x`` ``(B, 3, T, H, W)`` given its final maps
+        ``(B, 1024, t, h, w)`` (pooled over all of ``t``; the motion stream reads ``x``)."""
         logits: torch.Tensor = self.head(pooled(maps, pool=self.pool,
                                                 kinetics_logits=self.backbone.logits))
         if self.motion is None:
