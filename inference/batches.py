@@ -19,7 +19,7 @@ import numpy as np
 
 from inference import flow
 from inference.background import prefetch
-from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
+from inference.decode import iter_sampled, nonref_skip_allowed, scaled_size
 from inference.errors import Cancelled
 from inference.models.weights import sha256_file
 from inference.sampling import frame_times, tsn_snippet_times, windows
@@ -161,20 +161,24 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
                ) -> Iterator[tuple[Window, np.ndarray]]:
     """Yield ``(window, clip)`` in window order; clip is ``(T, H, W, C)`` uint8, cropped.
 
-    Each distinct frame is scaled and cropped once, however many windows sample it.
+    Each distinct frame is scaled and cropped once, however many windows sample it; frames
+    no window samples are never converted, and with sparse sampling the decoder skips
+    non-reference frames (:func:`inference.decode.nonref_skip_allowed`).
     """
     if not plan:
         return
-    scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, spec))
     times = sorted({t for window in plan for t in window.sample_times_sec})
+    steps = np.diff(times)
+    skip_nonref = bool(len(steps)) and nonref_skip_allowed(meta, step_sec=float(steps.min()))
     crops: dict[float, np.ndarray] = {}
-    last_frame = None
+    last_image = None
     last_crop: np.ndarray  # set by the first frame (it is never the last one)
     next_window = 0
-    for t, frame in sample_at(iter_frames(meta), times):
-        if frame is not last_frame:
-            last_frame = frame
-            last_crop = center_crop(scaler.to_rgb(frame.av_frame), size=spec.crop_size)
+    for t, image in iter_sampled(meta, times, size=crop_size_for(meta, spec),
+                                 skip_nonref=skip_nonref):
+        if image is not last_image:
+            last_image = image
+            last_crop = center_crop(image, size=spec.crop_size)
         crops[t] = last_crop
         while next_window < len(plan) and plan[next_window].sample_times_sec[-1] <= t:
             window = plan[next_window]
