@@ -150,8 +150,8 @@ def fold_batchnorm(module: torch.nn.Module) -> torch.nn.Module:
     """
     from torch.fx.experimental.optimization import fuse  # noqa: PLC0415
 
-    parts: tuple[str, ...] = getattr(module, "foldable_parts", ())
-    if parts:  # fold only these submodules: the module keeps its own methods
+    parts: tuple[str, ...] | None = getattr(module, "foldable_parts", None)
+    if parts is not None:  # fold only these submodules: the module keeps its own methods
         folded = copy.deepcopy(module)
         for name in parts:
             setattr(folded, name, fold_batchnorm(getattr(folded, name)))

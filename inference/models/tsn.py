@@ -88,9 +88,12 @@ class TSN(nn.Module):
             self.dropout = nn.Dropout(dropout)
             self.head = head
 
-    #: Submodules :func:`inference.classify.fold_batchnorm` folds (the module keeps its
-    #: methods, so windows can share per-frame features: :mod:`inference.spans`).
-    foldable_parts = ("backbone",)
+    @property
+    def foldable_parts(self) -> tuple[str, ...]:
+        """Submodules :func:`inference.classify.fold_batchnorm` folds, so the module keeps
+        its methods (windows share per-frame features: :mod:`inference.spans`): the backbone
+        for ``avg``; nothing for ``stats`` (a traced backbone has no feature maps to read)."""
+        return ("backbone",) if self.consensus == "avg" else ()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*k, C, H, W)
