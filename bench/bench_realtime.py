@@ -8,7 +8,8 @@ On the 60 s 1280x720 clip of :func:`bench.clips.make_clip`, in one run:
   decode floor   what an analysis must decode: the sampled frames, scaled to the model's size
                  (``inference.batches.iter_clips`` over the analysis's windows);
   pipeline       ``inference.pipeline.run`` with and without the render, each window scored on
-                 its own (``VIGIL_SHARED_SCORING=0``, before) and with shared scoring (after).
+                 its own (``VIGIL_SHARED_SCORING=0``, before), with shared scoring where it
+                 holds (``auto``, after) and with span pooling forced (``span``).
 Wall and CPU seconds (all threads of this process) are printed: on a busy machine the CPU
 seconds are the steadier number. Ratio = pipeline wall / decode-floor wall.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import tempfile
 import time
@@ -30,6 +32,10 @@ from inference.probe import probe
 from inference.sampling import windows
 from inference.spans import SHARED_SCORING_ENV
 from inference.types import PipelineConfig
+
+#: ``$VIGIL_SHARED_SCORING`` values and what the table calls them.
+MODES = {"0": "per window (before)", "auto": "shared where it holds",
+         "span": "span pooling forced"}
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:
@@ -58,6 +64,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--model", default="fight_detector")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--modes", default="0,auto,span",
+                        help=f"${SHARED_SCORING_ENV} values to compare: {MODES}")
     args = parser.parse_args()
     path = make_clip(REPO / "bench" / "out" / f"cctv-{args.seconds:.0f}s-720p.mp4",
                      seconds=args.seconds)
@@ -72,15 +80,15 @@ def main() -> None:
                  args.seconds / floor_wall, 1.0])
     previous = os.environ.get(SHARED_SCORING_ENV)
     try:
-        for shared in ("0", "1"):
+        for shared in args.modes.split(","):
             os.environ[SHARED_SCORING_ENV] = shared
             for render in (False, True):
                 with tempfile.TemporaryDirectory() as out:
-                    wall, cpu = timed(lambda r=render, o=out: run(
-                        str(path), config=dataclasses.replace(config, render=r),
-                        out_dir=o))
+                    wall, cpu = timed(functools.partial(
+                        run, str(path), config=dataclasses.replace(config, render=render),
+                        out_dir=out))
                 rows.append([f"pipeline {'with' if render else 'without'} render",
-                             "shared" if shared == "1" else "per window", wall, cpu,
+                             MODES.get(shared, shared), wall, cpu,
                              args.seconds / wall, wall / floor_wall])
     finally:
         if previous is None:

@@ -5,7 +5,8 @@
 2. **load**: build the streams' models (cached per process) and classifiers (:func:`load`).
 3. **score**: slide windows over the video; one batch source
    (:func:`inference.batches.iter_stream_batches`) decodes every stream's input in one pass, in
-   a background thread; each batch is classified, the streams fused late (:func:`score`).
+   a background thread; each batch is classified, the streams fused late (:func:`score`); a
+   one-stream analysis shares work between overlapping windows (:mod:`inference.spans`).
 4. **events**: segments and hysteresis events over the watched labels (:func:`find_events`).
 5. **render**: the annotated H.264 (optional), then the results document.
 
@@ -254,9 +255,11 @@ def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: P
         done += len(ready)
         progress("analyze", done / len(plan))
 
-    shared = None if analysis.fused else _shared_scorer(meta, analysis, config)
+    shared = None if analysis.fused else spans.scorer_for(  # one stream: windows share work
+        next(iter(analysis.classifiers.values())), times_of=lambda w: stream_times(
+            w, analysis.info.input_spec, clip_len=config.clip_len, fps=meta.fps))
     for batch_windows, clips in batches:
-        if shared is not None:  # one stream: overlapping windows share work (inference.spans)
+        if shared is not None:
             deliver(shared.feed(batch_windows, next(iter(clips.values()))))
         else:
             stream_probs = {m: c.predict(clips[m]) for m, c in analysis.classifiers.items()}
@@ -269,15 +272,6 @@ def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: P
     if shared is not None:
         deliver(shared.flush())
     return scores
-
-
-def _shared_scorer(meta: VideoMeta, analysis: Analysis, config: PipelineConfig,
-                   ) -> spans.WindowScorer:
-    """The one stream's scorer that shares work between overlapping windows."""
-    classifier = next(iter(analysis.classifiers.values()))
-    spec = next(iter(analysis.streams.values())).info.input_spec
-    return spans.scorer_for(classifier, times_of=lambda w: stream_times(
-        w, spec, clip_len=config.clip_len, fps=meta.fps))
 
 
 def find_events(plan: Sequence[Window], scores: Scores, analysis: Analysis,

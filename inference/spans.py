@@ -6,9 +6,10 @@ expensive part of the model twice per frame. Two scorers share it; both take the
 order) and hand back ``(window, probabilities)`` in window order, possibly a batch later.
 
 - :class:`SpanScorer`, for 3D CNNs that are fully convolutional in time (a module with
-  ``span_pooling_ok``, ``temporal_stride``, ``feature_maps`` and ``from_maps``: the I3D
-  detectors). The trunk runs once over a *span* of up to :data:`SPAN_WINDOWS` consecutive
-  windows (their frames on one time grid, each frame once), with up to
+  ``temporal_stride``, ``feature_maps`` and ``from_maps``: the I3D detectors), chosen where
+  the module's ``span_pooling_ok`` says the deviation was measured to hold. The trunk runs
+  once over a *span* of up to :data:`SPAN_WINDOWS` consecutive windows (their frames on one
+  time grid, each frame once), with up to
   :data:`SPAN_MARGIN_FRAMES` frames of context either side; its ``(1, D, t, h, w)`` feature map
   is cropped to each window's ``clip_len / temporal_stride`` steps and pooled by the head.
   Inside a window's receptive field the span sees real frames where a lone window sees
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from typing import Protocol, cast
 
 import numpy as np
 import torch
@@ -45,12 +47,34 @@ SPAN_MARGIN_FRAMES = 16
 #: Largest |probability difference| span pooling may make against per-window scoring
 #: (measured on real clips: ``bench.bench_span_pooling``; the tests hold it).
 SPAN_MAX_DEVIATION = 0.1
-#: Environment switch: ``0`` scores every window on its own (no sharing).
+#: Environment switch: ``0`` scores every window on its own (no sharing), ``span`` forces
+#: span pooling on every module that can do it, anything else (``auto``) shares where exact
+#: or measured to hold.
 SHARED_SCORING_ENV = "VIGIL_SHARED_SCORING"
+#: What a module offers for span pooling.
+SPAN_METHODS = ("temporal_stride", "feature_maps", "from_maps")
 #: Time-grid tolerance (s): sample times are rounded to microseconds.
 _GRID_EPS_SEC = 1e-4
 
 Scored = list[tuple[Window, np.ndarray]]
+
+
+class SpanModule(Protocol):
+    """A 3D CNN fully convolutional in time, split where span pooling cuts it."""
+
+    temporal_stride: int
+
+    def feature_maps(self, x: torch.Tensor) -> torch.Tensor: ...
+
+    def from_maps(self, x: torch.Tensor, maps: torch.Tensor) -> torch.Tensor: ...
+
+
+class FrameFeatureModule(Protocol):
+    """A frame-based model split after its per-frame backbone."""
+
+    def frame_features(self, frames: torch.Tensor) -> torch.Tensor: ...
+
+    def from_frame_features(self, features: torch.Tensor) -> torch.Tensor: ...
 
 
 class WindowScorer:
@@ -74,13 +98,18 @@ def scorer_for(classifier: Classifier, *, times_of: Callable[[Window], Sequence[
     """The scorer that shares most of ``classifier``'s work between overlapping windows.
 
     ``times_of(window)`` gives the frame times of each of a window's steps (the clips' time
-    axis). ``span_windows`` 1 or less turns span pooling off (each window on its own);
-    ``$VIGIL_SHARED_SCORING=0`` turns all sharing off (benchmarks compare against it).
+    axis). Span pooling is chosen only for a module whose ``span_pooling_ok`` says it was
+    measured to hold, or when ``$VIGIL_SHARED_SCORING`` is ``span`` (benchmarks);
+    ``span_windows`` 1 or less turns it off; ``$VIGIL_SHARED_SCORING=0`` turns all sharing
+    off (each window on its own, as benchmarks compare).
     """
-    if os.environ.get(SHARED_SCORING_ENV, "1") == "0":
+    mode = os.environ.get(SHARED_SCORING_ENV, "auto")
+    if mode == "0":
         return WindowScorer(classifier)
     module = classifier.module
-    if getattr(module, "span_pooling_ok", False) and span_windows > 1:
+    span_capable = all(hasattr(module, name) for name in SPAN_METHODS)
+    if span_capable and span_windows > 1 and (getattr(module, "span_pooling_ok", False)
+                                              or mode == "span"):
         return SpanScorer(classifier, span_windows=span_windows, margin_frames=margin_frames)
     if hasattr(module, "frame_features") and hasattr(module, "from_frame_features"):
         return FrameFeatureScorer(classifier, times_of=times_of)
@@ -102,7 +131,7 @@ class FrameFeatureScorer(WindowScorer):
 
     @torch.inference_mode()
     def feed(self, windows: Sequence[Window], clips: np.ndarray) -> Scored:
-        module = self.classifier.module
+        module = cast("FrameFeatureModule", self.classifier.module)
         x = self.classifier.to_input(clips)  # (B, C, T, H, W)
         keys = [tuple(self.times_of(window)) for window in windows]
         missing: dict[tuple[float, ...], tuple[int, int]] = {}
@@ -220,7 +249,7 @@ class SpanScorer(WindowScorer):
 
     @torch.inference_mode()
     def _score_span(self, run: list[tuple[Window, int]]) -> Scored:
-        module = self.classifier.module
+        module = cast("SpanModule", self.classifier.module)
         length = len(run[0][0].sample_times_sec)
         start, end = run[0][1], run[-1][1] + length
         low = start - self._reach(start, -1)

@@ -104,8 +104,9 @@ class I3DDetector(nn.Module):
         """``(B, 3, T, H, W)`` -> the final ``(B, 1024, T/8, H/32, W/32)`` maps the head pools
         (the fine-tuned block's when there is one)."""
         maps_5b = self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER)
-        return self.block(maps_5b) if self.block is not None else \
-            self.backbone.get_submodule("Mixed_5c")(maps_5b)
+        block = self.block if self.block is not None else self.backbone.get_submodule("Mixed_5c")
+        maps: torch.Tensor = block(maps_5b)
+        return maps
 
     def scores(self, x: torch.Tensor, maps_5b: torch.Tensor, *,
                shared_5c: torch.Tensor | None = None) -> torch.Tensor:
