@@ -14,8 +14,9 @@ order) and hand back ``(window, probabilities)`` in window order, possibly a bat
   is cropped to each window's ``clip_len / temporal_stride`` steps and pooled by the head.
   Inside a window's receptive field the span sees real frames where a lone window sees
   zero padding, so scores differ a little from per-window scoring; the difference is measured
-  (``python -m bench.bench_span_pooling``; README "Shared computation") and bounded by
-  :data:`SPAN_MAX_DEVIATION` in the tests. Windows off the grid (the last window, aligned to
+  (``python -m bench.bench_span_pooling``; README "Shared computation"), and the pipeline
+  pools spans only for a model measured within :data:`SPAN_MAX_DEVIATION` (the fight
+  detector is not: up to 0.16). Windows off the grid (the last window, aligned to
   the video's end) are scored on their own.
 - :class:`FrameFeatureScorer`, for frame-based models (TSN, CNN+RNN: a module with
   ``frame_features`` and ``from_frame_features``): each sampled frame's backbone features are
@@ -44,9 +45,10 @@ SPAN_WINDOWS = 8
 #: Frames of real context kept either side of a span (a multiple of the temporal stride), so
 #: that a window at a span's edge sees what one in its middle sees.
 SPAN_MARGIN_FRAMES = 16
-#: Largest |probability difference| span pooling may make against per-window scoring
-#: (measured on real clips: ``bench.bench_span_pooling``; the tests hold it).
-SPAN_MAX_DEVIATION = 0.1
+#: Tolerance: the largest |probability difference| against per-window scoring for which a
+#: model may say ``span_pooling_ok`` (a model states what it measured on real clips with
+#: ``bench.bench_span_pooling`` as ``span_deviation_measured``; the tests hold both).
+SPAN_MAX_DEVIATION = 0.05
 #: Environment switch: ``0`` scores every window on its own (no sharing), ``span`` forces
 #: span pooling on every module that can do it, anything else (``auto``) shares where exact
 #: or measured to hold.

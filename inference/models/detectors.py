@@ -91,9 +91,15 @@ class I3DDetector(nn.Module):
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
     #: The trunk is fully convolutional in time, so one pass over a span of many windows,
-    #: its feature map cropped per window, stands in for one pass per window
-    #: (:mod:`inference.spans`; deviation measured by ``bench.bench_span_pooling``).
-    span_pooling_ok = True
+    #: its feature map cropped per window, could stand in for one pass per window
+    #: (:mod:`inference.spans`). Measured (``bench.bench_span_pooling``, README "Shared
+    #: computation"): the detected label's probability moves by up to this much, since I3D's
+    #: temporal receptive field reaches far past a 32-frame window and the head was trained
+    #: on lone, zero-padded windows ...
+    span_deviation_measured = 0.16
+    #: ... over the pipeline's tolerance (``inference.spans.SPAN_MAX_DEVIATION``), so the
+    #: pipeline keeps one pass per window (``VIGIL_SHARED_SCORING=span`` forces spans).
+    span_pooling_ok = False
     #: Input frames per step of the final feature map in time (three stride-2 stages).
     temporal_stride = 8
 

@@ -37,20 +37,27 @@ def _batches(path: Path, config: PipelineConfig, *, first: int, count: int,
     return classifier, batches, plan
 
 
-def test_span_pooled_fight_scores_stay_within_the_stated_tolerance_of_per_window_scores(
-        samples_dir: Path) -> None:
+def test_span_pooled_fight_scores_stay_within_what_the_detector_states_it_measured(
+        samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fight detector over a real fight: one I3D pass per span, cropped per window, gives
-    each window's fight probability within ``SPAN_MAX_DEVIATION`` of its own pass, for
-    fewer frames through the trunk."""
+    each window's fight probability within the deviation the detector states, for fewer
+    frames through the trunk; the pipeline pools spans only if that is within tolerance."""
     config = PipelineConfig(model="fight_detector")
     classifier, batches, plan = _batches(samples_dir / "fight_0002.mpeg", config, first=11,
                                          count=6)
+    module = classifier.module
+    stated = module.span_deviation_measured
+    assert module.span_pooling_ok == (stated <= spans.SPAN_MAX_DEVIATION)
+    chosen = spans.scorer_for(classifier, times_of=lambda w: ())
+    assert isinstance(chosen, spans.SpanScorer) == module.span_pooling_ok
+    monkeypatch.setenv(spans.SHARED_SCORING_ENV, "span")
+    assert isinstance(spans.scorer_for(classifier, times_of=lambda w: ()), spans.SpanScorer)
     alone = _score(spans.WindowScorer(classifier), batches)
     span = spans.SpanScorer(classifier, span_windows=4)
     shared = _score(span, batches)
     assert sorted(shared) == sorted(alone) == [w.index for w in plan]
     deviation = max(abs(float(shared[i][0] - alone[i][0])) for i in alone)
-    assert deviation <= spans.SPAN_MAX_DEVIATION
+    assert deviation <= stated
     assert all(np.isclose(p.sum(), 1.0, atol=1e-5) for p in shared.values())
     per_window_frames = sum(len(w.sample_times_sec) for w in plan)
     assert span.frames_scored < 0.8 * per_window_frames
