@@ -27,7 +27,8 @@ def coded_with_b_frames(coded_video: Path, tmp_path_factory: pytest.TempPathFact
 def test_decode_returns_exactly_the_sampled_frames_each_converted_once(coded_video: Path,
                                                                         ) -> None:
     meta = probe(str(coded_video))
-    times = [0.0, 0.01, 0.5, 0.5, 1.03, 1.07, 2.5, 3.99, 10.0]  # 25 fps: frames 0 0 12 12 25 26 62 99 99
+    # 25 fps: the frames on screen are 0 0 12 12 25 26 62 99 99 (past the end: the last)
+    times = [0.0, 0.01, 0.5, 0.5, 1.03, 1.07, 2.5, 3.99, 10.0]
     sampled = list(iter_sampled(meta, times, size=(192, 64)))
     assert [t for t, _ in sampled] == times
     assert [read_code(image) for _, image in sampled] == [0, 0, 12, 12, 25, 26, 62, 99, 99]
