@@ -2,6 +2,7 @@
 shared scoring (:mod:`inference.spans`).
 
     .venv/bin/python -m bench.bench_realtime [--seconds 60] [--model fight_detector]
+        [--weights default] [--modes 0,auto,span]
 
 On the 60 s 1280x720 clip of :func:`bench.clips.make_clip`, in one run:
   decode all     every frame decoded, none converted (the codec's own cost);
@@ -64,12 +65,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--model", default="fight_detector")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--weights", default="default",
+                        help="'none' for models without shipped weights (same compute)")
     parser.add_argument("--modes", default="0,auto,span",
                         help=f"${SHARED_SCORING_ENV} values to compare: {MODES}")
     args = parser.parse_args()
     path = make_clip(REPO / "bench" / "out" / f"cctv-{args.seconds:.0f}s-720p.mp4",
                      seconds=args.seconds)
-    config = PipelineConfig(model=args.model, num_threads=args.threads,
+    config = PipelineConfig(model=args.model, weights=args.weights, num_threads=args.threads,
                             model_dir=os.environ.get("VIGIL_MODEL_DIR"))
     load_model(config)  # built once, outside every timing
     rows: list[list[object]] = []
