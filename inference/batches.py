@@ -19,7 +19,14 @@ import numpy as np
 
 from inference import flow
 from inference.background import prefetch
-from inference.decode import Frame, FrameScaler, iter_frames, sample_at, scaled_size
+from inference.decode import (
+    Frame,
+    FrameScaler,
+    iter_frames,
+    nonref_skip_allowed,
+    sample_at,
+    scaled_size,
+)
 from inference.errors import Cancelled
 from inference.models.weights import sha256_file
 from inference.sampling import frame_times, tsn_snippet_times, windows
@@ -161,14 +168,18 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
                ) -> Iterator[tuple[Window, np.ndarray]]:
     """Yield ``(window, clip)`` in window order; clip is ``(T, H, W, C)`` uint8, cropped.
 
-    Each distinct frame is scaled and cropped once, however many windows sample it.
+    Each distinct frame is scaled and cropped once, however many windows sample it; frames
+    no window samples are never converted, and with sparse sampling the decoder skips
+    non-reference frames (:func:`inference.decode.nonref_skip_allowed`).
     """
     if not plan:
         return
-    scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, spec))
     times = sorted({t for window in plan for t in window.sample_times_sec})
-    yield from assemble_clips(sample_at(iter_frames(meta), times), plan, scaler=scaler,
-                              crop_size=spec.crop_size)
+    steps = np.diff(times)
+    skip_nonref = bool(len(steps)) and nonref_skip_allowed(meta, step_sec=float(steps.min()))
+    scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, spec))
+    yield from assemble_clips(sample_at(iter_frames(meta, skip_nonref=skip_nonref), times), plan,
+                              scaler=scaler, crop_size=spec.crop_size)
 
 
 def assemble_clips(sampled: Iterable[tuple[float, Frame]], plan: Iterable[Window], *,

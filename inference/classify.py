@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 from collections.abc import Sequence
 
@@ -125,6 +126,11 @@ class Classifier:
         """Model + softmax on an already prepared ``(B, C, T, H, W)`` batch."""
         with autocast_for(self.device, self.amp_dtype):
             logits = self.module(batch).float()
+        return self.probabilities(logits)
+
+    def probabilities(self, logits: torch.Tensor) -> np.ndarray:
+        """``(B, K)`` logits -> softmax probabilities (each head on its own)."""
+        logits = logits.float()
         if self.head_sizes:
             return torch.cat([torch.softmax(part, dim=1) for part in
                               logits.split(list(self.head_sizes), dim=1)], dim=1).cpu().numpy()
@@ -140,10 +146,16 @@ def fold_batchnorm(module: torch.nn.Module) -> torch.nn.Module:
     """A copy of an eval-mode module with each Conv+BatchNorm pair folded into one Conv.
 
     Uses ``torch.fx`` tracing; models that cannot be traced (dynamic control flow) are
-    returned unchanged.
+    returned unchanged. A module naming ``foldable_parts`` has only those submodules folded.
     """
     from torch.fx.experimental.optimization import fuse  # noqa: PLC0415
 
+    parts: tuple[str, ...] | None = getattr(module, "foldable_parts", None)
+    if parts is not None:  # fold only these submodules: the module keeps its own methods
+        folded = copy.deepcopy(module)
+        for name in parts:
+            setattr(folded, name, fold_batchnorm(getattr(folded, name)))
+        return folded
     try:
         return fuse(module)
     except Exception:  # noqa: BLE001 - untraceable models simply run unfolded

@@ -14,7 +14,7 @@ refused here. Either way the reason is ``frame_too_large``.
 from __future__ import annotations
 
 import errno
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import av
@@ -51,8 +51,13 @@ def scaled_size(meta: VideoMeta, *, short_side: int | None = None, max_height: i
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
-def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Generator[Frame, None, None]:
+def iter_frames(meta: VideoMeta, *, threads: int = 0, skip_nonref: bool = False,
+                ) -> Generator[Frame, None, None]:
     """Yield every frame of the probed video stream in presentation order.
+
+    ``skip_nonref`` asks the decoder to skip non-reference frames (``skip_frame = NONREF``:
+    nothing else depends on them, so the others decode unchanged); only for sparse sampling
+    (:func:`nonref_skip_allowed`).
 
     Timestamps follow libavcodec's best-effort rule: the frame's pts unless pts has gone
     backwards more often than the packet dts; frames without either get the previous time plus
@@ -68,6 +73,8 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0) -> Generator[Frame, None, 
         if not isinstance(stream, av.video.stream.VideoStream):
             raise VideoRejected("the probed video stream is gone from the file", code="corrupt")
         stream.thread_type = "AUTO"
+        if skip_nonref:
+            stream.codec_context.skip_frame = "NONREF"
         if threads:
             stream.codec_context.thread_count = threads
         # libavcodec checks every picture it allocates against this (av_image_check_size2).
@@ -160,6 +167,36 @@ def to_array(frame: av.VideoFrame, *, size: tuple[int, int], rotation: int = 0,
              mirrored: bool = False) -> np.ndarray:
     """One frame scaled to display ``size`` as ``(H, W, 3)`` RGB (see :class:`FrameScaler`)."""
     return FrameScaler(size=size, rotation=rotation, mirrored=mirrored).to_rgb(frame)
+
+
+#: Sampling sparser than one frame in this many lets the decoder skip non-reference frames.
+NONREF_MIN_STEP_FRAMES = 6
+
+
+def nonref_skip_allowed(meta: VideoMeta, *, step_sec: float) -> bool:
+    """Whether samples ``step_sec`` apart may come from reference frames only: the sampled
+    frame then moves back by at most the run of non-reference frames before it (x264's
+    default: 3 B-frames, some of them references), a small part of a step of
+    :data:`NONREF_MIN_STEP_FRAMES` frames or more. Off for intra-only and AVI files."""
+    return (meta.fps > 0 and step_sec * meta.fps >= NONREF_MIN_STEP_FRAMES
+            and meta.container != "avi")
+
+
+def iter_sampled(meta: VideoMeta, times_sec: Sequence[float], *, size: tuple[int, int],
+                 skip_nonref: bool = False) -> Iterator[tuple[float, np.ndarray]]:
+    """Decode only what is sampled: each requested time (ascending) with the frame on screen
+    then (:func:`sample_at`), scaled by FFmpeg to display ``size`` as ``(H, W, 3)`` uint8 RGB.
+
+    Every requested time is answered once; a frame that several times share is converted
+    once (the same array is yielded again) and frames no time asks for are never converted.
+    """
+    scaler = FrameScaler.for_video(meta, size=size)
+    last: Frame | None = None
+    image: np.ndarray | None = None
+    for t, frame in sample_at(iter_frames(meta, skip_nonref=skip_nonref), times_sec):
+        if frame is not last or image is None:
+            last, image = frame, scaler.to_rgb(frame.av_frame)
+        yield t, image
 
 
 def sample_at(frames: Iterable[Frame], times_sec: Iterable[float]) -> Iterator[tuple[float, Frame]]:

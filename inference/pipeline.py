@@ -5,7 +5,8 @@
 2. **load**: build the streams' models (cached per process) and classifiers (:func:`load`).
 3. **score**: slide windows over the video; one batch source
    (:func:`inference.batches.iter_stream_batches`) decodes every stream's input in one pass, in
-   a background thread; each batch is classified, the streams fused late (:func:`score`).
+   a background thread; each batch is classified, the streams fused late (:func:`score`); a
+   one-stream analysis shares work between overlapping windows (:mod:`inference.spans`).
 4. **events**: segments and hysteresis events over the watched labels (:func:`find_events`).
 5. **render**: the annotated H.264 (optional), then the results document.
 
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inference import models
+from inference import models, spans
 from inference.batches import (
     center_crop,
     crop_size_for,
@@ -242,24 +243,34 @@ def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: P
         flow_cache=config.flow_cache_dir, clip_len=config.clip_len, device=config.device,
         model_dir=config.model_dir, timings=timings)
     done = 0
-    for batch_windows, clips in batches:
-        stream_probs = {m: c.predict(clips[m]) for m, c in analysis.classifiers.items()}
-        if analysis.fused:
-            batch_probs = fuse_scores(stream_probs, analysis.fusion)
-            for m, probs in stream_probs.items():
-                per_stream[m][[w.index for w in batch_windows]] = probs
-        else:
-            batch_probs = next(iter(stream_probs.values()))
-        for window, probs in zip(batch_windows, batch_probs, strict=True):
+
+    def deliver(ready: Sequence[tuple[Window, np.ndarray]]) -> None:
+        nonlocal done
+        for window, probs in ready:
             probabilities[window.index] = probs
             if on_segment is not None:
                 on_segment(scores.segment(window, labels=labels, k=config.top_k,
                                           score_labels=scores.streaming_labels,
                                           primary=analysis.primary))
-        done += len(batch_windows)
+        done += len(ready)
         progress("analyze", done / len(plan))
+
+    shared = None if analysis.fused else spans.scorer_for(  # one stream: windows share work
+        next(iter(analysis.classifiers.values())), times_of=lambda w: stream_times(
+            w, analysis.info.input_spec, clip_len=config.clip_len, fps=meta.fps))
+    for batch_windows, clips in batches:
+        if shared is not None:
+            deliver(shared.feed(batch_windows, next(iter(clips.values()))))
+        else:
+            stream_probs = {m: c.predict(clips[m]) for m, c in analysis.classifiers.items()}
+            for m, probs in stream_probs.items():
+                per_stream[m][[w.index for w in batch_windows]] = probs
+            deliver(list(zip(batch_windows, fuse_scores(stream_probs, analysis.fusion),
+                             strict=True)))
         if cancelled():
             raise Cancelled("the analysis was cancelled")
+    if shared is not None:
+        deliver(shared.flush())
     return scores
 
 

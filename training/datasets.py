@@ -24,7 +24,7 @@ import torch
 from torch.utils.data import Dataset
 
 from inference.csvsafe import unsafe_cell
-from inference.decode import FrameScaler, iter_frames, sample_at, scaled_size
+from inference.decode import iter_sampled, scaled_size
 from inference.errors import VigilError
 from inference.probe import probe
 from inference.sampling import tsn_snippet_times
@@ -227,14 +227,8 @@ def decode_snippets(meta: VideoMeta, *, segments: int, candidates: int, short_si
     window = Window(0, 0.0, meta.duration_sec, ())
     times = [t[0] for t in tsn_snippet_times(window, num_snippets=segments * candidates,
                                              frame_interval_sec=1.0 / max(meta.fps, 1.0))]
-    scaler = FrameScaler.for_video(meta, size=scaled_size(meta, short_side=short_side))
-    images: list[np.ndarray] = []
-    last = None
-    image: np.ndarray  # set by the first frame (it is never the last one)
-    for _, frame in sample_at(iter_frames(meta), times):
-        if frame is not last:
-            last, image = frame, scaler.to_rgb(frame.av_frame)
-        images.append(image)
+    images = [image for _, image in iter_sampled(meta, times, size=scaled_size(
+        meta, short_side=short_side))]
     if not images:
         raise VigilError(f"{meta.path}: no frames decoded")
     while len(images) < len(times):

@@ -31,9 +31,22 @@ class CRNN(nn.Module):
         self.rnn = rnn(BACKBONES[backbone].feature_dim, hidden, batch_first=True)
         self.fc = nn.Linear(hidden, num_classes)
 
+    #: Submodules :func:`inference.classify.fold_batchnorm` folds (the module keeps its
+    #: methods, so windows can share per-frame features: :mod:`inference.spans`).
+    foldable_parts = ("encoder",)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*T, 3, H, W)
-        features = self.encoder(frames).view(x.shape[0], x.shape[2], -1)
+        return self.from_frame_features(self.frame_features(frames).view(x.shape[0],
+                                                                         x.shape[2], -1))
+
+    def frame_features(self, frames: torch.Tensor) -> torch.Tensor:
+        """``(N, 3, H, W)`` frames -> ``(N, D)`` encoder features, each frame on its own."""
+        features: torch.Tensor = self.encoder(frames)
+        return features
+
+    def from_frame_features(self, features: torch.Tensor) -> torch.Tensor:
+        """``(B, T, D)`` per-frame features -> ``(B, num_classes)`` from the last RNN step."""
         out, _ = self.rnn(features)
         logits: torch.Tensor = self.fc(out[:, -1])
         return logits

@@ -90,8 +90,29 @@ class I3DDetector(nn.Module):
             self.motion = nn.Linear(MOTION_STATS, 1) if has_motion else None
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
+    #: The trunk is fully convolutional in time, so one pass over a span of many windows,
+    #: its feature map cropped per window, could stand in for one pass per window
+    #: (:mod:`inference.spans`). Measured (``bench.bench_span_pooling``, README "Shared
+    #: computation"): the detected label's probability moves by up to this much, since I3D's
+    #: temporal receptive field reaches far past a 32-frame window and the head was trained
+    #: on lone, zero-padded windows ...
+    span_deviation_measured = 0.16
+    #: ... over the pipeline's tolerance (``inference.spans.SPAN_MAX_DEVIATION``), so the
+    #: pipeline keeps one pass per window (``VIGIL_SHARED_SCORING=span`` forces spans).
+    span_pooling_ok = False
+    #: Input frames per step of the final feature map in time (three stride-2 stages).
+    temporal_stride = 8
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.scores(x, self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER))
+
+    def feature_maps(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, 3, T, H, W)`` -> the final ``(B, 1024, T/8, H/32, W/32)`` maps the head pools
+        (the fine-tuned block's when there is one)."""
+        maps_5b = self.backbone.forward_features(x, end=BLOCK_INPUT_LAYER)
+        block = self.block if self.block is not None else self.backbone.get_submodule("Mixed_5c")
+        maps: torch.Tensor = block(maps_5b)
+        return maps
 
     def scores(self, x: torch.Tensor, maps_5b: torch.Tensor, *,
                shared_5c: torch.Tensor | None = None) -> torch.Tensor:
@@ -103,6 +124,11 @@ class I3DDetector(nn.Module):
             maps = shared_5c
         else:
             maps = self.backbone.get_submodule("Mixed_5c")(maps_5b)
+        return self.from_maps(x, maps)
+
+    def from_maps(self, x: torch.Tensor, maps: torch.Tensor) -> torch.Tensor:
+        """``(B, 2)`` output for input ``x`` ``(B, 3, T, H, W)`` given its final maps
+        ``(B, 1024, t, h, w)`` (pooled over all of ``t``; the motion stream reads ``x``)."""
         logits: torch.Tensor = self.head(pooled(maps, pool=self.pool,
                                                 kinetics_logits=self.backbone.logits))
         if self.motion is None:

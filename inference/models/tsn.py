@@ -88,15 +88,32 @@ class TSN(nn.Module):
             self.dropout = nn.Dropout(dropout)
             self.head = head
 
+    @property
+    def foldable_parts(self) -> tuple[str, ...]:
+        """Submodules :func:`inference.classify.fold_batchnorm` folds, so the module keeps
+        its methods (windows share per-frame features: :mod:`inference.spans`): the backbone
+        for ``avg``; nothing for ``stats`` (a traced backbone has no feature maps to read)."""
+        return ("backbone",) if self.consensus == "avg" else ()
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         frames = x.transpose(1, 2).flatten(0, 1)  # (B*k, C, H, W)
-        logits: torch.Tensor
+        features = self.frame_features(frames)
+        return self.from_frame_features(features.view(x.shape[0], x.shape[2],
+                                                      *features.shape[1:]))
+
+    def frame_features(self, frames: torch.Tensor) -> torch.Tensor:
+        """``(N, C, H, W)`` snippets -> what the consensus reads of each, on its own: ``avg``
+        the ``(N, K)`` logits, ``stats`` the ``(N, D, h, w)`` feature maps."""
         if self.consensus == "avg":
-            logits = self.backbone(frames).view(x.shape[0], x.shape[2], -1).mean(dim=1)
+            logits: torch.Tensor = self.backbone(frames)
             return logits
-        maps = feature_maps(self.backbone, frames)  # (B*k, D, h, w)
-        maps = maps.view(x.shape[0], x.shape[2], *maps.shape[1:])
-        logits = self.head(self.dropout(temporal_stats(maps)))
+        return feature_maps(self.backbone, frames)
+
+    def from_frame_features(self, features: torch.Tensor) -> torch.Tensor:
+        """``(B, k, ...)`` per-snippet features (:meth:`frame_features`) -> ``(B, K)``."""
+        if self.consensus == "avg":
+            return features.mean(dim=1)
+        logits: torch.Tensor = self.head(self.dropout(temporal_stats(features)))
         return logits
 
     def enable_partial_bn(self, enabled: bool = True) -> TSN:
