@@ -26,6 +26,10 @@ from inference.sampling import frame_times, tsn_snippet_times, windows
 from inference.types import InputSpec, PipelineConfig, VideoMeta, Window
 
 
+#: A late-starting plan seeks to this many seconds before its first sample time.
+SEEK_MARGIN_SEC = 2.0
+
+
 def stream_times(window: Window, spec: InputSpec, *, clip_len: int | None,
                  fps: float) -> tuple[tuple[float, ...], ...]:
     """Frame times one stream needs for ``window``: one tuple per time step.
@@ -171,7 +175,9 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
     last_frame = None
     last_crop: np.ndarray  # set by the first frame (it is never the last one)
     next_window = 0
-    for t, frame in sample_at(iter_frames(meta), times):
+    # A plan that starts late (a chunk of a long video) seeks there instead of decoding up to it.
+    seek_sec = times[0] - SEEK_MARGIN_SEC if times[0] > SEEK_MARGIN_SEC else 0.0
+    for t, frame in sample_at(iter_frames(meta, start_sec=seek_sec), times):
         if frame is not last_frame:
             last_frame = frame
             last_crop = center_crop(scaler.to_rgb(frame.av_frame), size=spec.crop_size)
