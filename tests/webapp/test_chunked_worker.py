@@ -1,0 +1,96 @@
+"""Long analyses as time chunks on several real Celery workers, merged into one analysis."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference import pipeline
+from inference.results import validate_document
+from inference.types import EventRules, PipelineConfig
+from tests.webapp.conftest import LONGER_CLIP, wait_for
+from tests.webapp.test_worker import status_of, upload, wait_finished
+from webapp.videos import services
+from webapp.videos.models import AnalysisStatus, Event, Segment
+
+pytestmark = pytest.mark.slow
+
+#: 7.2 s in 2 s windows every 1 s: 7 windows; chunks of 2 s own 2, 2 and 3 of them.
+CHUNK_ENV = {"VIGIL_CHUNK_SEC": "2"}
+CHUNK_DONE = re.compile(r"chunk (\d+) \(.*\) done")
+
+
+def median_score(tmp_path: Path, label: str) -> float:
+    """The median score of ``label`` on the clip: a threshold that opens and closes events."""
+    config = PipelineConfig(model="mc3_18", weights="none", labels=(label,), render=False)
+    results = pipeline.run(str(LONGER_CLIP), config=config, out_dir=str(tmp_path / "probe"))
+    return float(np.median([s.scores[label] for s in results.segments]))
+
+
+def test_chunked_analysis_on_two_workers_equals_a_single_run(
+        start_worker, worker_logs, api_client, user, model_version, settings, tmp_path):
+    workers = [start_worker(**CHUNK_ENV), start_worker(**CHUNK_ENV)]
+    worker_logs.extend(workers)
+    threshold = round(median_score(tmp_path, "abseiling"), 6)
+    for worker in workers:
+        worker.wait_ready()
+    api_client.force_authenticate(user)
+    analysis = upload(api_client, LONGER_CLIP, segment_sec="2", stride_sec="1",
+                      threshold=str(threshold), labels=["abseiling"])
+    analysis = wait_finished(analysis, timeout=300)
+    assert analysis.status == AnalysisStatus.SUCCEEDED, analysis.error
+    assert (analysis.stage, analysis.percent) == ("done", 100.0)
+
+    # It really ran as chunks, on both workers.
+    done = [{int(m) for m in CHUNK_DONE.findall(w.log())} for w in workers]
+    assert set().union(*done) == {0, 1, 2}, done
+    assert all(done), f"one worker ran every chunk: {done}"
+
+    # The same analysis on one worker, in this process.
+    config = services.pipeline_config(analysis)
+    assert config.events == EventRules(enter_threshold=threshold)
+    single = pipeline.run(str(LONGER_CLIP), config=config, out_dir=str(tmp_path / "single"))
+
+    document = json.loads((settings.MEDIA_ROOT / analysis.results_file).read_text())
+    validate_document(document)
+    rows = list(Segment.objects.filter(analysis=analysis).order_by("index"))
+    assert [s["index"] for s in document["segments"]] == [r.index for r in rows] \
+        == [s.index for s in single.segments] == list(range(7))
+    for doc, row, one in zip(document["segments"], rows, single.segments, strict=True):
+        assert (doc["start_sec"], doc["end_sec"]) == (row.start_sec, row.end_sec) \
+            == (one.start_sec, one.end_sec)
+        assert doc["scores"] == pytest.approx(one.scores, abs=1e-5)
+        assert row.scores == pytest.approx(one.scores, abs=1e-5)
+        assert [label for label, _ in doc["top"]] == [label for label, _ in one.top]
+    expected = [(e.label, e.start_sec, e.end_sec) for e in single.events]
+    assert expected, "a median threshold opens at least one event"
+    assert [(e["label"], e["start_sec"], e["end_sec"]) for e in document["events"]] == expected
+    assert list(Event.objects.filter(analysis=analysis).order_by("start_sec")
+                .values_list("label", "start_sec", "end_sec")) == expected
+    annotated = settings.MEDIA_ROOT / analysis.annotated_file
+    assert annotated.read_bytes()[4:8] == b"ftyp"
+    assert not (settings.MEDIA_ROOT / "analyses" / str(analysis.pk) / "chunks").exists()
+
+
+def test_cancel_stops_every_chunk(start_worker, worker_logs, api_client, user, model_version,
+                                  settings):
+    workers = [start_worker(**CHUNK_ENV), start_worker(**CHUNK_ENV)]
+    worker_logs.extend(workers)
+    for worker in workers:
+        worker.wait_ready()
+    api_client.force_authenticate(user)
+    analysis = upload(api_client, LONGER_CLIP, segment_sec="1", stride_sec="0.25")
+    wait_for(lambda: Segment.objects.filter(analysis=analysis).exists(), timeout=120,
+             interval=0.05, message="the first segment")
+    assert status_of(analysis) == AnalysisStatus.RUNNING
+    response = api_client.post(f"/api/v1/analyses/{analysis.pk}/cancel/")
+    assert response.status_code == 200
+    analysis = wait_finished(analysis, timeout=60)
+    assert analysis.status == AnalysisStatus.CANCELLED
+    assert not analysis.annotated_file and not analysis.results_file
+    # Every chunk stopped: none finished after the cancel, the windows were not all scored.
+    assert Segment.objects.filter(analysis=analysis).count() < 25
+    assert not (settings.MEDIA_ROOT / "analyses" / str(analysis.pk) / "chunks").exists()
