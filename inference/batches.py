@@ -25,7 +25,6 @@ from inference.models.weights import sha256_file
 from inference.sampling import frame_times, tsn_snippet_times, windows
 from inference.types import InputSpec, PipelineConfig, VideoMeta, Window
 
-
 #: A late-starting plan seeks to this many seconds before its first sample time.
 SEEK_MARGIN_SEC = 2.0
 

@@ -134,7 +134,7 @@ def save_chunk(scores: ChunkScores, path: str | os.PathLike[str]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, allow_pickle=False, **arrays)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -20,8 +20,8 @@ def analyze_video(self, analysis_id: str) -> str:
 # A chunk's result is what the chord's merge reads: these two keep their results.
 @shared_task(name=chunked.CHUNK_TASK, acks_late=True, reject_on_worker_lost=True,
              ignore_result=False)
-def analyze_chunk(analysis_id: str, token: str, index: int, start_sec: float, end_sec: float,
-                  total_windows: int) -> str:
+def analyze_chunk(*, analysis_id: str, token: str, index: int, start_sec: float,
+                  end_sec: float, total_windows: int) -> str:
     return chunked.analysis_chunk_run(analysis_id=analysis_id, token=token, index=index,
                                       start_sec=start_sec, end_sec=end_sec,
                                       total_windows=total_windows)
@@ -29,7 +29,8 @@ def analyze_chunk(analysis_id: str, token: str, index: int, start_sec: float, en
 
 @shared_task(name=chunked.MERGE_TASK, acks_late=True, reject_on_worker_lost=True,
              ignore_result=False)
-def merge_chunks(outcomes: list[str], analysis_id: str, token: str, chunk_count: int) -> str:
+def merge_chunks(outcomes: list[str], *, analysis_id: str, token: str, chunk_count: int,
+                 ) -> str:
     return chunked.analysis_chunks_merge(outcomes=outcomes, analysis_id=analysis_id,
                                          token=token, chunk_count=chunk_count)
 

@@ -83,10 +83,12 @@ def analysis_chunks_start(*, analysis: Analysis, token: str, config: PipelineCon
     total = len(windows(duration_sec=duration_sec, clip_len=1, segment_sec=config.segment_sec,
                         stride_sec=config.stride_sec))
     analysis_id = str(analysis.pk)
-    header = [signature(CHUNK_TASK, args=[analysis_id, token, c.index, c.start_sec, c.end_sec,
-                                          total], queue=analysis.queue, immutable=True)
-              for c in chunks]
-    body = signature(MERGE_TASK, args=[analysis_id, token, len(chunks)], queue=analysis.queue)
+    header = [signature(CHUNK_TASK, kwargs={
+        "analysis_id": analysis_id, "token": token, "index": c.index, "start_sec": c.start_sec,
+        "end_sec": c.end_sec, "total_windows": total}, queue=analysis.queue, immutable=True)
+        for c in chunks]
+    body = signature(MERGE_TASK, kwargs={"analysis_id": analysis_id, "token": token,
+                                         "chunk_count": len(chunks)}, queue=analysis.queue)
     Analysis.objects.filter(pk=analysis.pk, run_token=token).update(
         stage="analyze", heartbeat_at=timezone.now())
     chord(header)(body)
@@ -140,7 +142,7 @@ def analysis_chunk_run(*, analysis_id: str, token: str, index: int, start_sec: f
                 on_segment=reporter.on_segment, should_cancel=reporter.should_cancel)
         with media.local_output(name) as local:
             save_chunk(scores, local)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - failure_outcome logs the unexpected ones
         status, error, code = failure_outcome(exc, reporter, analysis_id=analysis_id)
         if status == AnalysisStatus.FAILED:
             job_end(Analysis, pk=analysis_id, token=token, status=status,

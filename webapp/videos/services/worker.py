@@ -215,7 +215,7 @@ def analysis_execute(analysis: Analysis, token: str, *, config: PipelineConfig,
         with media.local_copy(analysis.video.file) as video_path:
             results = work(video_path, out_dir, reporter)
         media.output_publish(out_dir, out_relative)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - failure_outcome logs the unexpected ones
         status, error, code = failure_outcome(exc, reporter, analysis_id=analysis.pk)
         if status == "lost":
             if not Analysis.objects.filter(pk=analysis.pk).exists():
