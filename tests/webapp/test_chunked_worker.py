@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 #: 7.2 s in 2 s windows every 2 s: 4 windows (the last end-aligned); 2 s chunks own 1, 1, 2.
 CHUNK_ENV = {"VIGIL_CHUNK_SEC": "2"}
 CHUNK_DONE = re.compile(r"chunk (\d+) \(.*\) done")
+CHUNK_STARTED = re.compile(r"chunk (\d+) \(.*\) started")
 LABEL = "abseiling"
 
 
@@ -97,3 +98,34 @@ def test_cancel_stops_every_chunk(start_worker, worker_logs, api_client, user, m
     # Every chunk stopped: none finished after the cancel, the windows were not all scored.
     assert Segment.objects.filter(analysis=analysis).count() < 26  # of 26 windows
     assert not (settings.MEDIA_ROOT / "analyses" / str(analysis.pk) / "chunks").exists()
+
+
+def test_a_chunk_whose_worker_dies_is_run_again_alone(start_worker, worker_logs, api_client,
+                                                      user, model_version, settings):
+    """SIGKILL a worker in the middle of a chunk: that chunk's message is re-delivered (late
+    acknowledgement, a short visibility timeout) to the other worker, which runs it alone;
+    no other chunk runs twice and the merged analysis is complete."""
+    env = {**CHUNK_ENV, "VIGIL_BROKER_VISIBILITY_TIMEOUT": "8",
+           "VIGIL_BROKER_RESTORE_INTERVAL_SEC": "2", "VIGIL_BROKER_RESTORE_THROTTLE": "1"}
+    doomed, survivor = start_worker(**env), start_worker(**env)
+    worker_logs.extend([doomed, survivor])
+    for worker in (doomed, survivor):
+        worker.wait_ready()
+    api_client.force_authenticate(user)
+    analysis = upload(api_client, LONGER_CLIP, segment_sec="2", stride_sec="1")
+    started = wait_for(lambda: CHUNK_STARTED.findall(doomed.log()), timeout=180,
+                       interval=0.05, message="a chunk on the first worker")
+    killed_chunk = int(started[0])
+    doomed.kill()
+    assert killed_chunk not in {int(m) for m in CHUNK_DONE.findall(doomed.log())}
+
+    analysis = wait_finished(analysis, timeout=300)
+    assert analysis.status == AnalysisStatus.SUCCEEDED, analysis.error
+    assert analysis.attempts == 1  # the analysis was not restarted: only the chunk was
+    done = [int(m) for w in (doomed, survivor) for m in CHUNK_DONE.findall(w.log())]
+    assert sorted(done) == [0, 1, 2], done  # each chunk finished once
+    assert killed_chunk in {int(m) for m in CHUNK_DONE.findall(survivor.log())}
+    document = json.loads((settings.MEDIA_ROOT / analysis.results_file).read_text())
+    assert [s["index"] for s in document["segments"]] == list(range(7))
+    assert list(Segment.objects.filter(analysis=analysis).order_by("index")
+                .values_list("index", flat=True)) == list(range(7))

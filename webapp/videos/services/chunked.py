@@ -130,6 +130,7 @@ def analysis_chunk_run(*, analysis_id: str, token: str, index: int, start_sec: f
     name = chunk_name(analysis_id, token, index)
     if media.exists(name):
         return DONE  # a re-delivered message of a chunk that finished
+    logger.info("analysis %s: chunk %d (%.0f s on) started", analysis_id, index, start_sec)
     reporter = ChunkReporter(analysis, token, total_windows=total_windows)
     heartbeat = Heartbeat(reporter)
     heartbeat.start()
