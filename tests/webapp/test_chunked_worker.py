@@ -76,7 +76,7 @@ def test_chunked_analysis_on_two_workers_equals_a_single_run(
                 .values_list("label", "start_sec", "end_sec")) == expected
     annotated = settings.MEDIA_ROOT / analysis.annotated_file
     assert annotated.read_bytes()[4:8] == b"ftyp"
-    assert not (settings.MEDIA_ROOT / "analyses" / str(analysis.pk) / "chunks").exists()
+    assert not (settings.MEDIA_ROOT / "analyses" / "chunks" / str(analysis.pk)).exists()
 
 
 def test_cancel_stops_every_chunk(start_worker, worker_logs, api_client, user, model_version,
@@ -97,7 +97,7 @@ def test_cancel_stops_every_chunk(start_worker, worker_logs, api_client, user, m
     assert not analysis.annotated_file and not analysis.results_file
     # Every chunk stopped: none finished after the cancel, the windows were not all scored.
     assert Segment.objects.filter(analysis=analysis).count() < 26  # of 26 windows
-    assert not (settings.MEDIA_ROOT / "analyses" / str(analysis.pk) / "chunks").exists()
+    assert not (settings.MEDIA_ROOT / "analyses" / "chunks" / str(analysis.pk)).exists()
 
 
 def test_a_chunk_whose_worker_dies_is_run_again_alone(start_worker, worker_logs, api_client,

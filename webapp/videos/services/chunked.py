@@ -9,7 +9,7 @@ under the analysis' run token with the common job lifecycle (:mod:`webapp.core.j
 - each chunk beats the analysis' heartbeat and writes its segments as they come (upserts by
   ``(analysis, index)``); the analysis' percent is the share of all windows scored so far, so
   progress aggregates over chunks (it never goes back);
-- a chunk stores its window probabilities under ``analyses/<id>/chunks/<token>/<k>.npz``; a
+- a chunk stores its window probabilities under ``analyses/chunks/<id>/<token>/<k>.npz``; a
   re-delivered chunk whose file exists returns at once, so a chunk whose worker died is run
   again alone (late acknowledgement re-delivers just that message);
 - a cancel request, a failed chunk (it fails the analysis) or a lost run token stops every
@@ -70,9 +70,16 @@ def chunking_applies(analysis: Analysis) -> bool:
             and bool(current_app.conf.result_backend))
 
 
+def chunks_prefix(analysis_id: object) -> str:
+    """Where an analysis' chunks store their probabilities: beside its output folder, which
+    a merge empties when it starts (a re-delivered merge still finds them), and under a
+    prefix retention sweeps (what a crash leaves goes in time)."""
+    return f"analyses/chunks/{analysis_id}"
+
+
 def chunk_name(analysis_id: object, token: str, index: int) -> str:
     """Where chunk ``index`` of the run ``token`` stores its probabilities."""
-    return f"analyses/{analysis_id}/chunks/{token}/{index}.npz"
+    return f"{chunks_prefix(analysis_id)}/{token}/{index}.npz"
 
 
 def analysis_chunks_start(*, analysis: Analysis, token: str, config: PipelineConfig) -> str:
@@ -173,7 +180,7 @@ def analysis_chunks_merge(*, outcomes: list[str], analysis_id: str, token: str,
         job_end(Analysis, pk=analysis_id, token=token, status=status,
                 error="cancelled" if cancelled else f"chunks {missing} did not finish",
                 code="" if cancelled else "chunk_lost")
-        media.delete_tree(f"analyses/{analysis_id}/chunks")
+        media.delete_tree(chunks_prefix(analysis_id))
         return str(status)
     parts: list[ChunkScores] = []
     for name in names:
@@ -186,5 +193,6 @@ def analysis_chunks_merge(*, outcomes: list[str], analysis_id: str, token: str,
                             on_progress=reporter.on_progress,
                             should_cancel=reporter.should_cancel)
 
-    # The output folder starts empty: the chunk files go with it.
-    return analysis_execute(analysis, token, config=config, work=work)
+    status = analysis_execute(analysis, token, config=config, work=work)
+    media.delete_tree(chunks_prefix(analysis_id))
+    return status
