@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +25,11 @@ from inference.pipeline import run
 from inference.probe import probe
 from inference.results import read_document
 from inference.sampling import windows
-from inference.types import EventRules, PipelineConfig
+from inference.types import EventRules, PipelineConfig, SegmentScore
 from tests.inference.media import REPO
 
 SAMPLE = REPO.parent / "shared" / "clips" / "samples" / "fall-03-cam0.mp4"
+TOLERANCE = 1e-5
 CHEAP = {"model": "r3d_18", "weights": "none", "clip_len": 4, "render": False, "batch_size": 2}
 
 
@@ -41,6 +43,21 @@ def keyed_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "-vf", "scale=320:120", "-c:v", "libx264", "-g", "15", "-bf", "2",
                     "-pix_fmt", "yuv420p", "-an", str(path)], check=True)
     return path
+
+
+def assert_same_segments(got: Sequence[SegmentScore], want: Sequence[SegmentScore]) -> None:
+    """Same windows, scores within float tolerance (batches and threads differ), same top
+    labels wherever their probabilities are not tied within that tolerance."""
+    assert [(s.index, s.start_sec, s.end_sec) for s in got] == \
+        [(s.index, s.start_sec, s.end_sec) for s in want]
+    for a, b in zip(got, want, strict=True):
+        assert a.scores == pytest.approx(b.scores, abs=TOLERANCE)
+        assert [p for _, p in a.top] == pytest.approx([p for _, p in b.top], abs=TOLERANCE)
+        probs = [p for _, p in b.top]
+        # The last one may tie with the first label left out: not checked.
+        for i, (label, p) in enumerate(b.top[:-1]):
+            if all(abs(p - q) > TOLERANCE for j, q in enumerate(probs) if j != i):
+                assert dict(a.top).get(label) == pytest.approx(p, abs=TOLERANCE), label
 
 
 def test_every_window_belongs_to_exactly_one_chunk():
@@ -81,11 +98,8 @@ def test_merged_chunks_equal_a_single_run(keyed_clip: Path, tmp_path: Path):
     merged = run_chunked(str(keyed_clip), config=config, chunk_sec=3.0,
                          out_dir=str(tmp_path / "merged"))
 
-    assert len(merged.segments) == len(single.segments) == 9
-    for a, b in zip(merged.segments, single.segments, strict=True):
-        assert (a.index, a.start_sec, a.end_sec) == (b.index, b.start_sec, b.end_sec)
-        assert a.scores == pytest.approx(b.scores, abs=1e-5)
-        assert [name for name, _ in a.top] == [name for name, _ in b.top]
+    assert len(merged.segments) == 9
+    assert_same_segments(merged.segments, single.segments)
     assert len(expected) >= 2, "the median threshold should open and close events"
     assert [(e.label, e.start_sec, e.end_sec) for e in merged.events] == \
         [(e.label, e.start_sec, e.end_sec) for e in expected]
