@@ -193,6 +193,6 @@ def analysis_chunks_merge(*, outcomes: list[str], analysis_id: str, token: str,
                             on_progress=reporter.on_progress,
                             should_cancel=reporter.should_cancel)
 
-    status = analysis_execute(analysis, token, config=config, work=work)
+    final = analysis_execute(analysis, token, config=config, work=work)
     media.delete_tree(chunks_prefix(analysis_id))
-    return status
+    return final
