@@ -32,6 +32,9 @@ from inference.models.weights import sha256_file
 from inference.sampling import frame_times, tsn_snippet_times, windows
 from inference.types import InputSpec, PipelineConfig, VideoMeta, Window
 
+#: A late-starting plan seeks to this many seconds before its first sample time.
+SEEK_MARGIN_SEC = 2.0
+
 
 def stream_times(window: Window, spec: InputSpec, *, clip_len: int | None,
                  fps: float) -> tuple[tuple[float, ...], ...]:
@@ -177,9 +180,12 @@ def iter_clips(meta: VideoMeta, plan: Sequence[Window], *, spec: InputSpec,
     times = sorted({t for window in plan for t in window.sample_times_sec})
     steps = np.diff(times)
     skip_nonref = bool(len(steps)) and nonref_skip_allowed(meta, step_sec=float(steps.min()))
+    # A plan that starts late (a chunk of a long video) seeks there instead of decoding up to it.
+    seek_sec = times[0] - SEEK_MARGIN_SEC if times[0] > SEEK_MARGIN_SEC else 0.0
+    frames = iter_frames(meta, skip_nonref=skip_nonref, start_sec=seek_sec)
     scaler = FrameScaler.for_video(meta, size=crop_size_for(meta, spec))
-    yield from assemble_clips(sample_at(iter_frames(meta, skip_nonref=skip_nonref), times), plan,
-                              scaler=scaler, crop_size=spec.crop_size)
+    yield from assemble_clips(sample_at(frames, times), plan, scaler=scaler,
+                              crop_size=spec.crop_size)
 
 
 def assemble_clips(sampled: Iterable[tuple[float, Frame]], plan: Iterable[Window], *,

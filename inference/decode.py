@@ -52,12 +52,15 @@ def scaled_size(meta: VideoMeta, *, short_side: int | None = None, max_height: i
 
 
 def iter_frames(meta: VideoMeta, *, threads: int = 0, skip_nonref: bool = False,
-                ) -> Generator[Frame, None, None]:
+                start_sec: float = 0.0) -> Generator[Frame, None, None]:
     """Yield every frame of the probed video stream in presentation order.
 
     ``skip_nonref`` asks the decoder to skip non-reference frames (``skip_frame = NONREF``:
     nothing else depends on them, so the others decode unchanged); only for sparse sampling
-    (:func:`nonref_skip_allowed`).
+    (:func:`nonref_skip_allowed`). ``start_sec`` > 0 seeks first to the key frame at or before
+    that time (frames before ``start_sec`` may still come, never a frame after it is skipped):
+    a chunk of a long video decodes from its own start. AVI (timed by output order) is always
+    read from the start.
 
     Timestamps follow libavcodec's best-effort rule: the frame's pts unless pts has gone
     backwards more often than the packet dts; frames without either get the previous time plus
@@ -82,6 +85,9 @@ def iter_frames(meta: VideoMeta, *, threads: int = 0, skip_nonref: bool = False,
                                         "max_pixels": str(limits.max_pixels)}
         clock = _BestEffortClock()
         by_order = meta.container == "avi"
+        if start_sec > 0 and not by_order and stream.time_base is not None:
+            container.seek(int((start_sec + meta.start_sec) / stream.time_base),
+                           stream=stream, backward=True, any_frame=False)
         last_sec = -fallback_step
         frames = container.decode(stream)
         try:

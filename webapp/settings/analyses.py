@@ -50,3 +50,8 @@ VIGIL_FLOW_CACHE_DIR = env.str("VIGIL_FLOW_CACHE_DIR", default="") or None
 #: beat task ``core.retention`` (0: kept forever). Dataset clips and model files never are.
 VIGIL_RETENTION_DAYS = env.float("VIGIL_RETENTION_DAYS", default=0.0)
 VIGIL_RETENTION_INTERVAL_SEC = env.float("VIGIL_RETENTION_INTERVAL_SEC", default=3600.0)
+
+#: An analysis of a video longer than this many seconds runs as time chunks of about this
+#: length on any number of workers, then one merge (0: always one task). Needs a Celery result
+#: backend (``CELERY_RESULT_BACKEND``, the Redis of ``REDIS_URL`` by default).
+VIGIL_CHUNK_SEC = env.float("VIGIL_CHUNK_SEC", default=300.0)

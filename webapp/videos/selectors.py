@@ -170,6 +170,7 @@ def stored_names() -> Iterator[str]:
 
 
 def busy_output_prefixes() -> set[str]:
-    """Output folders of analyses not finished (being written)."""
-    return {f"analyses/{pk}/" for pk in
-            Analysis.objects.exclude(status__in=FINISHED_STATUSES).values_list("pk", flat=True)}
+    """Output folders of analyses not finished (being written), and their chunks' folders
+    (``services.chunked.chunks_prefix``)."""
+    running = Analysis.objects.exclude(status__in=FINISHED_STATUSES).values_list("pk", flat=True)
+    return {prefix for pk in running for prefix in (f"analyses/{pk}/", f"analyses/chunks/{pk}/")}

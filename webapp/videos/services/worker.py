@@ -12,7 +12,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -26,6 +26,7 @@ from inference.errors import Cancelled, VigilError
 from inference.types import (
     EventRules,
     PipelineConfig,
+    Results,
     SegmentScore,
 )
 from webapp.core import storage as media
@@ -111,7 +112,7 @@ def segments_upsert(*, analysis_id: uuid.UUID, segments: Iterable[SegmentScore])
                            "top_label", "top_score", "max_score"])
 
 
-class _RunReporter(JobReporter):
+class RunReporter(JobReporter):
     """The pipeline's callbacks for one execution; every write is conditional on its token."""
 
     progress_interval_sec = PROGRESS_MIN_INTERVAL_SEC
@@ -168,49 +169,58 @@ def pipeline_config(analysis: Analysis) -> PipelineConfig:
 def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
     """Run the pipeline for one analysis and record everything; returns the final status.
 
-    Raises ``core.jobs.JobBusy`` when another live execution owns the analysis.
+    A video longer than ``VIGIL_CHUNK_SEC`` is split into time chunks that run on any
+    number of workers (:mod:`.chunked`); this returns ``chunked`` and the merge task records
+    the outcome. Raises ``core.jobs.JobBusy`` when another live execution owns the analysis.
     """
     claim = _analysis_claim(analysis_id=analysis_id, task_id=task_id)
     if claim is None:
         return "skipped"
     from inference import pipeline  # noqa: PLC0415  (torch: only workers import it)
+    from webapp.videos.services import chunked  # noqa: PLC0415  (it builds on this module)
 
     analysis, token = claim
-    out_relative = f"analyses/{analysis.pk}"
-    out_dir = media.output_dir(out_relative)
     config = pipeline_config(analysis)
+    if chunked.chunking_applies(analysis):
+        return chunked.analysis_chunks_start(analysis=analysis, token=token, config=config)
+
+    def work(video_path: Path, out_dir: Path, reporter: RunReporter) -> Results:
+        return pipeline.run(
+            str(video_path), config=config, out_dir=str(out_dir),
+            on_progress=reporter.on_progress, on_segment=reporter.on_segment,
+            should_cancel=reporter.should_cancel)
+
+    return analysis_execute(analysis, token, config=config, work=work)
+
+
+#: What an execution does between its claim and its record: ``(video file, output folder,
+#: reporter) -> Results`` (the results document and render written to the folder).
+Work = Callable[[Path, Path, "RunReporter"], Results]
+
+
+def analysis_execute(analysis: Analysis, token: str, *, config: PipelineConfig,
+                     work: Work) -> str:
+    """Run ``work`` for a claimed analysis under a heartbeat, publish its outputs and record
+    its results (or its failure, cancellation or lost ownership); returns the final status."""
+    out_relative = f"analyses/{analysis.pk}"
     logger.info("analysis %s started: model %s, device %s, attempt %d, video %s (%.1f s)",
                 analysis.pk, analysis.model_version.name, config.device, analysis.attempts,
                 analysis.video_id, analysis.video.duration_sec)
     started = time.monotonic()
-    reporter = _RunReporter(analysis, token, render=config.render)
+    reporter = RunReporter(analysis, token, render=config.render)
     heartbeat = Heartbeat(reporter)
     heartbeat.start()
-    status, error, code = AnalysisStatus.FAILED, "", ""
+    out_dir = media.output_dir(out_relative)
     try:
         with media.local_copy(analysis.video.file) as video_path:
-            results = pipeline.run(
-                str(video_path), config=config, out_dir=str(out_dir),
-                on_progress=reporter.on_progress, on_segment=reporter.on_segment,
-                should_cancel=reporter.should_cancel)
+            results = work(video_path, out_dir, reporter)
         media.output_publish(out_dir, out_relative)
-    except Cancelled:
-        if reporter.timed_out:
-            error, code = _time_limit_message(), "time_limit"
-        elif reporter.lost:
-            logger.info("analysis %s: this execution lost ownership; stopping", analysis_id)
+    except Exception as exc:  # noqa: BLE001 - failure_outcome logs the unexpected ones
+        status, error, code = failure_outcome(exc, reporter, analysis_id=analysis.pk)
+        if status == "lost":
             if not Analysis.objects.filter(pk=analysis.pk).exists():
                 media.output_discard(out_dir, out_relative)  # deleted meanwhile: leave nothing
             return "lost"
-        else:
-            status, error, code = AnalysisStatus.CANCELLED, "cancelled", ""
-    except SoftTimeLimitExceeded:
-        error, code = _time_limit_message(), "time_limit"
-    except VigilError as exc:
-        error, code = exc.message, exc.code
-    except Exception as exc:
-        logger.exception("analysis %s failed", analysis_id)
-        error, code = f"internal error: {type(exc).__name__}: {exc}", "internal"
     else:
         final = _analysis_complete(analysis_id=analysis.pk, token=token, results=results,
                                    out_relative=out_relative)
@@ -227,11 +237,31 @@ def analysis_run(*, analysis_id: str, task_id: str = "") -> str:
     return status if updated else "lost"
 
 
+def failure_outcome(exc: Exception, reporter: JobReporter, *, analysis_id: object,
+                    ) -> tuple[str, str, str]:
+    """``(status, error, code)`` an execution of an analysis ends with after ``exc``; status
+    ``lost`` when it lost ownership of the row (nothing to write then)."""
+    if isinstance(exc, Cancelled):
+        if reporter.timed_out:
+            return AnalysisStatus.FAILED, _time_limit_message(), "time_limit"
+        if reporter.lost:
+            logger.info("analysis %s: this execution lost ownership; stopping", analysis_id)
+            return "lost", "", ""
+        return AnalysisStatus.CANCELLED, "cancelled", ""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return AnalysisStatus.FAILED, _time_limit_message(), "time_limit"
+    if isinstance(exc, VigilError):
+        return AnalysisStatus.FAILED, exc.message, exc.code
+    logger.error("analysis %s failed", analysis_id, exc_info=exc)
+    return AnalysisStatus.FAILED, f"internal error: {type(exc).__name__}: {exc}", "internal"
+
+
 def _time_limit_message() -> str:
     return f"the analysis ran past its time limit of {settings.VIGIL_TASK_SOFT_TIME_LIMIT} s"
 
 
-def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results, out_relative: str) -> str:
+def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results: Results,
+                       out_relative: str) -> str:
     from inference.pipeline import ANNOTATED_NAME, RESULTS_NAME  # noqa: PLC0415
 
     annotated = f"{out_relative}/{ANNOTATED_NAME}"
