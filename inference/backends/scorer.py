@@ -12,6 +12,16 @@ import numpy as np
 from inference.backends.cache import ConvertedModel
 from inference.backends.preprocess import softmax_heads, to_input
 from inference.backends.runtimes import Runtime, open_runtime
+from inference.types import InputSpec
+
+
+def model_input_shape(clips: np.ndarray, *, spec: InputSpec) -> tuple[int, ...]:
+    """``(C', T, H, W)`` of the model input made from ``(B, T, H, W, C)`` clips (``rgbdiff``:
+    C = 3(L+1) frames give C' = 3L differences)."""
+    steps, height, width, channels = clips.shape[1:]
+    if spec.modalities[0] == "rgbdiff":
+        channels = 3 * (channels // 3 - 1)
+    return (channels, steps, height, width)
 
 
 class ConvertedClassifier:
@@ -31,13 +41,10 @@ class ConvertedClassifier:
 
     def inputs(self, clips: np.ndarray) -> list[np.ndarray]:
         """The graph's inputs for ``(B, T, H, W, C)`` uint8 clips."""
-        shape = tuple(clips.shape[1:])
-        expected = self.model.key.shape
-        got = (shape[3] if self.spec.modalities[0] != "rgbdiff" else 3 * (shape[3] // 3 - 1),
-               *shape[:3])
-        if got != expected:
-            raise ValueError(f"clips of shape {got} (C, T, H, W) given to a model converted "
-                             f"for {expected}")
+        shape = model_input_shape(clips, spec=self.spec)
+        if shape != self.model.key.shape:
+            raise ValueError(f"clips of shape {shape} (C, T, H, W) given to a model converted "
+                             f"for {self.model.key.shape}")
         arrays = [to_input(clips, spec=self.spec)]
         if self._motion is not None:
             arrays.append(np.stack([self._motion(clip) for clip in clips]).astype(np.float32))

@@ -17,7 +17,7 @@ import torch
 from inference.backends import resolve_backend
 from inference.backends.cache import ConvertedCacheError, ConvertedKey, ConvertedModel, lookup
 from inference.backends.convert import export, weights_sha256
-from inference.backends.scorer import ConvertedClassifier
+from inference.backends.scorer import ConvertedClassifier, model_input_shape
 from inference.classify import Classifier
 from inference.models.registry import LoadedModel
 
@@ -47,18 +47,11 @@ class BackendClassifier:
 
     def predict(self, clips: np.ndarray) -> np.ndarray:
         """Probabilities ``(B, K)`` for uint8 clips ``(B, T, H, W, C)``."""
-        shape = self.input_shape(clips)
+        shape = model_input_shape(clips, spec=self.loaded.info.input_spec)
         predictor = self._by_shape.get(shape)
         if predictor is None:
             predictor = self._by_shape[shape] = self._open(shape, clips)
         return predictor.predict(clips)
-
-    def input_shape(self, clips: np.ndarray) -> tuple[int, ...]:
-        """``(C, T, H, W)`` of the model's input for these clips."""
-        steps, height, width, channels = clips.shape[1:]
-        if self.loaded.info.input_spec.modalities[0] == "rgbdiff":
-            channels = 3 * (channels // 3 - 1)
-        return (channels, steps, height, width)
 
     def _open(self, shape: tuple[int, ...], clips: np.ndarray) -> Predictor:
         info = self.loaded.info
