@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from dataclasses import replace
 
@@ -71,6 +72,7 @@ def model_rows(names: list[str], *, model_dir: str, batch_size: int, rounds: int
                        if isinstance(classifier, BackendClassifier) else "torch")
             rows.append([name, "x".join(map(str, clips.shape[1:4])), backend, runs_in,
                          per_sec, f"{np.abs(probs - reference).max():.1e}"])
+            print("measured:", *rows[-1], file=sys.stderr, flush=True)  # long runs: progress
     return rows
 
 
