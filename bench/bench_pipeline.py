@@ -53,6 +53,12 @@ def model_floor(config: PipelineConfig, path: Path) -> tuple[float, int]:
     return time.perf_counter() - started, len(plan)
 
 
+def analyze_seconds(clip: Path, config: PipelineConfig) -> float:
+    """Wall seconds of one ``inference.pipeline.run`` of ``clip`` (its ``total`` timing)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return run(str(clip), config=config, out_dir=tmp).timings_sec["total"]
+
+
 def naive(config: PipelineConfig, path: Path, workdir: Path) -> float:
     """Classic scripts: every frame to JPEG with ffmpeg, then PIL + one window at a time.
 
@@ -113,9 +119,7 @@ def main() -> None:
     duration = probe(str(clip)).duration_sec
 
     def vigil(*, render: bool) -> float:
-        with tempfile.TemporaryDirectory() as tmp:
-            result = run(str(clip), config=replace(config, render=render), out_dir=tmp)
-            return result.timings_sec["total"]
+        return analyze_seconds(clip, replace(config, render=render))
 
     def naive_once() -> float:
         with tempfile.TemporaryDirectory() as tmp:

@@ -27,8 +27,8 @@ from inference.decode import (
     sample_at,
     scaled_size,
 )
+from inference.digest import sha256_file
 from inference.errors import Cancelled
-from inference.models.weights import sha256_file
 from inference.sampling import frame_times, tsn_snippet_times, windows
 from inference.types import InputSpec, PipelineConfig, VideoMeta, Window
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
+from inference.backends import BACKENDS
 from inference.errors import Cancelled, ModelError, VideoRejected, VigilError
 from inference.types import FLOW_METHODS, EventRules, PipelineConfig, ProbeLimits, Results
 
@@ -120,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="optical flow for flow streams (tvl1 is accurate but slow)")
     analyze.add_argument("--flow-cache-dir", default=None,
                          help="cache computed flow here (default: $VIGIL_FLOW_CACHE_DIR)")
+    analyze.add_argument("--backend", default=None, choices=["auto", *BACKENDS],
+                         help="who runs the model on the CPU (default: "
+                              "$VIGIL_INFERENCE_BACKEND, else auto = openvino if installed)")
 
     sub.add_parser("models", help="list the registered models")
 
@@ -164,6 +168,7 @@ def _config(args: argparse.Namespace) -> PipelineConfig:
         fusion_weights=args.fusion_weights,
         flow_method=args.flow_method,
         flow_cache_dir=args.flow_cache_dir,
+        backend=args.backend or "",
     )
 
 

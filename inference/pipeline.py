@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from inference import models, spans
+from inference.backends.select import BackendClassifier, make_classifier
 from inference.batches import (
     center_crop,
     crop_size_for,
@@ -162,7 +163,7 @@ class Analysis:
     whose labels and geometry every stream shares), how their scores fuse, what is watched."""
 
     streams: dict[str, models.LoadedModel]
-    classifiers: dict[str, Classifier]
+    classifiers: dict[str, Classifier | BackendClassifier]
     fusion: dict[str, float]
     watched: tuple[str, ...]
     """Labels asked for, else the model's default ones (a detector's positive label)."""
@@ -198,11 +199,18 @@ def load(plans: Sequence[StreamPlan], config: PipelineConfig) -> Analysis:
     streams = _load_planned(plans, config)
     info = next(iter(streams.values())).info
     watched = _check_labels(config.labels, info.labels) or default_watched_labels(info)
-    classifiers = {m: Classifier(s.module, spec=s.info.input_spec, device=config.device,
-                                 fold_bn=False, num_threads=config.num_threads,
-                                 head_sizes=s.info.head_sizes) for m, s in streams.items()}
+    classifiers = {m: _classifier(s, config) for m, s in streams.items()}
     return Analysis(streams=streams, classifiers=classifiers, watched=watched,
                     fusion=fusion_weights_for(tuple(streams), config.fusion_weights))
+
+
+def _classifier(loaded: models.LoadedModel, config: PipelineConfig,
+                ) -> Classifier | BackendClassifier:
+    """A stream's classifier on the worker's inference backend (:mod:`inference.backends`:
+    torch, or a converted OpenVINO / ONNX Runtime model; ``load_model`` folded BatchNorm)."""
+    return make_classifier(loaded, backend=config.backend, device=config.device,
+                           num_threads=config.num_threads, model_dir=config.model_dir,
+                           fold_bn=False)
 
 
 @dataclass(frozen=True)
@@ -255,9 +263,11 @@ def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: P
         done += len(ready)
         progress("analyze", done / len(plan))
 
-    shared = None if analysis.fused else spans.scorer_for(  # one stream: windows share work
-        next(iter(analysis.classifiers.values())), times_of=lambda w: stream_times(
-            w, analysis.info.input_spec, clip_len=config.clip_len, fps=meta.fps))
+    # One torch stream: windows share work (a converted backend graph scores whole windows).
+    first = next(iter(analysis.classifiers.values()))
+    shared = None if analysis.fused or not isinstance(first, Classifier) else spans.scorer_for(
+        first, times_of=lambda w: stream_times(w, analysis.info.input_spec,
+                                               clip_len=config.clip_len, fps=meta.fps))
     for batch_windows, clips in batches:
         if shared is not None:
             deliver(shared.feed(batch_windows, next(iter(clips.values()))))

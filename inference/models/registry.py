@@ -12,6 +12,7 @@ from pathlib import Path
 
 import torch
 
+from inference.digest import sha256_file
 from inference.errors import ModelError
 from inference.models.card import ModelCard, load_card
 from inference.models.weights import (
@@ -21,7 +22,6 @@ from inference.models.weights import (
     load_weights,
     read_checkpoint,
     read_labels_file,
-    sha256_file,
 )
 from inference.models.weights_spec import WeightsKind, WeightsSpec, parse_source
 from inference.types import InputSpec, ModelInfo

@@ -5,7 +5,6 @@ tensors and plain containers is refused, never executed.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -17,6 +16,7 @@ from typing import Any
 import torch
 from torchvision.models import get_weight
 
+from inference.digest import sha256_file
 from inference.errors import ModelError
 from inference.models.weights_spec import WeightsKind, WeightsSpec
 
@@ -37,15 +37,6 @@ class Checkpoint:
     """Class names stored in the file (Vigil checkpoints only)."""
     arch: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_labels_file(path: str | os.PathLike[str]) -> tuple[str, ...]:
