@@ -79,6 +79,8 @@ def test_staff_add_change_and_delete_cameras_through_the_api(staff_user, model_v
     body = created.json()
     assert body["url_masked"] == url_mask(SECRET_URL) and "url" not in body
     assert body["status"]["state"] == "stopped"
+    assert body["page_url"] == f"http://testserver/cameras/{body['id']}/"
+    assert body["preview_url"].startswith(f"http://testserver/cameras/{body['id']}/")
     camera = Camera.objects.get(pk=body["id"])
     assert CameraRuntime.objects.filter(camera=camera).exists()
     changed = api_client.patch(f"/api/v1/cameras/{camera.pk}/",
@@ -146,11 +148,14 @@ def test_staff_pages_add_edit_and_delete(staff_user, model_version, client, pass
     form = {"name": "door", "url": "rtsp://u:pw@192.168.1.20/s1",
             "model_version": model_version.pk, "watched_labels": "abseiling",
             "threshold": "0.5", "retention_days": "7", "enabled": "on"}
-    assert client.post("/cameras/add/", {**form, "url": "gopher://x"}).status_code == 400
+    refused = client.post("/cameras/add/", {**form, "url": "gopher://x"})
+    assert refused.status_code == 400 and "Use one of" in refused.content.decode()
     response = client.post("/cameras/add/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     camera = Camera.objects.get(name="door")
     assert camera.url_masked == "rtsp://u:***@192.168.1.20/s1"
+    edit_page = client.get(f"/cameras/{camera.pk}/edit/")
+    assert edit_page.status_code == 200 and 'value="door"' in edit_page.content.decode()
     edited = client.post(f"/cameras/{camera.pk}/edit/", {**form, "url": "", "threshold": "0.9"})
     assert edited.status_code == 302
     camera.refresh_from_db()
@@ -295,6 +300,8 @@ def test_incident_files_are_permission_checked(camera, staff_user, user, client,
         end_at=timezone.now(), peak_score=0.9, peak_jpeg=b"\xff\xd8still")
     client.login(username=staff_user.username, password=password)
     assert client.get(f"/cameras/incidents/{incident.pk}/clip.mp4").status_code == 404
+    links = client.get(f"/api/v1/camera-incidents/{incident.pk}/").json()
+    assert links["peak_jpeg_url"].endswith(f"/cameras/incidents/{incident.pk}/peak.jpg")
     services.incident_clip_ready(camera_id=camera.pk, key="k2", end_at=timezone.now(),
                                  peak_score=0.9, peak_jpeg=None, clip_path=clip)
     client.login(username=user.username, password=password)
@@ -303,6 +310,8 @@ def test_incident_files_are_permission_checked(camera, staff_user, user, client,
     response = client.get(f"/cameras/incidents/{incident.pk}/clip.mp4")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"clip-bytes"
+    assert client.get(f"/api/v1/camera-incidents/{incident.pk}/").json()["clip_url"].endswith(
+        f"/cameras/incidents/{incident.pk}/clip.mp4")
     assert client.get(f"/cameras/incidents/{incident.pk}/peak.jpg").status_code == 200
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,6 +14,7 @@ from webapp.accounts.selectors import request_user
 from webapp.cameras import selectors, services
 from webapp.cameras.models import Camera, CameraIncident, CameraProbe
 from webapp.core.errors import object_or_404
+from webapp.core.serializers import LinkField
 from webapp.models_registry.models import ModelVersion
 
 
@@ -27,10 +26,6 @@ class IsStaffOrReadOnly(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return bool(request.user and request.user.is_authenticated and (
             request.method in permissions.SAFE_METHODS or request.user.is_staff))
-
-
-def _absolute(request: Request | None, path: str) -> str:
-    return request.build_absolute_uri(path) if request else path
 
 
 class RuntimeMetricsSerializer(serializers.Serializer):
@@ -74,8 +69,8 @@ class CameraSerializer(serializers.ModelSerializer):
                                      help_text='Empty: always; else [{"days": [0..6], '
                                                '"start": "HH:MM", "end": "HH:MM"}].')
     status = serializers.SerializerMethodField()
-    page_url = serializers.SerializerMethodField()
-    preview_url = serializers.SerializerMethodField()
+    page_url = LinkField("cameras:detail")
+    preview_url = LinkField("cameras:preview")
 
     class Meta:
         model = Camera
@@ -94,35 +89,18 @@ class CameraSerializer(serializers.ModelSerializer):
     def get_status(self, obj: Camera) -> dict[str, Any]:
         return CameraStatusSerializer(selectors.camera_status(obj)).data
 
-    def get_page_url(self, obj: Camera) -> str:
-        return _absolute(self.context.get("request"), reverse("cameras:detail", args=[obj.pk]))
-
-    def get_preview_url(self, obj: Camera) -> str:
-        return _absolute(self.context.get("request"),
-                         reverse("cameras:preview", args=[obj.pk]))
-
 
 class CameraIncidentSerializer(serializers.ModelSerializer):
     camera_name = serializers.CharField(source="camera.name", read_only=True)
     duration_sec = serializers.FloatField(read_only=True)
-    clip_url = serializers.SerializerMethodField()
-    peak_jpeg_url = serializers.SerializerMethodField()
+    clip_url = LinkField("cameras:incident_clip", present="clip")
+    peak_jpeg_url = LinkField("cameras:incident_peak", present="peak_jpeg")
 
     class Meta:
         model = CameraIncident
         fields = ("id", "camera", "camera_name", "label", "onset_at", "end_at", "duration_sec",
                   "peak_score", "created_at", "clip_url", "peak_jpeg_url")
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_clip_url(self, obj: CameraIncident) -> str | None:
-        return _absolute(self.context.get("request"), reverse(
-            "cameras:incident_clip", args=[obj.pk])) if obj.clip else None
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_peak_jpeg_url(self, obj: CameraIncident) -> str | None:
-        return _absolute(self.context.get("request"), reverse(
-            "cameras:incident_peak", args=[obj.pk])) if obj.peak_jpeg else None
 
 
 class CameraProbeSerializer(serializers.ModelSerializer):

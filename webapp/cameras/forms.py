@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
+from webapp.core.forms import StyledForm
 from webapp.models_registry.models import ModelVersion
 
 
-class CameraForm(forms.Form):
+class CameraForm(StyledForm):
     name = forms.CharField(max_length=100)
     url = forms.CharField(
         max_length=1000, required=False, label="Stream URL",
@@ -33,9 +34,6 @@ class CameraForm(forms.Form):
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["url"].required = creating
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "input")
 
     def _json(self, name: str, kind: type) -> Any:
         text = (self.cleaned_data.get(name) or "").strip()

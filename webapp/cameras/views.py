@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,22 +15,18 @@ from webapp.accounts.selectors import request_user
 from webapp.cameras import selectors, services
 from webapp.cameras.forms import CameraForm
 from webapp.cameras.models import Camera, CameraIncident
+from webapp.core.errors import object_or_404
+from webapp.core.forms import form_page
 from webapp.core.http import file_response
 from webapp.core.permissions import staff_required
 
 
 def _camera_or_404(request: HttpRequest, pk: int) -> Camera:
-    try:
-        return selectors.camera_get(user=request.user, camera_id=pk)
-    except Camera.DoesNotExist:
-        raise Http404("no such camera") from None
+    return object_or_404(selectors.camera_get, user=request.user, camera_id=pk)
 
 
 def _incident_or_404(request: HttpRequest, pk: int) -> CameraIncident:
-    try:
-        return selectors.incident_get(user=request.user, incident_id=pk)
-    except CameraIncident.DoesNotExist:
-        raise Http404("no such incident") from None
+    return object_or_404(selectors.incident_get, user=request.user, incident_id=pk)
 
 
 @login_required
@@ -75,29 +70,19 @@ def camera_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save(request: HttpRequest, camera: Camera | None) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        form = CameraForm(request.POST, creating=camera is None)
-        if form.is_valid():
-            try:
-                if camera is None:
-                    camera = services.camera_create(owner=request_user(request),
-                                                    **form.cleaned_data)
-                else:
-                    camera = services.camera_update(camera=camera, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, problems in getattr(exc, "message_dict",
-                                               {None: exc.messages}).items():
-                    form.add_error(field if field in form.fields else None, problems)
-            else:
-                messages.success(request, f"Camera {camera.name} saved.")
-                return redirect("cameras:detail", camera.pk)
-        status = 400
-    else:
-        form = CameraForm(initial=CameraForm.initial_for(camera) if camera else None,
-                          creating=camera is None)
-    return render(request, "cameras/form.html", {"form": form, "camera": camera},
-                  status=status)
+    """The add / edit page: a valid POST creates or changes ``camera`` and shows it."""
+    def submit(form: CameraForm) -> HttpResponse:
+        saved = (services.camera_create(owner=request_user(request), **form.cleaned_data)
+                 if camera is None
+                 else services.camera_update(camera=camera, **form.cleaned_data))
+        messages.success(request, f"Camera {saved.name} saved.")
+        return redirect("cameras:detail", saved.pk)
+
+    initial = CameraForm.initial_for(camera) if camera is not None else None
+    form = CameraForm(request.POST if request.method == "POST" else None, initial=initial,
+                      creating=camera is None)
+    return form_page(request, form, submit=submit, template="cameras/form.html",
+                     context=lambda: {"camera": camera})
 
 
 @staff_required
@@ -142,16 +127,12 @@ def camera_ops(request: HttpRequest) -> HttpResponse:
 @login_or_token_required
 @require_GET
 def incident_clip(request: HttpRequest, pk: int) -> HttpResponse:
-    clip = _incident_or_404(request, pk).clip
-    if not clip:
-        raise Http404("no clip")
-    return file_response(request, clip, content_type="video/mp4")
+    return file_response(request, _incident_or_404(request, pk).clip,
+                         content_type="video/mp4", missing="no clip")
 
 
 @login_or_token_required
 @require_GET
 def incident_peak(request: HttpRequest, pk: int) -> HttpResponse:
-    still = _incident_or_404(request, pk).peak_jpeg
-    if not still:
-        raise Http404("no still")
-    return file_response(request, still, content_type="image/jpeg")
+    return file_response(request, _incident_or_404(request, pk).peak_jpeg,
+                         content_type="image/jpeg", missing="no still")
