@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from webapp.core.models import NamedEditedModel
+
 
 class CameraState(models.TextChoices):
     """States of a camera's stream, as ``inference.live.LiveMonitor`` reports them."""
@@ -20,7 +22,7 @@ class CameraState(models.TextChoices):
     ERROR = "error", "Error"
 
 
-class Camera(models.Model):
+class Camera(NamedEditedModel):
     """A stream to watch, with the model, labels and rule that turn it into incidents.
 
     The stream URL is stored encrypted (``url_encrypted``, Fernet, see
@@ -46,14 +48,6 @@ class Camera(models.Model):
     retention_days = models.PositiveIntegerField(
         default=30, help_text="Incident clips and stills are deleted after this many days.")
     enabled = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ("name",)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CameraRuntime(models.Model):

@@ -1,5 +1,6 @@
-"""Rows that belong to no single app (the workers' own announcements), and the fields and
-statuses every queued job model shares (:mod:`webapp.core.jobs` reads and writes them)."""
+"""Rows that belong to no single app (the workers' own announcements), the fields and
+statuses every queued job model shares (:mod:`webapp.core.jobs` reads and writes them), and
+the fields of a row people name and edit."""
 from __future__ import annotations
 
 from django.db import models
@@ -30,6 +31,26 @@ class WorkerHeartbeat(models.Model):
     last_seen_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NamedEditedModel(models.Model):
+    """A row people name and edit: listed by ``name``, shown as its ``name``, stamped when
+    created and when last saved (UTC ``datetime``s).
+
+    Abstract: each model declares its own ``name`` (lengths and uniqueness differ) and keeps
+    its own columns; the fields here are those every such model had, so no schema changes.
+    """
+
+    name: str
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
         ordering = ("name",)
 
     def __str__(self) -> str:

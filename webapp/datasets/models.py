@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
-from webapp.core.models import QueuedJobFields
+from webapp.core.models import NamedEditedModel, QueuedJobFields
 
 if TYPE_CHECKING:
     from webapp.videos.models import Event, Segment
@@ -26,7 +26,7 @@ class ClipOrigin(models.TextChoices):
     FEEDBACK = "feedback", "Result feedback"
 
 
-class Dataset(models.Model):
+class Dataset(NamedEditedModel):
     """A named set of labelled clips; ``labels`` is the label set (list of str)."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -34,14 +34,6 @@ class Dataset(models.Model):
     labels = models.JSONField(default=list, blank=True, help_text="Label names (list of str).")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ("name",)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DatasetClip(models.Model):
