@@ -47,7 +47,7 @@ STREAM_DEMUXERS = ("rtsp", "sdp", "rtp", "hls", "mpegts", "mpjpeg", "mjpeg", "mo
 def check_url(url: str) -> SplitResult:
     """Parse ``url`` and refuse what Vigil does not open (``invalid_url``,
     ``protocol_not_allowed``)."""
-    if not isinstance(url, str) or not url or any(c in url for c in "\r\n\t\0 "):
+    if not isinstance(url, str) or not url or any(c.isspace() or not c.isprintable() for c in url):
         raise StreamError("the stream URL is empty or holds spaces or control characters",
                           code="invalid_url")
     try:

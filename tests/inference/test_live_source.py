@@ -32,6 +32,8 @@ def fight_h264(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     ("rtsp:///cam", "invalid_url"),
     ("rtsp://127.0.0.1:99999/cam", "invalid_url"),
     ("rtsp://127.0.0.1/cam\nx", "invalid_url"),
+    ("rtsp://127.0.0.1/cam\x0bx", "invalid_url"),  # any control character
+    ("rtsp://127.0.0.1/cam\x7fx", "invalid_url"),
 ])
 def test_probe_stream_refuses_local_files_and_other_protocols(url: str, code: str) -> None:
     with pytest.raises(StreamError) as refused:

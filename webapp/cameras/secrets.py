@@ -1,22 +1,21 @@
-"""Stream URLs at rest: Fernet-encrypted, and masked for display.
+"""Stream URLs at rest: Fernet-encrypted.
 
 A camera URL often carries a password (``rtsp://admin:secret@10.0.0.5/stream``). It is stored
 encrypted with a key from ``VIGIL_CAMERA_KEY`` (a Fernet key: 32 url-safe base64 bytes), or,
 when that is unset, one derived from ``SECRET_KEY`` (SHA-256 with a fixed context string), so a
 database dump alone does not reveal it. Only the camera worker and "test connection" decrypt;
-pages and the API show :func:`url_mask`'s form, never the password.
+pages and the API show the URL as ``inference.live.redact_url`` masks it (``url_masked``),
+never the password.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
-from urllib.parse import urlsplit, urlunsplit
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 _CONTEXT = b"vigil.cameras.url/1"
-MASK = "***"
 
 
 class UrlUndecryptable(Exception):
@@ -45,15 +44,3 @@ def url_decrypt(token: str) -> str:
         raise UrlUndecryptable("the stored stream URL cannot be decrypted with the current "
                                "key; enter the URL again") from exc
 
-
-def url_mask(url: str) -> str:
-    """``url`` with its password (and any query string, which may carry tokens) masked:
-    ``rtsp://admin:***@10.0.0.5:554/stream``."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{user}@{host}"
-    query = MASK if parts.query else ""
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))

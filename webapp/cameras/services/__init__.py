@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from webapp.cameras.services.cameras import (
     CAMERA_FIELDS,
-    URL_SCHEMES,
     camera_create,
     camera_delete,
     camera_probe,
@@ -30,7 +29,7 @@ from webapp.cameras.services.leases import (
 )
 
 __all__ = [
-    "CAMERA_FIELDS", "URL_SCHEMES", "camera_create", "camera_delete", "camera_probe",
+    "CAMERA_FIELDS", "camera_create", "camera_delete", "camera_probe",
     "camera_update", "camera_url", "incident_clip_ready", "incident_open", "incidents_expire",
     "lease_claim",
     "lease_release", "leases_renew", "runtime_write", "schedule_clean", "url_clean",

@@ -11,22 +11,21 @@ import time
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from inference.errors import StreamError
+from inference.live.source import check_url, redact_url
 from webapp.cameras.models import Camera, CameraProbe, CameraRuntime
-from webapp.cameras.secrets import url_decrypt, url_encrypt, url_mask
+from webapp.cameras.secrets import url_decrypt, url_encrypt
 from webapp.core import storage as media
 from webapp.models_registry.models import ModelVersion
 
 logger = logging.getLogger(__name__)
 
-#: Stream URL schemes a camera may use (the worker's FFmpeg whitelist follows the scheme).
-URL_SCHEMES = ("rtsp", "rtsps", "http", "https")
 #: Fields :func:`camera_update` may change (``url`` is re-encrypted).
 CAMERA_FIELDS = ("name", "url", "model_version", "watched_labels", "threshold",
                  "label_thresholds", "schedule", "source_tag", "retention_days", "enabled")
@@ -34,16 +33,14 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 def url_clean(url: str) -> str:
-    """A stream URL with an allowed scheme and a host; ``ValidationError`` otherwise."""
+    """A stream URL the worker may open (``inference.live``'s own check: an allowed scheme, a
+    host, no spaces or control characters); ``ValidationError`` on ``url`` otherwise."""
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in URL_SCHEMES:
-        raise ValidationError({"url": [f"Use one of {', '.join(URL_SCHEMES)} "
-                                       f"(got {parts.scheme or 'no scheme'!r})."]})
-    if not parts.hostname:
-        raise ValidationError({"url": ["The URL has no host."]})
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise ValidationError({"url": ["The URL contains spaces or control characters."]})
+    try:
+        check_url(url)
+    except StreamError as exc:
+        reason = exc.message[:1].upper() + exc.message[1:]
+        raise ValidationError({"url": [f"{reason}."]}) from None
     return url
 
 
@@ -97,7 +94,7 @@ def _clean(values: Mapping[str, Any], *, instance: Camera | None) -> dict[str, A
 
 def _set_url(camera: Camera, url: str) -> None:
     camera.url_encrypted = url_encrypt(url)
-    camera.url_masked = url_mask(url)
+    camera.url_masked = redact_url(url)
 
 
 def camera_create(*, owner: User, name: str, url: str,
@@ -167,7 +164,7 @@ def camera_probe(*, url: str | None = None, camera: Camera | None = None,
             raise TypeError("camera_probe needs a url or a camera")
         url = camera_url(camera=camera)
     url = url_clean(url)
-    record = CameraProbe(camera=camera, user=user, url_masked=url_mask(url), ok=False)
+    record = CameraProbe(camera=camera, user=user, url_masked=redact_url(url), ok=False)
     started = time.monotonic()
     try:
         info = probe_stream(url, timeout_sec=settings.VIGIL_CAMERA_PROBE_TIMEOUT_SEC)
