@@ -273,10 +273,13 @@ def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: P
             deliver(shared.feed(batch_windows, next(iter(clips.values()))))
         else:
             stream_probs = {m: c.predict(clips[m]) for m, c in analysis.classifiers.items()}
-            for m, probs in stream_probs.items():
-                per_stream[m][[w.index for w in batch_windows]] = probs
-            deliver(list(zip(batch_windows, fuse_scores(stream_probs, analysis.fusion),
-                             strict=True)))
+            if analysis.fused:
+                for m, probs in stream_probs.items():
+                    per_stream[m][[w.index for w in batch_windows]] = probs
+                batch_probs = fuse_scores(stream_probs, analysis.fusion)
+            else:  # one stream scored by a converted backend
+                batch_probs = next(iter(stream_probs.values()))
+            deliver(list(zip(batch_windows, batch_probs, strict=True)))
         if cancelled():
             raise Cancelled("the analysis was cancelled")
     if shared is not None:

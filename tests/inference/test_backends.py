@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import torch
 
-from inference.backends import BACKEND_ENV, resolve_backend
+from inference.backends import BACKEND_ENV, resolve_backend, runtime_available
 from inference.backends import convert as convert_module
 from inference.backends.cache import ConvertedCacheError, find_by_name
 from inference.backends.preprocess import to_input
@@ -28,10 +28,10 @@ from inference.errors import ModelError
 from inference.models import LoadedModel, build
 from inference.models.i3d_weights import CONVERTED_NAME
 from inference.models.weights import default_model_dir
-from inference.pipeline import iter_clips
+from inference.pipeline import iter_clips, run
 from inference.probe import probe
 from inference.sampling import windows
-from inference.types import InputSpec
+from inference.types import InputSpec, PipelineConfig
 
 REPO = Path(__file__).resolve().parents[2]
 BACKENDS = ("openvino", "onnx")
@@ -173,3 +173,26 @@ def test_the_backend_is_chosen_per_worker(monkeypatch: pytest.MonkeyPatch) -> No
     assert resolve_backend("onnx", device="cpu") == "onnx"  # the CLI flag wins
     with pytest.raises(ModelError, match="unknown inference backend"):
         resolve_backend("tensorrt", device="cpu")
+
+
+@pytest.mark.parametrize("backend", ["onnx", "openvino"])
+def test_an_analysis_on_a_converted_backend_scores_like_torch(tmp_path: Path,
+                                                              backend: str) -> None:
+    # The whole pipeline, not only the classifier: one stream scored by a converted graph.
+    video = REPO.parent / "shared" / "clips" / "samples" / "fight_0002.mpeg"
+    if not runtime_available(backend):
+        pytest.skip(f"{backend} is not installed")
+
+    labels = ("tabby", "beagle")  # watched: every segment scores them
+
+    def analysed(which: str) -> np.ndarray:
+        config = PipelineConfig(model="tsn_efficientnet_lite0", weights="none", backend=which,
+                                model_dir=str(tmp_path / "models"), render=False,
+                                labels=labels)
+        results = run(str(video), config=config, out_dir=str(tmp_path / which))
+        return np.array([[segment.scores[label] for label in labels]
+                         for segment in results.segments])
+
+    torch_scores, converted = analysed("torch"), analysed(backend)
+    assert converted.shape == torch_scores.shape and len(converted) >= 2
+    np.testing.assert_allclose(converted, torch_scores, atol=1e-4)
