@@ -112,8 +112,9 @@ def main() -> None:
     threads = args.threads or len(os.sched_getaffinity(0))
     torch.set_num_threads(threads)
     model_dir = str(default_model_dir())
-    names = args.models or [e.name for e in models.list_models()
-                            if models.weights_available(e, model_dir=model_dir)]
+    # Streams of other modalities (flow, RGB difference) take other inputs than real RGB clips.
+    names = args.models or [e.name for e in models.list_models() if e.modality == "rgb"
+                            and models.weights_available(e, model_dir=model_dir)]
     print_table(f"windows scored per second (model alone, batch {args.batch_size}, {threads} "
                 f"threads; max |diff| of probabilities vs torch)",
                 ["model", "input TxHxW", "backend", "runs in", "windows/s", "max |diff|"],
