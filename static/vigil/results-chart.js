@@ -110,7 +110,7 @@
       }
       if (player && isFinite(player.currentTime)) {
         const x = u.valToPos(player.currentTime, "x", true);
-        ctx.strokeStyle = "#111827";
+        ctx.strokeStyle = getComputedStyle(container).color || "#111827"; // follows the theme
         ctx.lineWidth = 1.5 * ratio;
         ctx.beginPath(); ctx.moveTo(x, box.top); ctx.lineTo(x, box.top + box.height); ctx.stroke();
       }
