@@ -183,7 +183,8 @@
           { stroke: axisStroke, size: 52,
             splits: function () {
               const ticks = [];
-              for (let v = 0; v <= step[0] + 1e-9; v += step[1]) ticks.push(Math.round(v / step[1]) * step[1]);
+              for (let v = 0; v <= step[0] + 1e-9; v += step[1]) ticks.push(Number((Math.round(v / step[1]) * step[1]).toFixed(4)));
+              container.dataset.yTicks = ticks.join(","); // drawn on the canvas: told here
               return ticks;
             },
             values: function (u, splits) {

@@ -220,6 +220,8 @@
       redrawChart();
       if (p.segments.length >= 500) { setTimeout(function () { poll(live); }, 0); return; }
       if (p.finished) {
+        const loading = document.getElementById("segments-loading");
+        if (loading && !state.segments.size) loading.firstElementChild.textContent = "No segments.";
         if (live) {
           await finish(p);
           await refreshCards();
