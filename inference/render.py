@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from inference.background import prefetch
 from inference.decode import scaled_size
 from inference.encode import H264Writer, scaled_yuv_frames, yuv_planes
+from inference.results import format_score
 from inference.thumbsheet import ThumbnailSheet
 from inference.types import Event, SegmentScore, VideoMeta
 
@@ -264,7 +265,8 @@ class _Overlay:
 
         index = self.timeline.current(t_sec)
         if index is not None and self.timeline.labels[index]:
-            text = f"{self.timeline.labels[index]} {self.timeline.scores[index]:.2f}"
+            score = format_score(float(self.timeline.scores[index]))
+            text = f"{self.timeline.labels[index]} {score}"
             sprite = self._label_sprite(text)
             if sprite is not None:
                 sprite.blend(y_plane, u_plane, v_plane)

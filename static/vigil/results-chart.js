@@ -11,7 +11,7 @@
   const Y_STEPS = [[0.005, 0.001], [0.01, 0.002], [0.02, 0.005], [0.05, 0.01], [0.1, 0.02],
     [0.2, 0.05], [0.5, 0.1], [1, 0.25]];
 
-  // Same rule as the ``score`` template filter (webapp/core/templatetags/score_tags.py).
+  // Same rule as inference.results.format_score (the |score filter, the annotated video).
   function formatScore(value) {
     if (value === null || value === undefined || !isFinite(value)) return "–";
     if (value <= 0) return "0";
@@ -162,7 +162,7 @@
 
     function build(data) {
       if (plot) { plot.destroy(); plot = null; }
-      const series = [{ label: "time" }];
+      const series = [{ label: "Time", value: function (u, v) { return v === null || v === undefined ? "–" : formatSec(v); } }];
       const names = labels.length ? labels : ["top-1 score"];
       names.forEach(function (label, i) {
         series.push({ label: label, stroke: COLORS[i % COLORS.length], width: 2,
@@ -179,7 +179,7 @@
           y: { auto: false, range: function () { return [0, step[0]]; } },
         },
         axes: [
-          { stroke: axisStroke, values: function (u, splits) { return splits.map(function (t) { return formatSec(t); }); } },
+          { stroke: axisStroke, values: function (u, splits) { return splits.map(function (t) { return t < 60 ? Number(t.toFixed(3)) + " s" : formatSec(t); }); } },
           { stroke: axisStroke, size: 52,
             splits: function () {
               const ticks = [];

@@ -1,11 +1,10 @@
-"""``{{ value|score }}``: a probability printed so that small ones never read as "0.00".
-
-The same rule as ``formatScore`` in ``static/vigil/results.js`` (the chart's tooltip and the
-segments table): two decimals from 0.01, three below, ``<0.001`` under that.
-"""
+"""``{{ value|score }}``: a probability printed so that small ones never read as "0.00"
+(``inference.results.format_score``: 0.91, 0.004, <0.001)."""
 from __future__ import annotations
 
 from django import template
+
+from inference.results import format_score
 
 register = template.Library()
 
@@ -17,10 +16,4 @@ def score(value: object) -> str:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return ""
-    if number <= 0:
-        return "0"
-    if number >= 0.01:
-        return f"{number:.2f}"
-    if number >= 0.001:
-        return f"{number:.3f}"
-    return "<0.001"
+    return format_score(number)
