@@ -111,8 +111,9 @@ def test_a_tampered_converted_file_is_refused_and_converted_again(
 def test_a_conversion_that_fails_its_check_is_refused_and_torch_scores(
         tmp_path: Path, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # No tolerance at all: FP32 reordering alone (about 1e-7) now fails the check for real.
-    monkeypatch.setattr(convert_module, "MAX_ABS_DIFF", 0.0)
+    # A tolerance no output can meet (ONNX Runtime can match torch to the bit on some CPUs,
+    # so 0.0 is not enough): the check must refuse the conversion for real.
+    monkeypatch.setattr(convert_module, "MAX_ABS_DIFF", -1.0)
     model_dir = _model_dir(tmp_path)
     loaded = _small(build("fall_detector", model_dir=model_dir))
     clips = _fight_clips(loaded.info.input_spec, count=1)
@@ -123,7 +124,8 @@ def test_a_conversion_that_fails_its_check_is_refused_and_torch_scores(
     assert list(classifier.used.values()) == ["torch"]
     assert "refused" in caplog.text
     (model,) = find_by_name(model_dir, name="fall_detector")
-    assert model.check["onnx"]["passed"] is False and model.check["onnx"]["max_abs_diff"] > 0
+    assert model.check["onnx"]["passed"] is False
+    assert model.check["onnx"]["max_abs_diff"] < 1e-3  # refused by the tolerance alone
     expected = Classifier(loaded.module, spec=loaded.info.input_spec).predict(clips)
     np.testing.assert_allclose(got, expected, atol=1e-6)
 
