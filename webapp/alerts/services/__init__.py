@@ -32,12 +32,14 @@ from webapp.alerts.services.deliveries import (
 )
 from webapp.alerts.services.email import email_deliver
 from webapp.alerts.services.incidents import (
+    BULK_ACTIONS,
     EVALUATE_TASK,
     alert_acknowledge,
     alert_mark_false_alarm,
     alert_media_create,
     alert_media_remove,
     alerts_acknowledge,
+    alerts_bulk_apply,
     alerts_evaluate,
     alerts_evaluate_enqueue,
     alerts_mark_false_alarm,
@@ -69,6 +71,7 @@ from webapp.alerts.services.webhooks import (
 
 __all__ = [
     "ALERTS_QUEUE",
+    "BULK_ACTIONS",
     "EMAIL_TASK",
     "EVALUATE_CAMERA_TASK",
     "EVALUATE_TASK",
@@ -92,6 +95,7 @@ __all__ = [
     "alert_rule_delete",
     "alert_rule_update",
     "alerts_acknowledge",
+    "alerts_bulk_apply",
     "alerts_check_cameras_offline",
     "alerts_evaluate",
     "alerts_evaluate_camera_incident",

@@ -23,6 +23,7 @@ from webapp.alerts.models import (
     Alert,
     AlertRule,
 )
+from webapp.alerts.selectors import alert_list
 from webapp.alerts.services.deliveries import ALERTS_QUEUE, alert_notify
 from webapp.core import storage as media
 from webapp.core.jobs import task_send
@@ -162,6 +163,17 @@ def alerts_mark_false_alarm(*, alerts: QuerySet[Alert], user: User) -> int:
             false_alarm=True, false_alarm_at=timezone.now(), false_alarm_by=user)
         alerts_acknowledge(alerts=alerts, user=user)
     return marked
+
+
+#: The bulk actions on alerts, by name (inbox form and API).
+BULK_ACTIONS = {"acknowledge": alerts_acknowledge, "false_alarm": alerts_mark_false_alarm}
+
+
+def alerts_bulk_apply(*, user: User, action: str, alert_ids: Iterable[int]) -> int:
+    """Apply the bulk ``action`` to those of ``alert_ids`` the user sees (others' ids are
+    ignored, as if they did not exist); returns how many alerts it changed."""
+    alerts = alert_list(user=user).filter(pk__in=list(alert_ids))
+    return BULK_ACTIONS[action](alerts=alerts, user=user)
 
 
 def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
