@@ -234,7 +234,8 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     def get_object(self) -> Video:
         return object_or_404(selectors.video_get, user=self.request.user, pk=self.kwargs["pk"])
 
-    @extend_schema(request=VideoCreateSerializer,
+    # A file upload is multipart only: a generated client must not offer JSON or form bodies.
+    @extend_schema(request={"multipart/form-data": VideoCreateSerializer},
                    responses={201: VideoCreatedSerializer, 400: ErrorSerializer,
                               413: ErrorSerializer, 422: ErrorSerializer,
                               429: ErrorSerializer})
