@@ -116,6 +116,21 @@ def test_protocol_refusals(api_client, user, other_user, model_version, settings
 
 
 @pytest.mark.django_db
+def test_quotas_refuse_an_upload_before_any_byte(api_client, user, model_version, settings):
+    api_client.force_authenticate(user)
+    settings.VIGIL_QUOTA_STORAGE_BYTES = 1000
+    over_storage = create(api_client, 1001, filename="a.mp4")
+    assert (over_storage.status_code, over_storage.json()["code"]) == (429, "quota_storage")
+    settings.VIGIL_QUOTA_STORAGE_BYTES = 0
+    settings.VIGIL_MAX_OPEN_UPLOADS = 2
+    for name in ("a.mp4", "b.mp4"):
+        assert create(api_client, 100, filename=name).status_code == 201
+    third = create(api_client, 100, filename="c.mp4")
+    assert (third.status_code, third.json()["code"]) == (429, "quota_uploads")
+    assert ResumableUpload.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_a_file_that_is_not_a_video_is_refused_at_completion_and_dropped(
         api_client, user, model_version, django_capture_on_commit_callbacks):
     api_client.force_authenticate(user)
@@ -222,3 +237,18 @@ def test_upload_cut_mid_way_resumes_from_the_server_offset_and_is_analysed(
     segments = session.get(f"{live_server.url}/api/v1/analyses/{analysis.pk}/segments/").json()
     assert segments["count"] == 3  # 5.3 s in 2 s windows every 2 s
     assert all(0.0 <= row["scores"]["abseiling"] <= 1.0 for row in segments["results"])
+
+
+@pytest.mark.django_db
+def test_session_uploads_need_the_csrf_token(user, model_version):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert create(client, 100, filename="a.mp4").status_code == 403
+    client.get("/videos/upload/")  # the page sets the CSRF cookie its script sends back
+    accepted = client.post(API, HTTP_UPLOAD_LENGTH="100",
+                           HTTP_UPLOAD_METADATA=metadata(filename="a.mp4"),
+                           HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value, **TUS)
+    assert accepted.status_code == 201
+    assert ResumableUpload.objects.get().owner == user

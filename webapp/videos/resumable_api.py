@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from rest_framework import serializers, status, viewsets
+from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -56,6 +56,16 @@ class TusError(ServiceError):
                  http_status: int = 400) -> None:
         super().__init__(message, code=code)
         self.http_status = http_status
+
+
+class BodyNotParsed(parsers.BaseParser):
+    """Any body, left unread: a creation POST carries none that matters, and PATCH bytes are
+    read raw as they stream in (DRF still asks for ``request.POST`` in its CSRF check)."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> dict:
+        return {}
 
 
 class UploadOptionsSerializer(VideoCreateSerializer):
@@ -118,7 +128,7 @@ class ResumableUploadViewSet(viewsets.GenericViewSet):
     schema = None  # out of the OpenAPI schema: tus clients speak the protocol
     queryset = ResumableUpload.objects.none()
     serializer_class = ResumableUploadSerializer
-    parser_classes = ()  # PATCH bodies are read raw, as they stream in
+    parser_classes = (BodyNotParsed,)
     start_work_actions = ("create",)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
@@ -157,9 +167,11 @@ class ResumableUploadViewSet(viewsets.GenericViewSet):
             raise TusError("Upload-Defer-Length is not supported: send Upload-Length")
         length = _header_int(request, "Upload-Length")
         metadata = metadata_parse(request.headers.get("Upload-Metadata", ""))
-        UploadOptionsSerializer(data=metadata_form(metadata)).is_valid(raise_exception=True)
-        upload = services.resumable_upload_create(owner=request_user(request), length=length,
-                                                  metadata=metadata)
+        options = UploadOptionsSerializer(data=metadata_form(metadata))
+        options.is_valid(raise_exception=True)
+        upload = services.resumable_upload_create(
+            owner=request_user(request), length=length, metadata=metadata,
+            starts_analysis=options.validated_data["analyze"])
         if upload.is_complete:  # an empty file: nothing to send, judge it now
             self._complete(request, upload)
         response = self._offset_response(upload, status_code=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
@@ -181,7 +181,8 @@ def busy_output_prefixes() -> set[str]:
     """Output folders of analyses not finished (being written), their chunks' folders
     (``services.chunked.chunks_prefix``) and the parts of unfinished resumable uploads."""
     running = Analysis.objects.exclude(status__in=FINISHED_STATUSES).values_list("pk", flat=True)
-    receiving = ResumableUpload.objects.filter(video__isnull=True).values_list("pk", flat=True)
+    receiving = (ResumableUpload.objects.filter(offset__lt=F("length"))
+                 .values_list("pk", flat=True))
     return ({prefix for pk in running for prefix in (f"analyses/{pk}/", f"analyses/chunks/{pk}/")}
             | {f"uploads/{pk}/" for pk in receiving})
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from webapp.core import storage as media
@@ -53,16 +54,24 @@ class UploadLengthExceeded(ServiceError):
     http_status = 413
 
 
-def resumable_upload_create(*, owner: User, length: int,
-                            metadata: dict[str, str]) -> ResumableUpload:
+def resumable_uploads_open() -> QuerySet[ResumableUpload]:
+    """Uploads still receiving bytes."""
+    return ResumableUpload.objects.filter(offset__lt=F("length"))
+
+
+def resumable_upload_create(*, owner: User, length: int, metadata: dict[str, str],
+                            starts_analysis: bool) -> ResumableUpload:
     """A new upload of ``length`` bytes: refused (before any byte is sent) past the upload size
-    limit, the owner's storage quota or their number of unfinished uploads."""
+    limit, the owner's storage quota, their analyses quota when the upload starts one, or their
+    number of unfinished uploads."""
     if length > settings.VIGIL_MAX_UPLOAD_BYTES:
         raise UploadTooLarge
     quotas.storage_quota_check(user=owner, adding_bytes=length)
+    if starts_analysis:
+        quotas.analyses_quota_check(user=owner)
     cap = settings.VIGIL_MAX_OPEN_UPLOADS
     if cap and not owner.is_staff:
-        open_count = ResumableUpload.objects.filter(owner=owner, video__isnull=True).count()
+        open_count = resumable_uploads_open().filter(owner=owner).count()
         if open_count >= cap:
             raise quotas.QuotaExceeded("quota_uploads", (
                 f"You have {open_count} unfinished uploads, the most allowed at once ({cap}); "
