@@ -1,4 +1,4 @@
-.PHONY: run test lint lock bench setup stack
+.PHONY: run test lint lock bench setup stack client
 
 run:            ## set up and start web + worker on the embedded defaults (SQLite, local broker)
 	scripts/run.sh
@@ -8,6 +8,9 @@ test:           ## ruff, lint-imports, mypy, pip-audit, then pytest against real
 
 stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATABASE_URL/REDIS_URL
 	scripts/stack.sh
+
+client:         ## regenerate the Python SDK in clients/python/ from the API schema
+	scripts/client.sh
 
 lint:
 	.venv/bin/ruff check .

@@ -8,6 +8,9 @@ Table 1, per registry model whose weights are available offline: windows scored 
 already decoded: the model alone) and the max |diff| of the probabilities vs torch. The
 conversion (once per model and shape, cached in the model directory, checked against torch)
 happens before the clock; ``runs in`` says which backend scored (``torch`` after a refusal).
+On a CPU with native bf16, OpenVINO also runs with ``precision bf16`` (admitted only where
+its probabilities stay within :data:`inference.backends.select.BF16_MAX_PROB_DIFF` of torch's
+on the first batch: ``runs in`` says ``openvino`` when it was refused).
 
 Table 2: the real-time factor (video seconds / wall seconds) of ``inference.pipeline.run`` with
 the default detector (``fight_detector``) on the 60 s 1280x720 clip of :mod:`bench.clips`,
@@ -30,6 +33,7 @@ from bench.bench_pipeline import analyze_seconds
 from bench.clips import REPO, SAMPLES, make_clip, print_table
 from inference import models
 from inference.backends import BACKENDS, runtime_available
+from inference.backends.runtimes import openvino_bf16_native
 from inference.backends.select import BackendClassifier, make_classifier
 from inference.models.weights import default_model_dir
 from inference.pipeline import iter_clips, load_model
@@ -57,11 +61,13 @@ def model_rows(names: list[str], *, model_dir: str, batch_size: int, rounds: int
         loaded = load_model(config)  # BatchNorm folded, as the pipeline runs it
         clips = real_clips(loaded.info.input_spec, count=batch_size)
         reference: np.ndarray | None = None
-        for backend in BACKENDS:
-            if not runtime_available(backend):
-                continue
+        variants = [(backend, "f32") for backend in BACKENDS if runtime_available(backend)]
+        if runtime_available("openvino") and openvino_bf16_native():
+            variants.append(("openvino", "bf16"))
+        for backend, precision in variants:
             classifier = make_classifier(loaded, backend=backend, model_dir=model_dir,
-                                         num_threads=threads, fold_bn=False)
+                                         num_threads=threads, fold_bn=False,
+                                         precision=precision)
             probs = classifier.predict(clips)  # converts (once, cached) and warms up
             started = time.perf_counter()
             for _ in range(rounds):
@@ -70,8 +76,8 @@ def model_rows(names: list[str], *, model_dir: str, batch_size: int, rounds: int
             reference = probs if reference is None else reference
             runs_in = (next(iter(classifier.used.values()))
                        if isinstance(classifier, BackendClassifier) else "torch")
-            rows.append([name, "x".join(map(str, clips.shape[1:4])), backend, runs_in,
-                         per_sec, f"{np.abs(probs - reference).max():.1e}"])
+            rows.append([name, "x".join(map(str, clips.shape[1:4])), backend, precision,
+                         runs_in, per_sec, f"{np.abs(probs - reference).max():.1e}"])
             print("measured:", *rows[-1], file=sys.stderr, flush=True)  # long runs: progress
     return rows
 
@@ -117,7 +123,8 @@ def main() -> None:
                             and models.weights_available(e, model_dir=model_dir)]
     print_table(f"windows scored per second (model alone, batch {args.batch_size}, {threads} "
                 f"threads; max |diff| of probabilities vs torch)",
-                ["model", "input TxHxW", "backend", "runs in", "windows/s", "max |diff|"],
+                ["model", "input TxHxW", "backend", "precision", "runs in", "windows/s",
+                 "max |diff|"],
                 model_rows(names, model_dir=model_dir, batch_size=args.batch_size,
                            rounds=args.rounds, threads=threads))
     if not args.skip_rtf:

@@ -2,15 +2,17 @@
 shared scoring (:mod:`inference.spans`).
 
     .venv/bin/python -m bench.bench_realtime [--seconds 60] [--model fight_detector]
-        [--weights default] [--modes 0,auto,span]
+        [--weights default] [--modes auto] [--backends torch,openvino,onnx]
 
 On the 60 s 1280x720 clip of :func:`bench.clips.make_clip`, in one run:
   decode all     every frame decoded, none converted (the codec's own cost);
   decode floor   what an analysis must decode: the sampled frames, scaled to the model's size
                  (``inference.batches.iter_clips`` over the analysis's windows);
-  pipeline       ``inference.pipeline.run`` with and without the render, each window scored on
-                 its own (``VIGIL_SHARED_SCORING=0``, before), with shared scoring where it
-                 holds (``auto``, after) and with span pooling forced (``span``).
+  pipeline       ``inference.pipeline.run`` with and without the render, per inference backend
+                 (``--backends``; each converted and loaded on a 4 s clip before the clock) and
+                 per ``--modes``: each window scored on its own (``VIGIL_SHARED_SCORING=0``,
+                 before), shared scoring where it holds (``auto``, after), span pooling forced
+                 (``span``).
 Wall and CPU seconds (all threads of this process) are printed: on a busy machine the CPU
 seconds are the steadier number. Ratio = pipeline wall / decode-floor wall.
 """
@@ -26,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.clips import REPO, make_clip, print_table
+from inference.backends import BACKENDS, runtime_available
 from inference.batches import iter_clips
 from inference.decode import iter_frames
 from inference.pipeline import load_model, run
@@ -67,8 +70,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--weights", default="default",
                         help="'none' for models without shipped weights (same compute)")
-    parser.add_argument("--modes", default="0,auto,span",
+    parser.add_argument("--modes", default="auto",
                         help=f"${SHARED_SCORING_ENV} values to compare: {MODES}")
+    parser.add_argument("--backends", default=",".join(BACKENDS),
+                        help="inference backends to compare (those installed)")
     args = parser.parse_args()
     path = make_clip(REPO / "bench" / "out" / f"cctv-{args.seconds:.0f}s-720p.mp4",
                      seconds=args.seconds)
@@ -78,21 +83,30 @@ def main() -> None:
     rows: list[list[object]] = []
     floor_wall, floor_cpu = timed(lambda: decode_floor(path, config))
     all_wall, all_cpu = timed(lambda: decode_all(path))
-    rows.append(["decode all frames", "-", all_wall, all_cpu, args.seconds / all_wall, "-"])
-    rows.append(["decode floor (sampled, scaled)", "-", floor_wall, floor_cpu,
+    rows.append(["decode all frames", "-", "-", all_wall, all_cpu, args.seconds / all_wall, "-"])
+    rows.append(["decode floor (sampled, scaled)", "-", "-", floor_wall, floor_cpu,
                  args.seconds / floor_wall, 1.0])
+    backends = [b for b in args.backends.split(",") if runtime_available(b)]
+    warm_clip = make_clip(REPO / "bench" / "out" / "cctv-4s-720p.mp4", seconds=4)
     previous = os.environ.get(SHARED_SCORING_ENV)
     try:
-        for shared in args.modes.split(","):
-            os.environ[SHARED_SCORING_ENV] = shared
-            for render in (False, True):
-                with tempfile.TemporaryDirectory() as out:
-                    wall, cpu = timed(functools.partial(
-                        run, str(path), config=dataclasses.replace(config, render=render),
-                        out_dir=out))
-                rows.append([f"pipeline {'with' if render else 'without'} render",
-                             MODES.get(shared, shared), wall, cpu,
-                             args.seconds / wall, wall / floor_wall])
+        for backend in backends:
+            backend_config = dataclasses.replace(config, backend=backend)
+            with tempfile.TemporaryDirectory() as out:  # convert + load outside the clock
+                run(str(warm_clip), config=dataclasses.replace(backend_config, render=False),
+                    out_dir=out)
+            for shared in args.modes.split(","):
+                os.environ[SHARED_SCORING_ENV] = shared
+                for render in (False, True):
+                    with tempfile.TemporaryDirectory() as out:
+                        wall, cpu = timed(functools.partial(
+                            run, str(path),
+                            config=dataclasses.replace(backend_config, render=render),
+                            out_dir=out))
+                    rows.append([f"pipeline {'with' if render else 'without'} render",
+                                 backend, MODES.get(shared, shared), wall, cpu,
+                                 args.seconds / wall, wall / floor_wall])
+                    print("measured:", *rows[-1], flush=True)  # long runs: progress
     finally:
         if previous is None:
             os.environ.pop(SHARED_SCORING_ENV, None)
@@ -100,7 +114,8 @@ def main() -> None:
             os.environ[SHARED_SCORING_ENV] = previous
     print_table(f"{args.model} on {args.seconds:.0f} s of 1280x720 CCTV, {args.threads} threads "
                 f"(load average {os.getloadavg()[0]:.1f} at the end)",
-                ["what", "scoring", "wall s", "CPU s", "x real time", "/ decode floor"], rows)
+                ["what", "backend", "scoring", "wall s", "CPU s", "x real time",
+                 "/ decode floor"], rows)
 
 
 if __name__ == "__main__":

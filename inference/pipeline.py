@@ -167,6 +167,8 @@ class Analysis:
     fusion: dict[str, float]
     watched: tuple[str, ...]
     """Labels asked for, else the model's default ones (a detector's positive label)."""
+    also_score: tuple[str, ...] = ()
+    """``config.also_score`` that the model has (:attr:`SegmentScore.also`)."""
 
     @property
     def info(self) -> ModelInfo:
@@ -200,8 +202,11 @@ def load(plans: Sequence[StreamPlan], config: PipelineConfig) -> Analysis:
     info = next(iter(streams.values())).info
     watched = _check_labels(config.labels, info.labels) or default_watched_labels(info)
     classifiers = {m: _classifier(s, config) for m, s in streams.items()}
+    known = set(info.labels)
     return Analysis(streams=streams, classifiers=classifiers, watched=watched,
-                    fusion=fusion_weights_for(tuple(streams), config.fusion_weights))
+                    fusion=fusion_weights_for(tuple(streams), config.fusion_weights),
+                    also_score=tuple(dict.fromkeys(label for label in config.also_score
+                                                   if label in known)))
 
 
 def _classifier(loaded: models.LoadedModel, config: PipelineConfig,
@@ -224,10 +229,10 @@ class Scores:
     streaming_labels: tuple[str, ...]
 
     def segment(self, window: Window, *, labels: Sequence[str], score_labels: Sequence[str],
-                k: int, primary: int) -> SegmentScore:
+                k: int, primary: int, also: Sequence[str] = ()) -> SegmentScore:
         """The segment of ``window`` from what has been scored so far."""
         return segment_score(window, self.probabilities[window.index], labels=labels,
-                             score_labels=score_labels, k=k, primary=primary,
+                             score_labels=score_labels, k=k, primary=primary, also=also,
                              streams={m: p[window.index] for m, p in self.per_stream.items()})
 
 
@@ -259,7 +264,8 @@ def score(meta: VideoMeta, plan: Sequence[Window], analysis: Analysis, config: P
             if on_segment is not None:
                 on_segment(scores.segment(window, labels=labels, k=config.top_k,
                                           score_labels=scores.streaming_labels,
-                                          primary=analysis.primary))
+                                          primary=analysis.primary,
+                                          also=analysis.also_score))
         done += len(ready)
         progress("analyze", done / len(plan))
 
@@ -296,7 +302,8 @@ def find_events(plan: Sequence[Window], scores: Scores, analysis: Analysis,
     score_labels = scores.streaming_labels or _most_probable_labels(scores.probabilities,
                                                                     labels)
     segments = tuple(scores.segment(window, labels=labels, score_labels=score_labels,
-                                    k=config.top_k, primary=analysis.primary)
+                                    k=config.top_k, primary=analysis.primary,
+                                    also=analysis.also_score)
                      for window in plan)
     event_labels = tuple(analysis.watched or score_labels)
     events = tuple(detect_events(segments, labels=event_labels, rules=config.events))
@@ -405,9 +412,12 @@ def detector_labels(head_sizes: Sequence[int], labels: Sequence[str]) -> tuple[s
 
 def segment_score(window: Window, probs: np.ndarray, *, labels: Sequence[str],
                   score_labels: Sequence[str], k: int, primary: int | None = None,
-                  streams: dict[str, np.ndarray] | None = None) -> SegmentScore:
+                  streams: dict[str, np.ndarray] | None = None,
+                  also: Sequence[str] = ()) -> SegmentScore:
     """One window's segment from its ``(K,)`` probabilities (files and live streams alike);
-    ``top``: the k best labels of the primary head (all labels for a one-head model)."""
+    ``top``: the k best labels of the primary head (all labels for a one-head model);
+    ``also``: labels (of the model) whose scores go to ``SegmentScore.also`` unless in
+    ``scores``."""
     primary = primary or len(labels)
     top = top_k(probs[:primary], labels[:primary], k=k)
     index = {label: i for i, label in enumerate(labels)}
@@ -417,5 +427,6 @@ def segment_score(window: Window, probs: np.ndarray, *, labels: Sequence[str],
         scores = dict(top)
     per_stream = {m: {label: float(p[index[label]]) for label in scores}
                   for m, p in (streams or {}).items()}
+    extra = {label: float(probs[index[label]]) for label in also if label not in scores}
     return SegmentScore(index=window.index, start_sec=window.start_sec, end_sec=window.end_sec,
-                        top=top, scores=scores, streams=per_stream)
+                        top=top, scores=scores, streams=per_stream, also=extra)

@@ -116,6 +116,9 @@ class SegmentScore:
     scores: dict[str, float]
     streams: dict[str, dict[str, float]] = field(default_factory=dict)
     """Per-modality scores of the same labels when several streams were fused (else empty)."""
+    also: dict[str, float] = field(default_factory=dict)
+    """Scores of further labels asked for (``PipelineConfig.also_score``, not in ``scores``):
+    kept for whoever filters segments by label (alert rules), never charted or evented."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,10 @@ class PipelineConfig:
     fusion_weights: dict[str, float] = field(default_factory=dict)
     """Late-fusion weight per modality (missing ones count 1.0): fused probabilities are the
     weighted average of the streams' softmax scores."""
+    also_score: tuple[str, ...] = ()
+    """Labels whose scores every segment also carries (``SegmentScore.also``), beside the
+    watched ones: one read of the softmax each (alert rules' labels). Labels the model lacks
+    are skipped; events and the chart do not change."""
     flow_method: str = "dis"
     """``dis`` (DIS ultrafast), ``dis_fast``, ``dis_medium``, ``farneback``, ``tvl1``, ``raft``."""
     flow_cache_dir: str | None = None

@@ -39,3 +39,5 @@ for name in "${torch_only[@]}"; do exclude+=(--no-emit-package "$name"); done
 { header requirements-dev.in "Install with requirements.txt."
   compile "$@" requirements-dev.in
 } > requirements-dev.txt
+# The shared resolution's temporary path would change every lock's comments on every run.
+sed -i "s#$tmp/all.txt#one resolution of requirements.in#" requirements.txt requirements-torch.txt

@@ -26,6 +26,7 @@ from webapp.training_runs.api import (
     TrainingRunViewSet,
 )
 from webapp.videos.api import AnalysisViewSet, VideoViewSet
+from webapp.videos.resumable_api import ResumableUploadViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -51,6 +52,12 @@ for prefix, viewset, basename in ROUTES:
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
+    # tus resumable uploads: the protocol's methods, not a router's.
+    path("uploads/", ResumableUploadViewSet.as_view({"post": "create", "options": "discover"}),
+         name="resumable-upload-list"),
+    path("uploads/<uuid:pk>/", ResumableUploadViewSet.as_view({
+        "head": "head", "get": "retrieve", "patch": "partial_update", "delete": "destroy",
+        "options": "discover"}), name="resumable-upload-detail"),
     path("me/", MeView.as_view(), name="me"),
     path("ops/", OpsView.as_view(), name="ops"),
     path("rescore/", RescoreView.as_view(), name="rescore"),

@@ -3,7 +3,10 @@
 ``torch``    PyTorch eager (:class:`inference.classify.Classifier`); CUDA workers always use
              it (with AMP), and it is every other backend's reference and fallback.
 ``openvino`` OpenVINO on the CPU, FP32 pinned (``INFERENCE_PRECISION_HINT`` f32: its default
-             precision on a bf16-capable Xeon moved I3D logits by 0.2), threads = cores.
+             precision on a bf16-capable Xeon moved I3D logits by 0.2), threads = cores;
+             ``$VIGIL_OPENVINO_PRECISION=bf16`` asks for bf16, admitted per analysis only
+             where its probabilities stay within ``BF16_MAX_PROB_DIFF`` of torch's on the
+             video's first batch (:mod:`.select`).
 ``onnx``     ONNX Runtime's CPU provider: the portable fallback.
 
 A worker picks one with ``$VIGIL_INFERENCE_BACKEND`` (``auto|torch|openvino|onnx``; the CLI's
@@ -28,8 +31,12 @@ from inference.errors import ModelError
 BACKENDS = ("torch", "openvino", "onnx")
 #: Per-worker choice: ``auto`` (default), ``torch``, ``openvino`` or ``onnx``.
 BACKEND_ENV = "VIGIL_INFERENCE_BACKEND"
+#: OpenVINO's inference precision: ``f32`` (default, exact to 1e-6) or ``bf16`` (checked).
+PRECISIONS = ("f32", "bf16")
+PRECISION_ENV = "VIGIL_OPENVINO_PRECISION"
 
-__all__ = ["BACKENDS", "BACKEND_ENV", "resolve_backend", "runtime_available"]
+__all__ = ["BACKENDS", "BACKEND_ENV", "PRECISIONS", "PRECISION_ENV", "resolve_backend",
+           "resolve_precision", "runtime_available"]
 
 
 def runtime_available(backend: str) -> bool:
@@ -59,4 +66,14 @@ def resolve_backend(requested: str = "", *, device: str = "cpu") -> str:
         raise ModelError(f"inference backend {name!r} is not installed (pip install "
                          f"{'onnxruntime' if name == 'onnx' else name})",
                          code="backend_unavailable")
+    return name
+
+
+def resolve_precision(requested: str = "") -> str:
+    """OpenVINO's precision: ``requested``, else ``$VIGIL_OPENVINO_PRECISION``, else ``f32``;
+    an unknown name is a :class:`ModelError`."""
+    name = (requested or os.environ.get(PRECISION_ENV) or "f32").strip().lower()
+    if name not in PRECISIONS:
+        raise ModelError(f"unknown OpenVINO precision {name!r}; known: {', '.join(PRECISIONS)}",
+                         code="unknown_precision")
     return name

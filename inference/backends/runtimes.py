@@ -24,16 +24,26 @@ def cpu_cores() -> int:
         return os.cpu_count() or 1
 
 
-def openvino_runtime(model: ConvertedModel, *, num_threads: int | None = None) -> Runtime:
-    """Compile the IR for the CPU with ``INFERENCE_PRECISION_HINT`` f32 and
-    ``INFERENCE_NUM_THREADS`` = ``num_threads`` (default: the cores). The precision is pinned:
-    OpenVINO's default on a CPU with bf16 moved I3D logits by 0.2 (issue #15)."""
+def openvino_bf16_native() -> bool:
+    """Whether OpenVINO's CPU plugin runs bf16 natively here (AVX-512 BF16 or AMX); elsewhere
+    a bf16 hint would be emulated or ignored."""
+    import openvino as ov  # noqa: PLC0415 - optional runtime
+
+    return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+
+
+def openvino_runtime(model: ConvertedModel, *, num_threads: int | None = None,
+                     precision: str = "f32") -> Runtime:
+    """Compile the IR for the CPU with ``INFERENCE_PRECISION_HINT`` ``precision`` (``f32``
+    unless a caller that checks the outputs asks for ``bf16``) and ``INFERENCE_NUM_THREADS`` =
+    ``num_threads`` (default: the cores). The precision is pinned: OpenVINO's default on a CPU
+    with bf16 moved I3D logits by 0.2 (issue #15)."""
     import openvino as ov  # noqa: PLC0415 - optional runtime
 
     xml, _ = model.verified_paths("openvino")
     core = ov.Core()
     compiled = core.compile_model(str(xml), "CPU", {
-        "INFERENCE_PRECISION_HINT": "f32",
+        "INFERENCE_PRECISION_HINT": precision,
         "INFERENCE_NUM_THREADS": num_threads or cpu_cores(),
         "PERFORMANCE_HINT": "LATENCY",
     })
@@ -70,7 +80,10 @@ RUNTIMES: dict[str, Callable[..., Runtime]] = {"openvino": openvino_runtime,
                                                "onnx": onnx_runtime}
 
 
-def open_runtime(model: ConvertedModel, *, backend: str,
-                 num_threads: int | None = None) -> Runtime:
-    """``backend``'s runtime over ``model`` (its files verified by sha256 first)."""
+def open_runtime(model: ConvertedModel, *, backend: str, num_threads: int | None = None,
+                 precision: str = "f32") -> Runtime:
+    """``backend``'s runtime over ``model`` (its files verified by sha256 first); ``precision``
+    is OpenVINO's (ONNX Runtime's CPU provider runs FP32)."""
+    if backend == "openvino":
+        return openvino_runtime(model, num_threads=num_threads, precision=precision)
     return RUNTIMES[backend](model, num_threads=num_threads)

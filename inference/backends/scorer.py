@@ -28,11 +28,13 @@ class ConvertedClassifier:
     """One cached conversion on one backend (``openvino`` or ``onnx``)."""
 
     def __init__(self, model: ConvertedModel, *, backend: str,
-                 num_threads: int | None = None) -> None:
+                 num_threads: int | None = None, precision: str = "f32") -> None:
         self.model = model
         self.backend = backend
+        self.precision = precision
         self.spec = model.input_spec
-        self._run: Runtime = open_runtime(model, backend=backend, num_threads=num_threads)
+        self._run: Runtime = open_runtime(model, backend=backend, num_threads=num_threads,
+                                          precision=precision)
         self._motion = None
         if "motion" in model.inputs:
             from inference.motion import MotionStats  # noqa: PLC0415 - detectors only

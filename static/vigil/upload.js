@@ -1,4 +1,6 @@
-// Upload page: drag-and-drop, then an XMLHttpRequest to the API so the bar shows bytes sent.
+// Upload page: drag-and-drop, then the file goes to the API with a progress bar: resumable
+// (tus, /api/v1/uploads/: pause/resume, retries after a network error) when tus-js-client is
+// loaded, else one multipart XMLHttpRequest to /api/v1/videos/.
 (function () {
   "use strict";
   const form = document.getElementById("upload-form");
@@ -47,9 +49,13 @@
   });
 
   function errorMessage(xhr) {
+    return responseMessage(xhr.status, xhr.responseText);
+  }
+
+  function responseMessage(status, text) {
     let body = null;
-    try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
-    if (xhr.status === 413) {
+    try { body = JSON.parse(text); } catch (e) { body = null; }
+    if (status === 413) {
       return (body && body.detail) || "The file is larger than the upload limit.";
     }
     if (body && body.detail) return (body.code ? body.code + ": " : "") + body.detail;
@@ -59,7 +65,7 @@
         return key + ": " + (Array.isArray(value) ? value.join(" ") : String(value));
       }).join("; ");
     }
-    return "Upload failed (HTTP " + xhr.status + ").";
+    return "Upload failed (HTTP " + status + ").";
   }
 
   form.addEventListener("submit", function (event) {
@@ -78,6 +84,10 @@
     }
     const analyze = form.querySelector('input[name="analyze"]');
     data.set("analyze", analyze && analyze.checked ? "true" : "false");
+    if (window.tus && window.tus.isSupported && form.dataset.tusUrl) {
+      sendResumable(file, data);
+      return;
+    }
 
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.dataset.apiUrl);
@@ -113,4 +123,88 @@
     text.textContent = "0%";
     xhr.send(data);
   });
+  // --- Resumable upload (tus) ----------------------------------------------------------------
+  const pauseButton = document.getElementById("upload-pause");
+  const resumeButton = document.getElementById("upload-resume");
+  let resumable = null;
+
+  function setPaused(paused) {
+    if (pauseButton) pauseButton.hidden = paused;
+    if (resumeButton) resumeButton.hidden = !paused;
+  }
+
+  function uploadEnded() {
+    resumable = null;
+    button.disabled = false;
+    if (pauseButton) pauseButton.hidden = true;
+    if (resumeButton) resumeButton.hidden = true;
+  }
+
+  // The form's fields as tus metadata (several values of one field: comma-separated).
+  function uploadMetadata(file, data) {
+    const metadata = { filename: file.name, filetype: file.type || "" };
+    for (const [key, value] of data.entries()) {
+      if (key === "file") continue;
+      metadata[key] = key in metadata ? metadata[key] + "," + value : String(value);
+    }
+    return metadata;
+  }
+
+  function openResult(uploadUrl) {
+    text.textContent = "Opening the results…";
+    fetch(uploadUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        window.location.assign((body.analysis && body.analysis.page_url) || body.video.page_url);
+      })
+      .catch(function () { uploadEnded(); showError("Uploaded, but the result could not be read."); });
+  }
+
+  function sendResumable(file, data) {
+    const csrf = form.querySelector('input[name="csrfmiddlewaretoken"]').value;
+    resumable = new window.tus.Upload(file, {
+      endpoint: form.dataset.tusUrl,
+      chunkSize: 16 * 1048576,
+      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
+      metadata: uploadMetadata(file, data),
+      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+      storeFingerprintForResuming: false,
+      onProgress: function (sent, total) {
+        const percent = total ? Math.round((sent / total) * 100) : 0;
+        bar.value = percent;
+        text.textContent = sent === total ? "Checking the video…"
+          : mb(sent) + " of " + mb(total) + " (" + percent + "%)";
+      },
+      onSuccess: function () { openResult(resumable.url); },
+      onError: function (error) {
+        const response = error.originalResponse;
+        uploadEnded();
+        box.hidden = true;
+        showError(response ? responseMessage(response.getStatus(), response.getBody())
+          : "The upload was interrupted (" + error.message + ").");
+      },
+    });
+    button.disabled = true;
+    box.hidden = false;
+    bar.value = 0;
+    text.textContent = "0%";
+    setPaused(false);
+    resumable.start();
+  }
+
+  if (pauseButton) {
+    pauseButton.addEventListener("click", function () {
+      if (!resumable) return;
+      resumable.abort(false);  // stop sending; the server keeps what arrived
+      setPaused(true);
+      text.textContent = "Paused at " + bar.value + "%";
+    });
+  }
+  if (resumeButton) {
+    resumeButton.addEventListener("click", function () {
+      if (!resumable) return;
+      setPaused(false);
+      resumable.start();  // asks the server's offset, sends the rest
+    });
+  }
 })();

@@ -18,7 +18,7 @@ from inference.pipeline import iter_clips, run
 from inference.probe import probe
 from inference.results import read_document
 from inference.sampling import windows
-from inference.types import EventRules, PipelineConfig
+from inference.types import EventRules, PipelineConfig, Results
 from tests.inference.media import REPO, code_frame, read_code, write_audio_only, write_video
 
 # 0-4 s at 30 fps, then 4-8 s at 10 fps: frame index / average fps is wrong by up to 2 s.
@@ -107,6 +107,23 @@ def test_watched_labels_drive_scores_and_events(samples_dir: Path, tmp_path: Pat
     assert sorted(e.label for e in results.events) == ["arm wrestling", "punching person (boxing)"]
     assert all(e.end_sec == results.segments[-1].end_sec for e in results.events)
     assert not (tmp_path / "annotated.mp4").exists()
+
+
+def test_labels_also_scored_leave_scores_and_events_as_they_were(coded_video: Path,
+                                                                 tmp_path: Path):
+    def analysed(name: str, **options) -> Results:
+        config = PipelineConfig(**FAST, render=False, **options)
+        return run(str(coded_video), config=config, out_dir=str(tmp_path / name))
+
+    plain = analysed("plain")
+    watched = analysed("watched", labels=("zumba",))
+    also = analysed("also", also_score=("zumba", "not a label"))
+    assert [s.scores for s in also.segments] == [s.scores for s in plain.segments]
+    assert also.events == plain.events and also.watched_labels == plain.watched_labels
+    # Read from the same softmax as a watched label's score; unknown labels skipped.
+    assert [s.also for s in also.segments] == [{"zumba": s.scores["zumba"]}
+                                               for s in watched.segments]
+    assert all(s.also == {} for s in plain.segments)
 
 
 def test_unknown_label_and_model_are_model_errors(coded_video: Path, tmp_path: Path):

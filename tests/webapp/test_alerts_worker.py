@@ -115,3 +115,37 @@ def test_incident_reaches_webhooks_with_retries_and_email(start_worker, worker_l
     finally:
         good.close()
         flaky.close()
+
+
+def test_a_rule_fires_on_a_label_neither_watched_nor_in_the_top_k(start_worker, worker_logs,
+                                                                    api_client, user,
+                                                                    model_version):
+    """Default upload settings (nothing watched): the rule's label is scored anyway."""
+    worker = start_worker()
+    worker_logs.append(worker)
+    label = "zumba"
+    # Random weights score every label about 1/400: this threshold must fire.
+    rule = services.alert_rule_create(owner=user, name="zumba", labels=[label],
+                                      enter_threshold=0.0001)
+    api_client.force_authenticate(user)
+    response = api_client.post("/api/v1/videos/", {
+        "file": SimpleUploadedFile(SHORT_CLIP.name, SHORT_CLIP.read_bytes())},
+        format="multipart")
+    assert response.status_code == 201, response.content
+    analysis = Analysis.objects.get(pk=response.json()["analysis"]["id"])
+    wait_for(lambda: Analysis.objects.get(pk=analysis.pk).is_finished, timeout=180,
+             interval=0.25, message="the analysis to finish")
+    analysis.refresh_from_db()
+    assert analysis.status == AnalysisStatus.SUCCEEDED, analysis.error
+    assert analysis.labels == [] and label not in analysis.watched_labels
+    segments = list(analysis.segments.order_by("index"))
+    assert segments
+    for segment in segments:
+        assert label not in dict(segment.top) and label not in segment.scores
+        assert 0.0 < segment.label_scores[label] < 1.0
+    wait_for(lambda: Alert.objects.filter(analysis=analysis).exists(), timeout=60,
+             interval=0.25, message="the rule's alert")
+    (alert,) = Alert.objects.filter(analysis=analysis)
+    assert (alert.rule_id, alert.label) == (rule.pk, label)
+    assert alert.peak_score == pytest.approx(max(s.label_scores[label] for s in segments),
+                                             abs=1e-6)  # stored rounded

@@ -16,8 +16,10 @@ from rest_framework.serializers import BaseSerializer
 from webapp.accounts.selectors import request_user
 from webapp.alerts import selectors, services
 from webapp.alerts.filters import AlertFilter, DeliveryFilter
+from webapp.alerts.forms import BULK_ACTION_CHOICES, MAX_BULK_ALERTS
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
 from webapp.core.errors import object_or_404
+from webapp.core.filters import MAX_ID
 from webapp.core.serializers import LinkField
 from webapp.models_registry.models import ModelVersion
 
@@ -94,6 +96,19 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AlertBulkSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=BULK_ACTION_CHOICES,
+                                     help_text="acknowledge, or false_alarm (also acknowledges).")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1,
+        max_length=MAX_BULK_ALERTS,
+        help_text="Alert ids; ids of alerts you do not see are ignored.")
+
+
+class AlertBulkResultSerializer(serializers.Serializer):
+    updated = serializers.IntegerField(help_text="How many alerts the action changed.")
+
+
 class QueuedSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
@@ -156,6 +171,18 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         alert = services.alert_mark_false_alarm(alert=self.get_object(),
                                                 user=request_user(request))
         return Response(AlertSerializer(alert, context=self.get_serializer_context()).data)
+
+
+    @extend_schema(request=AlertBulkSerializer, responses={200: AlertBulkResultSerializer})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        """Acknowledge, or mark as false alarms, many alerts at once."""
+        given = AlertBulkSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        updated = services.alerts_bulk_apply(user=request_user(request),
+                                             action=given.validated_data["action"],
+                                             alert_ids=given.validated_data["ids"])
+        return Response({"updated": updated})
 
 
 class WebhookViewSet(viewsets.ModelViewSet):

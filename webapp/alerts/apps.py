@@ -9,8 +9,9 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self) -> None:
-        """Subscribe to succeeded analyses and camera incidents, own the alert media
-        (retention, deletion), count alerts by state for ``/metrics``."""
+        """Subscribe to succeeded analyses (and have analyses score the rules' labels) and
+        camera incidents, own the alert media (retention, deletion), count alerts by state
+        for ``/metrics``."""
         from django.db.models.signals import post_delete  # noqa: PLC0415
 
         from webapp.alerts import selectors, services  # noqa: PLC0415
@@ -18,10 +19,15 @@ class AlertsConfig(AppConfig):
         from webapp.cameras.signals import camera_incident_recorded  # noqa: PLC0415
         from webapp.core.metrics import counts_family, register_collector  # noqa: PLC0415
         from webapp.core.retention import MediaOwner, media_owner_register  # noqa: PLC0415
-        from webapp.videos.signals import analysis_succeeded  # noqa: PLC0415
+        from webapp.videos.signals import (  # noqa: PLC0415
+            analysis_labels_wanted,
+            analysis_succeeded,
+        )
 
         analysis_succeeded.connect(services.on_analysis_succeeded,
                                    dispatch_uid="alerts.evaluate_analysis")
+        analysis_labels_wanted.connect(services.on_analysis_labels_wanted,
+                                       dispatch_uid="alerts.rule_labels_scored")
         camera_incident_recorded.connect(services.on_camera_incident_recorded,
                                          dispatch_uid="alerts.evaluate_camera_incident")
         post_delete.connect(services.on_alert_deleted, sender=Alert,

@@ -77,7 +77,9 @@ class Alert(ScoredSpan):
 
     class Meta:
         ordering = ("-created_at", "start_sec")
-        indexes = (models.Index(fields=["owner", "-created_at"]),)
+        indexes = (models.Index(fields=["owner", "-created_at"]),
+                   models.Index(fields=["owner"], condition=models.Q(acknowledged_at__isnull=True),
+                                name="alert_unread_by_owner"))
         constraints = (
             models.UniqueConstraint(fields=["rule", "analysis", "label", "start_sec"],
                                     name="alert_unique_rule_analysis_label_start"),

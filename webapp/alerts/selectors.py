@@ -15,13 +15,16 @@ from webapp.videos.models import Analysis
 def alert_list(*, user: User | AnonymousUser, label: str = "", acknowledged: bool | None = None,
                false_alarm: bool | None = None, since: datetime | None = None,
                until: datetime | None = None, analysis: Analysis | None = None,
-               ) -> QuerySet[Alert]:
-    """The user's alerts, newest first, optionally filtered."""
+               source: str = "") -> QuerySet[Alert]:
+    """The user's alerts, newest first, optionally filtered (``source``: the source tag of
+    the alert's video or camera)."""
     if not isinstance(user, User):  # anonymous
         return Alert.objects.none()
     alerts = Alert.objects.all() if user.is_staff else Alert.objects.filter(owner=user)
     if label:
         alerts = alerts.filter(label=label)
+    if source:
+        alerts = alerts.filter(source_tag_filter(source))
     if acknowledged is not None:
         alerts = alerts.filter(acknowledged_at__isnull=not acknowledged)
     if false_alarm is not None:
@@ -37,6 +40,11 @@ def alert_list(*, user: User | AnonymousUser, label: str = "", acknowledged: boo
         .order_by("-created_at", "start_sec")
 
 
+def source_tag_filter(source: str) -> Q:
+    """Alerts of a video or a camera with the source tag ``source``."""
+    return Q(analysis__video__source_tag=source) | Q(camera__source_tag=source)
+
+
 def alert_get(*, user: User | AnonymousUser, pk) -> Alert:
     """Raises ``Alert.DoesNotExist`` for an unknown alert or another user's (→ 404)."""
     return alert_list(user=user).get(pk=pk)
@@ -46,8 +54,21 @@ def alert_labels(*, user: User | AnonymousUser) -> list[str]:
     return sorted(set(alert_list(user=user).values_list("label", flat=True)))
 
 
+def alert_source_tags(*, user: User | AnonymousUser) -> list[str]:
+    """The source tags of the user's alerts' videos and cameras (the inbox's filter)."""
+    alerts = alert_list(user=user).order_by()
+    tags = {*alerts.values_list("analysis__video__source_tag", flat=True).distinct(),
+            *alerts.values_list("camera__source_tag", flat=True).distinct()}
+    return sorted(tag for tag in tags if tag)
+
+
 def alert_unread_count(*, user: User | AnonymousUser) -> int:
-    return alert_list(user=user, acknowledged=False).count()
+    """The user's unacknowledged alerts (every user's for staff, as their inbox lists);
+    one COUNT over the partial index of unread alerts."""
+    if not isinstance(user, User):  # anonymous
+        return 0
+    unread = Alert.objects.filter(acknowledged_at__isnull=True)
+    return (unread if user.is_staff else unread.filter(owner=user)).count()
 
 
 def alert_rule_list(*, user: User | AnonymousUser) -> QuerySet[AlertRule]:

@@ -8,17 +8,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from webapp.accounts.decorators import login_or_token_required
 from webapp.accounts.selectors import request_user
 from webapp.alerts import selectors, services
 from webapp.alerts.filters import DeliveryFilter
-from webapp.alerts.forms import AlertRuleForm, InboxFilterForm, WebhookForm
-from webapp.alerts.models import Alert, WebhookEndpoint
+from webapp.alerts.forms import AlertBulkForm, AlertRuleForm, InboxFilterForm, WebhookForm
+from webapp.alerts.models import Alert, AlertRule, WebhookEndpoint
 from webapp.core.errors import object_or_404
 from webapp.core.filters import page_filter
 from webapp.core.forms import FormT, form_page
@@ -45,7 +47,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         state = data.get("state") or "unread"
         filters = {
             "acknowledged": {"unread": False, "acknowledged": True}.get(state),
+            "false_alarm": {"acknowledged": False, "false_alarm": True}.get(state),
             "label": (data.get("label") or "").strip(),
+            "source": (data.get("source") or "").strip(),
             "since": _day_start(data["since"]) if data.get("since") else None,
             "until": _day_start(data["until"] + timedelta(days=1)) if data.get("until")
             else None,
@@ -56,9 +60,35 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "alerts/inbox.html", {
         "page": page, "form": form, "query": query.urlencode(),
+        "this_page": request.GET.urlencode(),
         "labels": selectors.alert_labels(user=request.user),
+        "sources": selectors.alert_source_tags(user=request.user),
         "unread": selectors.alert_unread_count(user=request.user),
     })
+
+
+#: What the inbox says after a bulk action (``{n}``: alerts changed).
+_BULK_DONE = {"acknowledge": "Acknowledged {n} alert(s).",
+              "false_alarm": "Marked {n} alert(s) as false alarms."}
+
+
+@login_required
+@require_POST
+def inbox_bulk(request: HttpRequest) -> HttpResponse:
+    """The inbox's bulk action on the ticked alerts, then the same inbox page again."""
+    form = AlertBulkForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        changed = services.alerts_bulk_apply(user=request_user(request), action=action,
+                                             alert_ids=form.cleaned_data["alert"])
+        messages.success(request, _BULK_DONE[action].format(n=changed))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values()
+                                         for e in errors))
+    back = InboxFilterForm(QueryDict(request.POST.get("page_query", "")))
+    query = {name: value for name, value in back.data.items()
+             if name in (*back.fields, "page") and value}
+    return redirect(reverse("alerts:inbox") + (f"?{urlencode(query)}" if query else ""))
 
 
 @login_required
@@ -140,12 +170,38 @@ def rules(request: HttpRequest) -> HttpResponse:
         context=lambda: {"rules": selectors.alert_rule_list(user=request.user)})
 
 
-@login_required
-@require_POST
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def _rule_editable_or_404(request: HttpRequest, pk: int) -> AlertRule:
+    """A rule the user may change (their own; staff: any), else 404."""
     rule = object_or_404(selectors.alert_rule_get, user=request.user, pk=pk)
     if not selectors.alert_rule_can_edit(user=request.user, rule=rule):
         raise Http404("no such rule")
+    return rule
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rule form prefilled; saving checks it as creating does (``alert_rule_update``)."""
+    rule = _rule_editable_or_404(request, pk)
+
+    def submit(form: AlertRuleForm) -> HttpResponse:
+        services.alert_rule_update(rule=rule, user=request_user(request),
+                                   **form.service_fields())
+        return _done(request, "The rule was saved.", "alerts:rules")
+
+    return form_page(request, AlertRuleForm(request.POST or None,
+                                            initial=AlertRuleForm.initial_for(rule)),
+                     submit=submit, template="alerts/rule_edit.html",
+                     context=lambda: {"rule": rule})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: a page that asks to confirm; POST (its form): delete."""
+    rule = _rule_editable_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "alerts/rule_delete.html", {
+            "rule": rule, "alert_count": rule.alerts.count()})
     services.alert_rule_delete(rule=rule)
     return _done(request, "The rule was deleted.", "alerts:rules")
 

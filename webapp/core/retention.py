@@ -21,7 +21,7 @@ from webapp.core import storage as media
 logger = logging.getLogger(__name__)
 
 #: Stored prefixes retention may sweep. Never ``datasets/`` (dataset clips) or model files.
-RETAINED_PREFIXES = ("videos", "thumbnails", "analyses", "alerts", "healthz")
+RETAINED_PREFIXES = ("videos", "thumbnails", "analyses", "alerts", "healthz", "uploads")
 PROTECTED_PREFIXES = ("datasets",)
 
 

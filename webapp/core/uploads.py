@@ -94,3 +94,17 @@ def upload_on_disk(upload: UploadedFile | str | os.PathLike[str]) -> Iterator[Pa
         yield Path(path)
     finally:
         Path(path).unlink(missing_ok=True)
+
+
+class LocalUploadedFile(UploadedFile):
+    """An upload whose bytes already lie in a local file (an assembled resumable upload): the
+    upload service reads that file in place, as it does Django's temp file."""
+
+    def __init__(self, path: str | os.PathLike[str], *, name: str,
+                 content_type: str = "") -> None:
+        self._path = Path(path)
+        super().__init__(open(self._path, "rb"), name=name, content_type=content_type,
+                         size=self._path.stat().st_size)
+
+    def temporary_file_path(self) -> str:
+        return str(self._path)

@@ -27,6 +27,12 @@ def model_version_analysable() -> QuerySet[ModelVersion]:
         is_active=True, kind=ModelKind.CLASSIFIER)).order_by("-is_default", "name")
 
 
+def model_version_labels() -> set[str]:
+    """Every label of the versions an analysis may use (:func:`model_version_analysable`)."""
+    return {label for labels in model_version_analysable().values_list("labels", flat=True)
+            for label in labels or ()}
+
+
 def model_version_get(*, user: User, pk: int) -> ModelVersion:
     """Raises ``ModelVersion.DoesNotExist`` when unknown or inactive (for non-staff)."""
     return model_version_list(user=user).get(pk=pk)

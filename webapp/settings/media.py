@@ -58,6 +58,10 @@ VIGIL_MAX_DURATION_SEC = env.float("VIGIL_MAX_DURATION_SEC", default=3 * 3600.0)
 VIGIL_MAX_FRAME_SIDE = env.int("VIGIL_MAX_FRAME_SIDE", default=3840)
 VIGIL_MAX_FRAME_GAP_SEC = env.float("VIGIL_MAX_FRAME_GAP_SEC", default=60.0)
 VIGIL_PROBE_TIMEOUT_SEC = env.float("VIGIL_PROBE_TIMEOUT_SEC", default=30.0)
+#: Resumable (tus) uploads: unfinished ones a user may have at once (0: no cap; staff exempt),
+#: and the hours an upload may sit untouched before the watchdog deletes it and its parts.
+VIGIL_MAX_OPEN_UPLOADS = env.int("VIGIL_MAX_OPEN_UPLOADS", default=10)
+VIGIL_UPLOAD_RESUME_HOURS = env.float("VIGIL_UPLOAD_RESUME_HOURS", default=24.0)
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 # Always spool uploads to disk (the probe needs a path); the first handler enforces the size.
 FILE_UPLOAD_HANDLERS = [

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "webapp.core.context_processors.vigil",
+                "webapp.alerts.context_processors.unread_alerts",
             ],
         },
     },

@@ -1,6 +1,10 @@
 """REST API for videos and analyses (``/api/v1/videos/``, ``/api/v1/analyses/``)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -195,6 +199,26 @@ class ProgressSerializer(serializers.Serializer):
         help_text="Grid of the thumbnail sheet (vigil.thumbs/1); {} until there is one.")
 
 
+def video_upload_validated(serializer: VideoCreateSerializer, *, owner: User,
+                           ) -> tuple[Video, Analysis | None]:
+    """Accept a validated upload request (multipart, or an assembled resumable upload) with
+    the one upload service: probe, quotas, storage, and the analysis unless ``analyze`` is
+    false."""
+    data = serializer.validated_data
+    return services.video_upload(
+        owner=owner, upload=data["file"],
+        analysis_options=serializer.analysis_options if data["analyze"] else None,
+        source_tag=data["source_tag"])
+
+
+def video_created_body(video: Video, analysis: Analysis | None, *,
+                       context: Mapping[str, Any]) -> dict:
+    """The body answering an accepted upload (:class:`VideoCreatedSerializer`'s shape)."""
+    return {"video": VideoSerializer(video, context=context).data,
+            "analysis": AnalysisSerializer(analysis, context=context).data
+            if analysis else None}
+
+
 # --- Views -------------------------------------------------------------------------------------
 
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
@@ -214,21 +238,15 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     def get_object(self) -> Video:
         return object_or_404(selectors.video_get, user=self.request.user, pk=self.kwargs["pk"])
 
-    @extend_schema(request=VideoCreateSerializer,
+    # A file upload is multipart only: a generated client must not offer JSON or form bodies.
+    @extend_schema(request={"multipart/form-data": VideoCreateSerializer},
                    responses={201: VideoCreatedSerializer, 400: ErrorSerializer,
                               413: ErrorSerializer, 422: ErrorSerializer,
                               429: ErrorSerializer})
     def create(self, request: Request) -> Response:
         serializer = upload_validated(request, VideoCreateSerializer)
-        analyze = serializer.validated_data["analyze"]
-        video, analysis = services.video_upload(
-            owner=request_user(request), upload=serializer.validated_data["file"],
-            analysis_options=serializer.analysis_options if analyze else None,
-            source_tag=serializer.validated_data["source_tag"])
-        context = self.get_serializer_context()
-        body = {"video": VideoSerializer(video, context=context).data,
-                "analysis": AnalysisSerializer(analysis, context=context).data
-                if analysis else None}
+        video, analysis = video_upload_validated(serializer, owner=request_user(request))
+        body = video_created_body(video, analysis, context=self.get_serializer_context())
         return Response(body, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Video) -> None:

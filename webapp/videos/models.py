@@ -156,3 +156,41 @@ class Event(ScoredSpan):
 
     def __str__(self) -> str:
         return f"{self.label} {self.start_sec:.1f}-{self.end_sec:.1f}s"
+
+
+class ResumableUpload(models.Model):
+    """An upload sent in pieces (the tus protocol, :mod:`webapp.videos.services.resumable`).
+
+    The bytes received so far are stored as parts under ``uploads/<id>/`` (one per PATCH, named
+    by the offset it starts at); ``offset`` counts them. Once complete, the parts are assembled
+    and handed to the normal upload service; ``video`` and ``analysis`` say what it made.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="resumable_uploads")
+    length = models.BigIntegerField(help_text="The whole file's size in bytes.")
+    offset = models.BigIntegerField(default=0, help_text="Bytes received and stored so far.")
+    metadata = models.JSONField(default=dict, blank=True,
+                                help_text="The upload's options (file name, analysis options).")
+    video = models.ForeignKey(Video, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    analysis = models.ForeignKey(Analysis, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.offset}/{self.length})"
+
+    @property
+    def folder(self) -> str:
+        """The stored prefix of this upload's parts."""
+        return f"uploads/{self.pk}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.offset >= self.length

@@ -14,9 +14,10 @@ return. The default model version is looked up in one place,
 """
 from __future__ import annotations
 
+import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -92,6 +93,17 @@ def _device(device: str, errors: dict[str, str]) -> str:
     return device
 
 
+def unknown_labels_message(unknown: Sequence[str], *, known: Collection[str], of: str) -> str:
+    """``unknown label(s) for <of>: 'x'. Did you mean 'y'?``: the closest known label
+    (:func:`difflib.get_close_matches`) of each unknown one that has a close one."""
+    message = f"unknown label(s) for {of}: " + ", ".join(repr(label) for label in unknown[:5])
+    matches = dict.fromkeys(match for label in unknown[:5]
+                            for match in difflib.get_close_matches(label, known, n=1))
+    if matches:
+        message += ". Did you mean " + " or ".join(repr(match) for match in matches) + "?"
+    return message
+
+
 def watched_labels_clean(labels: Iterable[str], *, version: ModelVersion | None,
                          errors: dict[str, str]) -> list[str]:
     """Labels stripped, blanks and repeats dropped; ``errors["labels"]`` when one is not a
@@ -101,8 +113,7 @@ def watched_labels_clean(labels: Iterable[str], *, version: ModelVersion | None,
     known = set(version.labels) if version is not None else set()
     unknown = [label for label in cleaned if known and label not in known]
     if unknown and version is not None:
-        errors["labels"] = (f"unknown label(s) for {version.name}: "
-                            + ", ".join(repr(label) for label in unknown[:5]))
+        errors["labels"] = unknown_labels_message(unknown, known=known, of=version.name)
     if len(cleaned) > MAX_WATCHED_LABELS:
         errors["labels"] = f"watch at most {MAX_WATCHED_LABELS} labels"
     return cleaned

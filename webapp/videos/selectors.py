@@ -8,14 +8,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from inference.csvsafe import csv_writer
 from inference.thumbsheet import SHEET_INDEX_NAME
 from webapp.core.storage import media_storage
-from webapp.videos.models import FINISHED_STATUSES, Analysis, AnalysisStatus, Event, Segment, Video
+from webapp.videos.models import (
+    FINISHED_STATUSES,
+    Analysis,
+    AnalysisStatus,
+    Event,
+    ResumableUpload,
+    Segment,
+    Video,
+)
 
 
 def _visible_videos(user: User | AnonymousUser) -> QuerySet[Video]:
@@ -175,7 +183,18 @@ def stored_names() -> Iterator[str]:
 
 
 def busy_output_prefixes() -> set[str]:
-    """Output folders of analyses not finished (being written), and their chunks' folders
-    (``services.chunked.chunks_prefix``)."""
+    """Output folders of analyses not finished (being written), their chunks' folders
+    (``services.chunked.chunks_prefix``) and the parts of unfinished resumable uploads."""
     running = Analysis.objects.exclude(status__in=FINISHED_STATUSES).values_list("pk", flat=True)
-    return {prefix for pk in running for prefix in (f"analyses/{pk}/", f"analyses/chunks/{pk}/")}
+    receiving = (ResumableUpload.objects.filter(offset__lt=F("length"))
+                 .values_list("pk", flat=True))
+    return ({prefix for pk in running for prefix in (f"analyses/{pk}/", f"analyses/chunks/{pk}/")}
+            | {f"uploads/{pk}/" for pk in receiving})
+
+
+def resumable_upload_get(*, user: User | AnonymousUser, pk) -> ResumableUpload:
+    """One of the user's own resumable uploads (nobody else's, staff included: the bytes are
+    theirs until they become a video)."""
+    if not isinstance(user, User):
+        raise ResumableUpload.DoesNotExist
+    return ResumableUpload.objects.select_related("video", "analysis").get(owner=user, pk=pk)

@@ -37,4 +37,6 @@ def merge_chunks(outcomes: list[str], *, analysis_id: str, token: str, chunk_cou
 
 @shared_task(name="videos.watchdog")
 def watchdog() -> int:
+    """Reap stale analyses (how many: the result) and expire abandoned resumable uploads."""
+    services.resumable_uploads_expire()
     return len(services.analyses_reap_stale())

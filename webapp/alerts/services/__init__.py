@@ -32,14 +32,19 @@ from webapp.alerts.services.deliveries import (
 )
 from webapp.alerts.services.email import email_deliver
 from webapp.alerts.services.incidents import (
+    BULK_ACTIONS,
     EVALUATE_TASK,
     alert_acknowledge,
     alert_mark_false_alarm,
     alert_media_create,
     alert_media_remove,
+    alerts_acknowledge,
+    alerts_bulk_apply,
     alerts_evaluate,
     alerts_evaluate_enqueue,
+    alerts_mark_false_alarm,
     on_alert_deleted,
+    on_analysis_labels_wanted,
     on_analysis_succeeded,
     rules_for_analysis,
 )
@@ -66,6 +71,7 @@ from webapp.alerts.services.webhooks import (
 
 __all__ = [
     "ALERTS_QUEUE",
+    "BULK_ACTIONS",
     "EMAIL_TASK",
     "EVALUATE_CAMERA_TASK",
     "EVALUATE_TASK",
@@ -88,12 +94,16 @@ __all__ = [
     "alert_rule_defaults",
     "alert_rule_delete",
     "alert_rule_update",
+    "alerts_acknowledge",
+    "alerts_bulk_apply",
     "alerts_check_cameras_offline",
     "alerts_evaluate",
     "alerts_evaluate_camera_incident",
     "alerts_evaluate_enqueue",
+    "alerts_mark_false_alarm",
     "email_deliver",
     "on_alert_deleted",
+    "on_analysis_labels_wanted",
     "on_analysis_succeeded",
     "on_camera_incident_recorded",
     "retry_countdown",

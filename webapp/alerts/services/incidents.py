@@ -14,7 +14,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from inference.events import detect_events
@@ -23,6 +23,7 @@ from webapp.alerts.models import (
     Alert,
     AlertRule,
 )
+from webapp.alerts.selectors import alert_list
 from webapp.alerts.services.deliveries import ALERTS_QUEUE, alert_notify
 from webapp.core import storage as media
 from webapp.core.jobs import task_send
@@ -52,6 +53,15 @@ def rules_for_analysis(*, analysis: Analysis) -> list[AlertRule]:
     rules = rules.filter(Q(model_version__isnull=True) | Q(model_version=analysis.model_version_id))
     rules = rules.filter(Q(source_tag="") | Q(source_tag=video.source_tag))
     return list(rules.order_by("id"))
+
+
+def on_analysis_labels_wanted(sender: object, *, analysis: Analysis,
+                              **kwargs: object) -> list[str]:
+    """Receiver of ``videos.signals.analysis_labels_wanted``: the labels of every rule that
+    applies to the analysis, so each segment stores their scores and a rule fires whether or
+    not its label was watched or in a window's top-k."""
+    return sorted({label for rule in rules_for_analysis(analysis=analysis)
+                   for label in rule.labels})
 
 
 def _stored_segments(analysis: Analysis) -> list[SegmentScore]:
@@ -138,17 +148,43 @@ def on_alert_deleted(sender: object, *, instance: Alert, **kwargs: object) -> No
     transaction.on_commit(partial(alert_media_remove, alert_ids=[instance.pk]))
 
 
+def alerts_acknowledge(*, alerts: QuerySet[Alert], user: User) -> int:
+    """Record who acknowledged each of ``alerts`` (already filtered for the user) and when;
+    the first acknowledgement stays. Returns how many were unread. One UPDATE."""
+    return Alert.objects.filter(pk__in=alerts.values("pk"), acknowledged_at__isnull=True) \
+        .update(acknowledged_at=timezone.now(), acknowledged_by=user)
+
+
+def alerts_mark_false_alarm(*, alerts: QuerySet[Alert], user: User) -> int:
+    """Mark each of ``alerts`` as a false alarm, which also acknowledges it; returns how many
+    were not marked yet."""
+    with transaction.atomic():
+        marked = Alert.objects.filter(pk__in=alerts.values("pk"), false_alarm=False).update(
+            false_alarm=True, false_alarm_at=timezone.now(), false_alarm_by=user)
+        alerts_acknowledge(alerts=alerts, user=user)
+    return marked
+
+
+#: The bulk actions on alerts, by name (inbox form and API).
+BULK_ACTIONS = {"acknowledge": alerts_acknowledge, "false_alarm": alerts_mark_false_alarm}
+
+
+def alerts_bulk_apply(*, user: User, action: str, alert_ids: Iterable[int]) -> int:
+    """Apply the bulk ``action`` to those of ``alert_ids`` the user sees (others' ids are
+    ignored, as if they did not exist); returns how many alerts it changed."""
+    alerts = alert_list(user=user).filter(pk__in=list(alert_ids))
+    return BULK_ACTIONS[action](alerts=alerts, user=user)
+
+
 def alert_acknowledge(*, alert: Alert, user: User) -> Alert:
-    """Record who acknowledged the alert and when (the first acknowledgement stays)."""
-    Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now(), acknowledged_by=user)
+    """:func:`alerts_acknowledge` for one alert, returned fresh."""
+    alerts_acknowledge(alerts=Alert.objects.filter(pk=alert.pk), user=user)
     alert.refresh_from_db()
     return alert
 
 
 def alert_mark_false_alarm(*, alert: Alert, user: User) -> Alert:
-    """Mark as a false alarm (also acknowledges it)."""
-    now = timezone.now()
-    Alert.objects.filter(pk=alert.pk, false_alarm=False).update(
-        false_alarm=True, false_alarm_at=now, false_alarm_by=user)
-    return alert_acknowledge(alert=alert, user=user)
+    """:func:`alerts_mark_false_alarm` for one alert, returned fresh."""
+    alerts_mark_false_alarm(alerts=Alert.objects.filter(pk=alert.pk), user=user)
+    alert.refresh_from_db()
+    return alert

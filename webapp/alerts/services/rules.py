@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from webapp.alerts.models import AlertRule
 from webapp.core.services import model_update
 from webapp.models_registry.models import ModelVersion
-from webapp.videos.options import watched_labels_clean
+from webapp.models_registry.selectors import model_version_labels
+from webapp.videos.options import unknown_labels_message, watched_labels_clean
 
 RULE_FIELDS = ("name", "labels", "enter_threshold", "exit_threshold", "min_duration_sec",
                "merge_gap_sec", "source_tag", "model_version", "is_active", "is_global",
@@ -24,10 +25,24 @@ def alert_rule_defaults(*, model_version: ModelVersion | None) -> dict:
             "exit_threshold": None, "min_duration_sec": 0.0, "merge_gap_sec": 0.0}
 
 
+def _labels_clean(labels: list[str], *, version: ModelVersion | None,
+                  errors: dict[str, str]) -> list[str]:
+    """A rule's labels: the version's (``watched_labels_clean``), or without a version, labels
+    of some version an analysis may use; an unknown one is refused with its close matches (a
+    rule on a typo could never fire). Any label goes while no version has a label list."""
+    cleaned = watched_labels_clean(labels, version=version, errors=errors)
+    if version is None and cleaned and "labels" not in errors:
+        known = model_version_labels()
+        if unknown := [label for label in cleaned if known and label not in known]:
+            errors["labels"] = unknown_labels_message(unknown, known=known,
+                                                      of="any active model version")
+    return cleaned
+
+
 def _rule_clean(*, user: User, data: dict) -> dict:
     errors: dict[str, str] = {}
-    labels = watched_labels_clean(data.get("labels") or [], version=data.get("model_version"),
-                                  errors=errors)
+    labels = _labels_clean(data.get("labels") or [], version=data.get("model_version"),
+                           errors=errors)
     enter = data.get("enter_threshold")
     exit_ = data.get("exit_threshold")
     if enter is not None and not 0.0 <= enter <= 1.0:

@@ -49,7 +49,7 @@ from webapp.videos.models import (
     Segment,
 )
 from webapp.videos.services.analyses import ANALYZE_TASK
-from webapp.videos.signals import analysis_succeeded
+from webapp.videos.signals import analysis_labels_wanted, analysis_succeeded
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +93,15 @@ def _fail_worker_lost(analysis: Analysis, error: str) -> None:
 
 
 def _segment_row(analysis_id: uuid.UUID, segment: SegmentScore) -> Segment:
+    """The row of one segment: ``label_scores`` holds every label scored (top-k, watched, and
+    the ones asked for through :data:`~webapp.videos.signals.analysis_labels_wanted`)."""
     pairs = [(label, float(score)) for label, score in segment.top]
     scores = {label: float(score) for label, score in segment.scores.items()}
+    also = {label: float(score) for label, score in segment.also.items()}
     return Segment(
         analysis_id=analysis_id, index=segment.index, start_sec=segment.start_sec,
         end_sec=segment.end_sec, top=[[label, score] for label, score in pairs], scores=scores,
-        label_scores={**dict(pairs), **scores},
+        label_scores={**dict(pairs), **also, **scores},
         top_label=pairs[0][0] if pairs else "", top_score=pairs[0][1] if pairs else 0.0,
         max_score=max(scores.values(), default=pairs[0][1] if pairs else 0.0),
     )
@@ -143,6 +146,19 @@ class RunReporter(JobReporter):
             self.lost = True
 
 
+def labels_wanted(analysis: Analysis) -> tuple[str, ...]:
+    """What the subscribers of ``analysis_labels_wanted`` want scored (sorted, no repeats)."""
+    wanted: set[str] = set()
+    for receiver, result in analysis_labels_wanted.send_robust(sender=Analysis,
+                                                               analysis=analysis):
+        if isinstance(result, Exception):
+            logger.error("analysis %s: %r failed on analysis_labels_wanted: %s", analysis.pk,
+                         receiver, result, exc_info=result)
+        else:
+            wanted.update(str(label) for label in result or ())
+    return tuple(sorted(wanted))
+
+
 def pipeline_config(analysis: Analysis) -> PipelineConfig:
     version = analysis.model_version
     weights = version.weights
@@ -156,7 +172,7 @@ def pipeline_config(analysis: Analysis) -> PipelineConfig:
     return PipelineConfig(
         model=version.arch, weights=weights, device=device,
         segment_sec=analysis.segment_sec, stride_sec=analysis.stride_sec,
-        labels=tuple(analysis.labels),
+        labels=tuple(analysis.labels), also_score=labels_wanted(analysis),
         events=EventRules(enter_threshold=analysis.threshold),
         batch_size=settings.VIGIL_BATCH_SIZE, num_threads=settings.VIGIL_NUM_THREADS,
         top_k=settings.VIGIL_TOP_K, render=True,

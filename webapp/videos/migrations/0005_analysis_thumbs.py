@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('videos', '0003_analysis_streams'),
+        ('videos', '0004_resumable_upload'),
     ]
 
     operations = [

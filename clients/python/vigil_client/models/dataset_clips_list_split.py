@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class DatasetClipsListSplit(StrEnum):
+    TEST = "test"
+    TRAIN = "train"
+    VAL = "val"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="LabelCounts")
+
+
+@_attrs_define
+class LabelCounts:
+    """
+    Attributes:
+        label (str):
+        train (int):
+        val (int):
+        test (int):
+        total (int):
+    """
+
+    label: str
+    train: int
+    val: int
+    test: int
+    total: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        label = self.label
+
+        train = self.train
+
+        val = self.val
+
+        test = self.test
+
+        total = self.total
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "label": label,
+                "train": train,
+                "val": val,
+                "test": test,
+                "total": total,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        label = d.pop("label")
+
+        train = d.pop("train")
+
+        val = d.pop("val")
+
+        test = d.pop("test")
+
+        total = d.pop("total")
+
+        label_counts = cls(
+            label=label,
+            train=train,
+            val=val,
+            test=test,
+            total=total,
+        )
+
+        label_counts.additional_properties = d
+        return label_counts
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
