@@ -1,6 +1,8 @@
 """REST API: the staff operations overview and the OpenAPI schema."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -50,7 +52,7 @@ class SchemaContentNegotiation(DefaultContentNegotiation):
     ``?format=json|yaml`` or ``Accept: application/json``, ``application/yaml``,
     ``application/vnd.oai.openapi[+json]``; ``*/*`` gets YAML (``application/vnd.oai.openapi``)."""
 
-    def select_renderer(self, request: Request, renderers: list[BaseRenderer],
+    def select_renderer(self, request: Request, renderers: Iterable[BaseRenderer],
                         format_suffix: str | None = None) -> tuple[BaseRenderer, str]:
         if "text/html" in request.META.get("HTTP_ACCEPT", ""):
             wanted = format_suffix or request.query_params.get(
@@ -65,5 +67,6 @@ class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 schema of ``/api/v1/``, as JSON or YAML (see SchemaContentNegotiation)."""
 
     content_negotiation_class = SchemaContentNegotiation
-    renderer_classes = [OpenApiYamlRenderer, OpenApiYamlRenderer2, PlainTextYamlRenderer,
-                        OpenApiJsonRenderer2, OpenApiJsonRenderer]
+    renderer_classes = [  # noqa: RUF012  (DRF's attribute, typed as a list by its stubs)
+        OpenApiYamlRenderer, OpenApiYamlRenderer2, PlainTextYamlRenderer, OpenApiJsonRenderer2,
+        OpenApiJsonRenderer]
