@@ -32,11 +32,11 @@ def site(user, owned, model_version):
     _video, analysis = owned
     rule = AlertRule.objects.create(owner=user, name="Abseiling at the gate",
                                     labels=["abseiling"], enter_threshold=0.6)
-    Alert.objects.create(owner=user, analysis=analysis, rule=rule, rule_name=rule.name,
+    alert = Alert.objects.create(owner=user, analysis=analysis, rule=rule, rule_name=rule.name,
                          label="abseiling", start_sec=0, end_sec=2, peak_score=0.9,
                          mean_score=0.8, peak_sec=1)
     account_services.api_token_create(user=user, name="laptop script", expires_at=None)
-    camera_services.camera_create(owner=user, name="gate", url="rtsp://10.0.0.5:554/live",
+    camera = camera_services.camera_create(owner=user, name="gate", url="rtsp://10.0.0.5:554/live",
                                   model_version=model_version, watched_labels=["abseiling"])
     return {
         "videos": "/videos/",
@@ -48,6 +48,18 @@ def site(user, owned, model_version):
         "training runs": "/training/runs/",
         "cameras": "/cameras/",
         "profile and API tokens": "/accounts/profile/",
+        # Second-level pages.
+        "video": f"/videos/{_video.pk}/",
+        "alert": f"/alerts/{alert.pk}/",
+        "webhooks": "/alerts/webhooks/",
+        "deliveries": "/alerts/deliveries/",
+        "camera": f"/cameras/{camera.pk}/",
+        "camera form": "/cameras/add/",
+        "feedback": "/datasets/feedback/",
+        "model versions": "/training/versions/",
+        "evaluations": "/training/evaluations/",
+        "ops": "/ops/",
+        "password change": "/accounts/password/",
     }
 
 
@@ -150,6 +162,14 @@ def test_dark_theme_follows_the_system_setting(browser, live_server, site, user,
     chart_background = driver.execute_script(
         "return getComputedStyle(document.getElementById('chart')).backgroundColor;")
     assert chart_background != "rgb(255, 255, 255)"
+    # The chart paints its own background from the theme's tokens.
+    painted = driver.execute_script(
+        "const c = document.getElementById('chart');"
+        "return Array.from(c.getContext('2d').getImageData(2, 2, 1, 1).data.slice(0, 3));")
+    assert sum(painted) < 3 * 64, painted
+    problems = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
+    assert problems == []
 
 
 def test_focus_is_visible(browser, live_server, site, user, password):  # noqa: F811
