@@ -1,5 +1,5 @@
-// Copy buttons: <button data-copy="ID"> copies the text of element #ID and says so in the
-// element [data-copy-status="ID"] (a live region). The Clipboard API needs a secure context
+// Copy buttons: <button data-copy="SELECTOR"> copies the text of the element SELECTOR finds
+// and says so in the [data-copy-status] element (a live region) beside the button. The Clipboard API needs a secure context
 // (HTTPS or localhost); on plain HTTP over a LAN the text is selected and copied with
 // execCommand, or left selected for Ctrl+C when even that is refused.
 (function () {
@@ -23,9 +23,8 @@
   }
 
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    const id = button.dataset.copy;
-    const source = document.getElementById(id);
-    const status = document.querySelector('[data-copy-status="' + id + '"]');
+    const source = document.querySelector(button.dataset.copy);
+    const status = button.parentElement.querySelector("[data-copy-status]");
     if (!source) return;
     button.addEventListener("click", function () {
       copyText(source).then(function () {
