@@ -94,14 +94,15 @@
     const x = function (t) { return PAD.left + (duration > 0 ? (t / duration) * pw : 0); };
     const y = function (s) { return PAD.top + (1 - Math.min(s, yMax) / yMax) * ph; };
 
-    ctx.fillStyle = "#fff";
+    const palette = window.vigilCanvas.palette();
+    ctx.fillStyle = palette.bg;
     ctx.fillRect(0, 0, w, h);
     // events
-    ctx.fillStyle = "rgba(220, 38, 38, 0.12)";
+    ctx.fillStyle = palette.event;
     state.events.forEach(function (e) { ctx.fillRect(x(e.start_sec), PAD.top, x(e.end_sec) - x(e.start_sec), ph); });
     // axes and grid
-    ctx.strokeStyle = "#d1d5db";
-    ctx.fillStyle = "#4b5563";
+    ctx.strokeStyle = palette.grid;
+    ctx.fillStyle = palette.text;
     ctx.font = "11px system-ui, sans-serif";
     ctx.lineWidth = 1;
     [0, 0.25, 0.5, 0.75, 1].forEach(function (f) {
@@ -114,7 +115,7 @@
       ctx.fillText(t.toFixed(0) + "s", x(t) - 6, h - 6);
     }
     if (isFinite(threshold) && threshold <= yMax) {
-      ctx.setLineDash([4, 4]); ctx.strokeStyle = "#9ca3af";
+      ctx.setLineDash([4, 4]); ctx.strokeStyle = palette.threshold;
       ctx.beginPath(); ctx.moveTo(PAD.left, y(threshold)); ctx.lineTo(w - PAD.right, y(threshold)); ctx.stroke();
       ctx.setLineDash([]);
     }
@@ -141,7 +142,7 @@
     });
     // playhead
     if (video && isFinite(video.currentTime)) {
-      ctx.strokeStyle = "#111827"; ctx.lineWidth = 1;
+      ctx.strokeStyle = palette.playhead; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(x(video.currentTime), PAD.top); ctx.lineTo(x(video.currentTime), PAD.top + ph); ctx.stroke();
     }
     ctx.restore();
