@@ -1,10 +1,13 @@
-.PHONY: run test lint lock bench setup stack client
+.PHONY: run test lint lock bench setup stack client screenshots
 
 run:            ## set up and start web + worker on the embedded defaults (SQLite, local broker)
 	scripts/run.sh
 
 test:           ## ruff, lint-imports, mypy, pip-audit, then pytest against real PostgreSQL/Redis/Celery/Chromium
 	scripts/test.sh
+
+screenshots:    ## retake README's docs/screenshots/*.png (real browser, worker, fall detector)
+	scripts/screenshots.sh
 
 stack: setup    ## web (gunicorn) + CPU worker + beat from the Procfile, on DATABASE_URL/REDIS_URL
 	scripts/stack.sh

@@ -4,14 +4,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from webapp.accounts.api import MeView
 from webapp.alerts.api import AlertRuleViewSet, AlertViewSet, DeliveryViewSet, WebhookViewSet
 from webapp.cameras.api import CameraIncidentViewSet, CameraViewSet
 from webapp.core import views as core_views
-from webapp.core.api import OpsView
+from webapp.core.api import OpsView, SchemaView
 from webapp.datasets.api import (
     DatasetClipViewSet,
     DatasetImportViewSet,
@@ -62,7 +62,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("ops/", OpsView.as_view(), name="ops"),
     path("rescore/", RescoreView.as_view(), name="rescore"),
     path("compare/", CompareView.as_view(), name="compare"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
 

@@ -31,6 +31,14 @@
     return Y_STEPS[Y_STEPS.length - 1];
   }
 
+  // Colours from app.css's theme tokens (light or dark, following the system setting).
+  function palette() {
+    const style = getComputedStyle(document.documentElement);
+    function token(name, fallback) { return style.getPropertyValue(name).trim() || fallback; }
+    return { grid: token("--chart-grid", "#d1d5db"), text: token("--chart-text", "#4b5563"),
+      threshold: token("--chart-threshold", "#9ca3af"), playhead: token("--chart-playhead", "#111827") };
+  }
+
   function el(tag, cls) {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -50,6 +58,7 @@
     let top = isFinite(threshold) ? threshold : 0;
     let plot = null;
     let downX = null;
+    let colours = palette();
 
     const tip = el("div", "chart-tip");
     tip.id = "chart-tip";
@@ -103,14 +112,14 @@
       if (isFinite(threshold) && threshold <= u.scales.y.max) {
         const y = u.valToPos(threshold, "y", true);
         ctx.setLineDash([4 * ratio, 4 * ratio]);
-        ctx.strokeStyle = "#9ca3af";
+        ctx.strokeStyle = colours.threshold;
         ctx.lineWidth = ratio;
         ctx.beginPath(); ctx.moveTo(box.left, y); ctx.lineTo(box.left + box.width, y); ctx.stroke();
         ctx.setLineDash([]);
       }
       if (player && isFinite(player.currentTime)) {
         const x = u.valToPos(player.currentTime, "x", true);
-        ctx.strokeStyle = getComputedStyle(container).color || "#111827"; // follows the theme
+        ctx.strokeStyle = colours.playhead;
         ctx.lineWidth = 1.5 * ratio;
         ctx.beginPath(); ctx.moveTo(x, box.top); ctx.lineTo(x, box.top + box.height); ctx.stroke();
       }
@@ -169,7 +178,9 @@
           spanGaps: true, points: { size: 4 }, value: function (u, v) { return formatScore(v); } });
       });
       const step = yStep(top >= 0.5 ? 1 : top * 1.1);
-      const axisStroke = getComputedStyle(container).color || "#4b5563";
+      colours = palette();
+      const axis = { stroke: colours.text, grid: { stroke: colours.grid, width: 1 },
+        ticks: { stroke: colours.grid, width: 1 } };
       plot = new window.uPlot({
         width: Math.max(200, container.clientWidth),
         height: HEIGHT,
@@ -179,8 +190,8 @@
           y: { auto: false, range: function () { return [0, step[0]]; } },
         },
         axes: [
-          { stroke: axisStroke, values: function (u, splits) { return splits.map(function (t) { return t < 60 ? Number(t.toFixed(3)) + " s" : formatSec(t); }); } },
-          { stroke: axisStroke, size: 52,
+          { stroke: axis.stroke, grid: axis.grid, ticks: axis.ticks, values: function (u, splits) { return splits.map(function (t) { return t < 60 ? Number(t.toFixed(3)) + " s" : formatSec(t); }); } },
+          { stroke: axis.stroke, grid: axis.grid, ticks: axis.ticks, size: 52,
             splits: function () {
               const ticks = [];
               for (let v = 0; v <= step[0] + 1e-9; v += step[1]) ticks.push(Number((Math.round(v / step[1]) * step[1]).toFixed(4)));
@@ -225,6 +236,15 @@
     }
 
     if (resetButton) resetButton.addEventListener("click", reset);
+    const dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    if (dark && dark.addEventListener) {
+      dark.addEventListener("change", function () { // the theme changed: rebuild in its colours
+        if (!plot) return;
+        const keep = [plot.scales.x.min, plot.scales.x.max];
+        build(plot.data);
+        plot.setScale("x", { min: keep[0], max: keep[1] });
+      });
+    }
     window.addEventListener("resize", function () {
       if (plot) plot.setSize({ width: Math.max(200, container.clientWidth), height: HEIGHT });
     });

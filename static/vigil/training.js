@@ -56,10 +56,11 @@
       return PAD.top + (1 - Math.min(Math.max(value, 0), top) / top) * ph;
     };
 
-    ctx.fillStyle = "#fff";
+    const palette = window.vigilCanvas.palette();
+    ctx.fillStyle = palette.bg;
     ctx.fillRect(0, 0, w, h);
-    ctx.strokeStyle = "#d1d5db";
-    ctx.fillStyle = "#4b5563";
+    ctx.strokeStyle = palette.grid;
+    ctx.fillStyle = palette.text;
     ctx.font = "11px system-ui, sans-serif";
     ctx.lineWidth = 1;
     [0, 0.25, 0.5, 0.75, 1].forEach(function (f) {
@@ -88,7 +89,7 @@
       ctx.fillText(s.label + (s.axis === "acc" ? " (right)" : ""), PAD.left + 6 + i * 110, 14);
     });
     if (!rows.length) {
-      ctx.fillStyle = "#6b7280";
+      ctx.fillStyle = palette.text;
       ctx.fillText(state.finished ? "no finished epoch" : "waiting for the first epoch…", PAD.left + 8, PAD.top + ph / 2);
     }
     ctx.restore();
