@@ -1,8 +1,11 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .action_enum import ActionEnum
 from .add_feedback_request import AddFeedbackRequest
 from .added import Added
 from .alert import Alert
+from .alert_bulk_request import AlertBulkRequest
+from .alert_bulk_result import AlertBulkResult
 from .alert_rule import AlertRule
 from .alert_rule_request import AlertRuleRequest
 from .analyses_results_retrieve_response_200 import AnalysesResultsRetrieveResponse200
@@ -100,9 +103,12 @@ from .webhook import Webhook
 from .webhook_request import WebhookRequest
 
 __all__ = (
+    "ActionEnum",
     "Added",
     "AddFeedbackRequest",
     "Alert",
+    "AlertBulkRequest",
+    "AlertBulkResult",
     "AlertRule",
     "AlertRuleRequest",
     "AnalysesResultsRetrieveResponse200",
