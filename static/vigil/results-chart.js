@@ -70,6 +70,13 @@
     tip.appendChild(thumb);
     tip.appendChild(tipText);
 
+    // The chart's box minus its padding: uPlot sizes its canvas to exactly this.
+    function contentWidth() {
+      const style = getComputedStyle(container);
+      const width = container.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return Math.max(160, Math.floor(width));
+    }
+
     function fullRange() { return [0, Math.max(duration, 1e-3)]; }
 
     function colorOf(label) {
@@ -182,7 +189,7 @@
       const axis = { stroke: colours.text, grid: { stroke: colours.grid, width: 1 },
         ticks: { stroke: colours.grid, width: 1 } };
       plot = new window.uPlot({
-        width: Math.max(200, container.clientWidth),
+        width: contentWidth(),
         height: HEIGHT,
         series: series,
         scales: {
@@ -246,7 +253,7 @@
       });
     }
     window.addEventListener("resize", function () {
-      if (plot) plot.setSize({ width: Math.max(200, container.clientWidth), height: HEIGHT });
+      if (plot) plot.setSize({ width: contentWidth(), height: HEIGHT });
     });
 
     return {
