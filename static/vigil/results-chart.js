@@ -79,6 +79,14 @@
 
     function fullRange() { return [0, Math.max(duration, 1e-3)]; }
 
+    // The x range to keep across new data or a rebuild: the zoom if there is one, else all.
+    // (uPlot leaves the x scale null while it has no points.)
+    function keptRange() {
+      if (plot && container.dataset.zoomed === "true" && Number.isFinite(plot.scales.x.min) &&
+          Number.isFinite(plot.scales.x.max)) return [plot.scales.x.min, plot.scales.x.max];
+      return fullRange();
+    }
+
     function colorOf(label) {
       const i = labels.indexOf(label);
       return COLORS[(i < 0 ? 1 : i) % COLORS.length];
@@ -86,6 +94,7 @@
 
     function publishRange() {
       if (!plot) return;
+      if (!Number.isFinite(plot.scales.x.min) || !Number.isFinite(plot.scales.x.max)) return;
       const min = plot.scales.x.min, max = plot.scales.x.max;
       container.dataset.xMin = String(min);
       container.dataset.xMax = String(max);
@@ -247,7 +256,7 @@
     if (dark && dark.addEventListener) {
       dark.addEventListener("change", function () { // the theme changed: rebuild in its colours
         if (!plot) return;
-        const keep = [plot.scales.x.min, plot.scales.x.max];
+        const keep = keptRange();
         build(plot.data);
         plot.setScale("x", { min: keep[0], max: keep[1] });
       });
@@ -277,15 +286,15 @@
         if (sameSeries) {
           // Keep the zoom; setting the x scale again makes uPlot re-index the visible points
           // (with resetScales=false the cursor would only find the points of the old data).
-          const keep = [plot.scales.x.min, plot.scales.x.max];
+          const keep = keptRange();
           plot.setData(data, false);
           plot.setScale("x", { min: keep[0], max: keep[1] });
           container.dataset.windows = String(xs.length);
         } else {
-          const keep = plot ? [plot.scales.x.min, plot.scales.x.max] : null;
+          const keep = keptRange();
           labels = watched.slice();
           build(data);
-          if (keep) plot.setScale("x", { min: keep[0], max: keep[1] });
+          plot.setScale("x", { min: keep[0], max: keep[1] });
         }
       },
       setEvents: function (list) { events = list.slice(); if (plot) plot.redraw(false); },

@@ -144,6 +144,18 @@ def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worke
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "results-page.png"))
 
+    # A reload shows what the live page showed: the same rows, the whole clip in the chart.
+    live_rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#segments-body tr")]
+    driver.refresh()
+    wait_for(lambda: driver.find_element(By.ID, "results").get_attribute("data-live") == "done",
+             timeout=60, interval=0.5, message="the reloaded page")
+    chart = driver.find_element(By.ID, "chart")
+    assert chart.get_attribute("data-windows") == "3"
+    assert float(chart.get_attribute("data-x-min")) == 0.0
+    assert float(chart.get_attribute("data-x-max")) == pytest.approx(CLIP_DURATION_SEC, abs=0.05)
+    assert [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#segments-body tr")] \
+        == live_rows
+
     # No Content-Security-Policy violations or script errors on the way.
     problems = [entry["message"] for entry in driver.get_log("browser")
                 if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
