@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 
 from inference.flow import minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
-from webapp.models_registry.models import ModelVersion
-from webapp.models_registry.selectors import model_version_analysable
+from webapp.models_registry.forms import AnalysableVersionField
 from webapp.videos.options import (
     AnalysisOptions,
     analysis_options_clean,
@@ -20,8 +19,7 @@ from webapp.videos.options import (
 
 
 class AnalysisOptionsForm(forms.Form):
-    model_version = forms.ModelChoiceField(
-        queryset=ModelVersion.objects.none(), required=False, empty_label=None)
+    model_version = AnalysableVersionField(required=False)
     segment_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
                                    label="Segment (s)")
     stride_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
@@ -55,8 +53,7 @@ class AnalysisOptionsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["model_version"]).queryset = \
-            model_version_analysable()
+        cast(AnalysableVersionField, self.fields["model_version"]).refresh()
         self.fields["segment_sec"].initial = settings.VIGIL_DEFAULT_SEGMENT_SEC
         self.fields["stride_sec"].initial = settings.VIGIL_DEFAULT_STRIDE_SEC
         self.fields["threshold"].initial = settings.VIGIL_DEFAULT_THRESHOLD
