@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from inference.flow import minutes_per_video_minute
+from inference.flow import distinct_methods, minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.models_registry.forms import AnalysableVersionField
 from webapp.videos.options import (
@@ -100,18 +100,22 @@ class AnalysisOptionsForm(forms.Form):
 
 
 def flow_method_choices() -> list[tuple[str, str]]:
-    """Flow methods labelled with their cost, measured on this server, so the choice is informed."""
+    """Flow methods, each algorithm once (``dis_ultrafast`` is ``dis``), labelled with their
+    cost in one unit, measured on this server: "≈ N s of CPU per minute of video"."""
     choices = []
-    for method in flow_methods_available():
+    for method in distinct_methods(flow_methods_available()):
         minutes = minutes_per_video_minute(method)
-        if minutes is None:
-            cost = "GPU only"
-        elif minutes < 0.1:
-            cost = f"~{minutes * 60:.1f} s of CPU per minute of video"
-        else:
-            cost = f"~{minutes:.1f} min of CPU per minute of video"
-        choices.append((method, f"{method} ({cost})"))
+        choices.append((method, f"{method} ({flow_cost_words(minutes)})"))
     return choices
+
+
+def flow_cost_words(minutes: float | None) -> str:
+    """A flow method's cost per minute of video, always in CPU seconds (``None``: GPU only)."""
+    if minutes is None:
+        return "GPU only"
+    seconds = minutes * 60
+    return f"≈ {seconds:.1f} s of CPU per minute of video" if seconds < 10 \
+        else f"≈ {seconds:.0f} s of CPU per minute of video"
 
 
 class UploadForm(AnalysisOptionsForm):
