@@ -58,14 +58,28 @@ class AnalysisOptionsForm(forms.Form):
         self.fields["stride_sec"].initial = settings.VIGIL_DEFAULT_STRIDE_SEC
         self.fields["threshold"].initial = settings.VIGIL_DEFAULT_THRESHOLD
         self.fields["device"].initial = settings.VIGIL_DEFAULT_DEVICE
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "input")
+        for field in self.fields.values():  # check boxes keep their own look (StyledForm's rule)
+            if not isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                field.widget.attrs.setdefault("class", "input")
         for name in ("segment_sec", "stride_sec", "threshold"):
             self.fields[name].widget.attrs["step"] = "any"
         self.fields["labels"].widget.attrs["list"] = "label-options"
         # Only what this deployment can run (no GPU choices without a GPU worker).
         cast(forms.ChoiceField, self.fields["device"]).choices = device_choices()
         cast(forms.ChoiceField, self.fields["flow_method"]).choices = flow_method_choices()
+
+    #: Fields behind the "Advanced options" disclosure: the default is "pick a detector,
+    #: drop a file".
+    ADVANCED_FIELDS = ("labels", "threshold", "segment_sec", "stride_sec", "device",
+                       "modalities", "fusion_weights", "flow_method")
+
+    def advanced_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ADVANCED_FIELDS]
+
+    @property
+    def advanced_open(self) -> bool:
+        """Whether the disclosure starts open: a bound form with a problem in one of them."""
+        return self.is_bound and any(name in self.errors for name in self.ADVANCED_FIELDS)
 
     def options_wanted(self) -> bool:
         """Whether the options will start an analysis (and so must be checked)."""
@@ -121,11 +135,13 @@ def flow_cost_words(minutes: float | None) -> str:
 class UploadForm(AnalysisOptionsForm):
     file = forms.FileField(label="Video file")
     analyze = forms.BooleanField(required=False, initial=True, label="Analyse right away")
-    source_tag = forms.CharField(required=False, max_length=100, label="Source tag",
-                                 help_text="e.g. a camera name; alert rules can match it.")
+    source_tag = forms.CharField(
+        required=False, max_length=100, label="Source tag",
+        help_text="Where the video comes from, e.g. a camera name such as entrance-2; "
+                  "alert rules can be limited to one tag and the video list filters by it.")
 
-    field_order = ("file", "analyze", "model_version", "labels", "segment_sec", "stride_sec",
-                   "threshold", "device")
+    field_order = ("model_version", "file", "source_tag", "analyze", "labels", "threshold",
+                   "segment_sec", "stride_sec", "device")
 
     def options_wanted(self) -> bool:
         return bool(self.cleaned_data.get("analyze"))
