@@ -15,6 +15,12 @@ results equal the single run's: the same segments (max |score diff|) and the sam
 both under the config's thresholds and at the median score of the watched label (where
 events open and close all over the video, across chunk borders).
 
+``--pin-cores`` gives every process one core of its own (``sched_setaffinity``: the single run
+and worker 1 on core 0, worker 2 on core 1, ...), so "1 worker" is one core doing everything
+(decode and model) and N workers are N cores: without it a single process already spreads its
+decode and model threads over both cores of a 2-core machine, and a second worker has no core
+left to use.
+
 The default model is the cheap ``r3d_18`` with random weights at 8 frames per window (same
 compute as trained weights); the chunking, not the model, is what this measures.
 """
@@ -22,9 +28,11 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.queues import Queue
 
 import numpy as np
 
@@ -40,14 +48,27 @@ def _score_chunk(path: str, config: PipelineConfig, chunk: Chunk) -> ChunkScores
     return analyse_chunk(path, config=config, chunk=chunk)
 
 
+def _pin_to_next_core(cores: Queue[int] | None) -> None:
+    if cores is not None:
+        os.sched_setaffinity(0, {cores.get()})
+
+
 def run_on_workers(path: str, *, config: PipelineConfig, chunk_sec: float, workers: int,
-                   out_dir: str) -> tuple[Results, int]:
-    """Chunks on ``workers`` spawned processes, then the merge here; ``(results, chunks)``."""
+                   out_dir: str, pin_cores: bool = False) -> tuple[Results, int]:
+    """Chunks on ``workers`` spawned processes, then the merge here; ``(results, chunks)``.
+    With ``pin_cores`` each process runs on one core of its own."""
     meta = probe(path, limits=config.limits)
     chunks = plan_chunks(duration_sec=meta.duration_sec, segment_sec=config.segment_sec,
                          stride_sec=config.stride_sec, chunk_sec=chunk_sec)
     context = multiprocessing.get_context("spawn")  # torch and fork do not mix
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    cores: Queue[int] | None = None
+    if pin_cores:
+        cores = context.Queue()
+        available = sorted(os.sched_getaffinity(0))
+        for index in range(workers):
+            cores.put(available[index % len(available)])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_pin_to_next_core, initargs=(cores,)) as pool:
         parts = list(pool.map(_score_chunk, [path] * len(chunks), [config] * len(chunks),
                               chunks))
     return merge_chunks(path, config=config, parts=parts, out_dir=out_dir), len(chunks)
@@ -84,7 +105,10 @@ def main() -> None:
     parser.add_argument("--clip-len", type=int, default=8)
     parser.add_argument("--stride-sec", type=float, default=1.0, help="2 s windows every ...")
     parser.add_argument("--render", action="store_true", help="render the annotated video")
+    parser.add_argument("--pin-cores", action="store_true",
+                        help="one core per process: the single run and each worker")
     args = parser.parse_args()
+    all_cores = os.sched_getaffinity(0)
 
     seconds = args.minutes * 60
     clip = make_clip(REPO / "bench" / "out" / f"clip-{seconds:g}s-360p.mp4", seconds=seconds,
@@ -95,16 +119,20 @@ def main() -> None:
                             render_max_height=360)
     rows: list[list[object]] = []
     with tempfile.TemporaryDirectory() as tmp:
+        if args.pin_cores:
+            os.sched_setaffinity(0, {min(all_cores)})
         started = time.perf_counter()
         single = run(str(clip), config=config, out_dir=f"{tmp}/single")
         single_sec = time.perf_counter() - started
+        os.sched_setaffinity(0, all_cores)
         rows.append(["1 (one task, today)", 1, single_sec, 1.0, seconds / single_sec, "-",
                      "-", "-"])
         print(f"single run: {single_sec:.1f} s, {len(single.segments)} windows", flush=True)
         for workers in (int(w) for w in args.workers.split(",")):
             started = time.perf_counter()
             merged, chunks = run_on_workers(str(clip), config=config, chunk_sec=args.chunk_sec,
-                                            workers=workers, out_dir=f"{tmp}/w{workers}")
+                                            workers=workers, out_dir=f"{tmp}/w{workers}",
+                                            pin_cores=args.pin_cores)
             wall_sec = time.perf_counter() - started
             diff, same, same_median = compare(single, merged)
             rows.append([f"{workers} (chunks + merge)", chunks, wall_sec,
@@ -112,7 +140,8 @@ def main() -> None:
                          same_median])
             print(f"{workers} worker(s): {wall_sec:.1f} s", flush=True)
     render = "on" if args.render else "off"
-    print_table(f"Scale-out: {args.minutes:g} min 640x360 30 fps clip, {args.model} "
+    pinned = ", one core per process" if args.pin_cores else ""
+    print_table(f"Scale-out{pinned}: {args.minutes:g} min 640x360 30 fps clip, {args.model} "
                 f"({args.weights} weights, {args.clip_len} frames/window), 2 s windows every "
                 f"{args.stride_sec:g} s, chunks of {args.chunk_sec:g} s, render {render}",
                 ["workers", "chunks", "wall s", "speed-up", "x real time",

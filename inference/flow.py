@@ -39,6 +39,21 @@ _DIS_PRESETS = {
     "dis_medium": "MEDIUM",
 }
 
+
+
+def distinct_methods(methods: Sequence[str] = METHODS) -> tuple[str, ...]:
+    """``methods`` without the aliases: a method running the same algorithm as one before it
+    (``dis_ultrafast`` is ``dis``) is left out, so a choice lists each algorithm once."""
+    seen: set[str] = set()
+    kept = []
+    for method in methods:
+        algorithm = f"dis:{_DIS_PRESETS[method]}" if method in _DIS_PRESETS else method
+        if algorithm not in seen:
+            seen.add(algorithm)
+            kept.append(method)
+    return tuple(kept)
+
+
 #: ``(previous, next) -> (H, W, 2)`` float32 displacement in px, both frames ``(H, W)`` uint8.
 FlowFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 

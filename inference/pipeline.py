@@ -42,7 +42,7 @@ from inference.batches import (
     iter_stream_batches,
     stream_times,
 )
-from inference.classify import Classifier, fold_batchnorm, top_k
+from inference.classify import Classifier, fold_batchnorm
 from inference.errors import Cancelled, ModelError
 from inference.events import detect_events
 from inference.fuse import fuse_scores, fusion_weights_for
@@ -50,6 +50,12 @@ from inference.models.weights_spec import WeightsSpec
 from inference.probe import probe
 from inference.results import to_document, write_document
 from inference.sampling import windows
+from inference.segments import (
+    check_labels,
+    default_watched_labels,
+    most_probable_labels,
+    segment_score,
+)
 from inference.types import (
     MODALITIES,
     Event,
@@ -200,7 +206,7 @@ def load(plans: Sequence[StreamPlan], config: PipelineConfig) -> Analysis:
     """Build every planned stream (see :func:`load_streams`) and its classifier."""
     streams = _load_planned(plans, config)
     info = next(iter(streams.values())).info
-    watched = _check_labels(config.labels, info.labels) or default_watched_labels(info)
+    watched = check_labels(config.labels, info.labels) or default_watched_labels(info)
     classifiers = {m: _classifier(s, config) for m, s in streams.items()}
     known = set(info.labels)
     return Analysis(streams=streams, classifiers=classifiers, watched=watched,
@@ -299,7 +305,7 @@ def find_events(plan: Sequence[Window], scores: Scores, analysis: Analysis,
     """``(segments, events, event labels)``: every window's segment, scored on the watched
     labels (else the streamed ones, else the most probable one), and the events over them."""
     labels = analysis.info.labels
-    score_labels = scores.streaming_labels or _most_probable_labels(scores.probabilities,
+    score_labels = scores.streaming_labels or most_probable_labels(scores.probabilities,
                                                                     labels)
     segments = tuple(scores.segment(window, labels=labels, score_labels=score_labels,
                                     k=config.top_k, primary=analysis.primary,
@@ -374,59 +380,3 @@ def _load_planned(plans: Sequence[StreamPlan], config: PipelineConfig,
             raise ModelError(f"the {modality} stream {loaded.info.name!r} wants another frame "
                              f"size than {first.name!r}")
     return streams
-
-
-def _check_labels(requested: Sequence[str], labels: Sequence[str]) -> tuple[str, ...]:
-    known = set(labels)
-    unknown = [label for label in requested if label not in known]
-    if unknown:
-        sample = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
-        raise ModelError(f"unknown label(s) {', '.join(map(repr, unknown))} for this model "
-                         f"(its labels: {sample})", code="unknown_label")
-    return tuple(dict.fromkeys(requested))
-
-
-def _most_probable_labels(probabilities: np.ndarray, labels: Sequence[str]) -> tuple[str, ...]:
-    if probabilities.size == 0:
-        return ()
-    return (labels[int(probabilities.mean(axis=0).argmax())],)
-
-
-def default_watched_labels(info: ModelInfo) -> tuple[str, ...]:
-    """What an analysis watches when asked for nothing: a detector its positive label
-    (``fight``, not ``no_fight``), a several-head model each detector head's; else nothing
-    (the most probable label is chosen later)."""
-    if info.head_sizes:
-        return detector_labels(info.head_sizes, info.labels)
-    if info.name in models.DETECTOR_NAMES:
-        return info.labels[:1]
-    return ()
-
-
-def detector_labels(head_sizes: Sequence[int], labels: Sequence[str]) -> tuple[str, ...]:
-    """The positive label (the first) of every head after the primary one: what a
-    several-head model watches by default (``fight``, ``fall``)."""
-    starts = np.cumsum([0, *head_sizes])[1:-1]
-    return tuple(labels[int(start)] for start in starts)
-
-
-def segment_score(window: Window, probs: np.ndarray, *, labels: Sequence[str],
-                  score_labels: Sequence[str], k: int, primary: int | None = None,
-                  streams: dict[str, np.ndarray] | None = None,
-                  also: Sequence[str] = ()) -> SegmentScore:
-    """One window's segment from its ``(K,)`` probabilities (files and live streams alike);
-    ``top``: the k best labels of the primary head (all labels for a one-head model);
-    ``also``: labels (of the model) whose scores go to ``SegmentScore.also`` unless in
-    ``scores``."""
-    primary = primary or len(labels)
-    top = top_k(probs[:primary], labels[:primary], k=k)
-    index = {label: i for i, label in enumerate(labels)}
-    if score_labels:
-        scores = {label: float(probs[index[label]]) for label in score_labels}
-    else:
-        scores = dict(top)
-    per_stream = {m: {label: float(p[index[label]]) for label in scores}
-                  for m, p in (streams or {}).items()}
-    extra = {label: float(probs[index[label]]) for label in also if label not in scores}
-    return SegmentScore(index=window.index, start_sec=window.start_sec, end_sec=window.end_sec,
-                        top=top, scores=scores, streams=per_stream, also=extra)

@@ -5,7 +5,7 @@ stream has no end, so :func:`live_windows` makes the same windows one after the 
 :func:`window_times` merges their sample times, ascending, for
 :func:`inference.decode.sample_at`. Clips are then cut by :func:`inference.batches.assemble_clips`
 and scored by the pipeline's :class:`~inference.classify.Classifier` into the pipeline's
-segments (:func:`inference.pipeline.segment_score`): a file source and a live source differ
+segments (:func:`inference.segments.segment_score`): a file source and a live source differ
 only in where frames come from.
 
 Models are loaded through :func:`inference.pipeline.load` (its per-process model cache), and a
@@ -22,8 +22,9 @@ import numpy as np
 
 from inference.errors import ModelError
 from inference.live.contract import LiveConfig
-from inference.pipeline import Analysis, load, plan_streams, segment_score
+from inference.pipeline import Analysis, load, plan_streams
 from inference.sampling import frame_times
+from inference.segments import segment_score
 from inference.types import EventRules, InputSpec, PipelineConfig, SegmentScore, Window
 
 

@@ -15,17 +15,67 @@
   const button = document.getElementById("upload-button");
   const maxBytes = Number(form.dataset.maxBytes || 0);
 
-  function mb(bytes) { return (bytes / 1048576).toFixed(1) + " MB"; }
+  const advanced = document.getElementById("advanced-options");
 
-  function showError(message) {
-    errorBox.textContent = message;
+  // Sizes in the unit that reads best: "512 B", "512 KB", "3.4 MB", "1.2 GB" (1 KB = 1024 B).
+  function humanSize(bytes) {
+    const units = ["B", "KB", "MB", "GB", "TB"];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+    const digits = unit === 0 || value >= 100 ? 0 : 1;
+    return value.toFixed(digits).replace(/\.0$/, "") + " " + units[unit];
+  }
+
+  // Problems go to the top of the form, scrolled into view and focused (read out: role=alert).
+  // fieldProblems: {field name: [messages]}, each linked to its field.
+  function showError(message, fieldProblems) {
+    errorBox.replaceChildren();
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (old) {
+      old.removeAttribute("aria-invalid");
+    });
+    const line = document.createElement("p");
+    line.textContent = message;
+    errorBox.appendChild(line);
+    const names = Object.keys(fieldProblems || {});
+    if (names.length) {
+      const list = document.createElement("ul");
+      list.className = "error-summary";
+      names.forEach(function (name) {
+        const field = document.getElementById("id_" + name);
+        const item = document.createElement("li");
+        const problems = [].concat(fieldProblems[name]).join(" ");
+        if (field) {
+          const link = document.createElement("a");
+          link.href = "#id_" + name;
+          const label = form.querySelector('label[for="id_' + name + '"]') || field.querySelector("legend");
+          link.textContent = label ? label.firstChild.textContent.trim() : name;
+          item.appendChild(link);
+          item.appendChild(document.createTextNode(": " + problems));
+          field.setAttribute("aria-invalid", "true");
+          if (advanced && advanced.contains(field)) advanced.open = true;
+        } else {
+          item.textContent = name + ": " + problems;
+        }
+        list.appendChild(item);
+      });
+      errorBox.appendChild(list);
+    }
     errorBox.hidden = false;
+    errorBox.scrollIntoView({block: "start"});
+    errorBox.focus({preventScroll: true});
   }
 
   function describeFile() {
     const file = input.files && input.files[0];
-    zoneText.textContent = file ? file.name + " (" + mb(file.size) + ")"
+    zoneText.textContent = file ? file.name + " (" + humanSize(file.size) + ")"
       : "Drop a video here, or click to choose one";
+  }
+
+  // A page the server answered with problems: the same, at the top and in view.
+  if (!errorBox.hidden) {
+    errorBox.scrollIntoView({block: "start"});
+    errorBox.focus({preventScroll: true});
   }
 
   input.addEventListener("change", describeFile);
@@ -48,24 +98,19 @@
     }
   });
 
-  function errorMessage(xhr) {
-    return responseMessage(xhr.status, xhr.responseText);
-  }
-
-  function responseMessage(status, text) {
+  // The API's error body ({code, detail, fields}) as showError's arguments.
+  function showResponseError(status, text) {
     let body = null;
     try { body = JSON.parse(text); } catch (e) { body = null; }
     if (status === 413) {
-      return (body && body.detail) || "The file is larger than the upload limit.";
+      showError((body && body.detail) || "The file is larger than the upload limit.");
+    } else if (body && body.fields && Object.keys(body.fields).length) {
+      showError("The upload was refused: check these fields.", body.fields);
+    } else if (body && body.detail) {
+      showError((body.code ? body.code + ": " : "") + body.detail);
+    } else {
+      showError("Upload failed (HTTP " + status + ").");
     }
-    if (body && body.detail) return (body.code ? body.code + ": " : "") + body.detail;
-    if (body && typeof body === "object") {
-      return Object.keys(body).map(function (key) {
-        const value = body[key];
-        return key + ": " + (Array.isArray(value) ? value.join(" ") : String(value));
-      }).join("; ");
-    }
-    return "Upload failed (HTTP " + status + ").";
   }
 
   form.addEventListener("submit", function (event) {
@@ -74,7 +119,8 @@
     const file = input.files && input.files[0];
     if (!file) { showError("Choose a video file first."); return; }
     if (maxBytes && file.size > maxBytes) {
-      showError("The file is " + mb(file.size) + ", over the upload limit of " + mb(maxBytes) + ".");
+      showError("The file is " + humanSize(file.size) + ", over the upload limit of " +
+                humanSize(maxBytes) + ".");
       return;
     }
     const data = new FormData(form);
@@ -97,7 +143,7 @@
       if (!e.lengthComputable) return;
       const percent = Math.round((e.loaded / e.total) * 100);
       bar.value = percent;
-      text.textContent = mb(e.loaded) + " of " + mb(e.total) + " (" + percent + "%)";
+      text.textContent = humanSize(e.loaded) + " of " + humanSize(e.total) + " (" + percent + "%)";
     });
     xhr.upload.addEventListener("load", function () {
       text.textContent = "Checking the video…";
@@ -110,7 +156,7 @@
         return;
       }
       box.hidden = true;
-      showError(errorMessage(xhr));
+      showResponseError(xhr.status, xhr.responseText);
     });
     xhr.addEventListener("error", function () {
       button.disabled = false;
@@ -173,15 +219,15 @@
         const percent = total ? Math.round((sent / total) * 100) : 0;
         bar.value = percent;
         text.textContent = sent === total ? "Checking the video…"
-          : mb(sent) + " of " + mb(total) + " (" + percent + "%)";
+          : humanSize(sent) + " of " + humanSize(total) + " (" + percent + "%)";
       },
       onSuccess: function () { openResult(resumable.url); },
       onError: function (error) {
         const response = error.originalResponse;
         uploadEnded();
         box.hidden = true;
-        showError(response ? responseMessage(response.getStatus(), response.getBody())
-          : "The upload was interrupted (" + error.message + ").");
+        if (response) showResponseError(response.getStatus(), response.getBody());
+        else showError("The upload was interrupted (" + error.message + ").");
       },
     });
     button.disabled = true;

@@ -67,6 +67,7 @@ def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worke
     # Upload with the page's file input; the script posts it with a progress bar.
     driver.get(f"{live_server.url}/videos/upload/")
     driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(SHORT_CLIP))
+    driver.find_element(By.CSS_SELECTOR, "#advanced-options > summary").click()
     for name, value in (("segment_sec", "2"), ("stride_sec", "2"), ("threshold", "0.001"),
                         ("labels", "abseiling, archery")):
         field = driver.find_element(By.NAME, name)

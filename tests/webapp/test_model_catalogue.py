@@ -88,3 +88,54 @@ def test_promotion_refuses_untrained_and_worse_versions(clean_install, staff_use
     with pytest.raises(ValidationError, match=r"less accurate .* \(60\.0% vs 90\.0%\)"):
         version_services.model_version_set_default(version=fall)
     assert version_services.model_version_set_default(version=fall, force=True).is_default
+
+
+def test_pickers_name_detectors_by_what_they_detect_and_offer_no_streams_or_backbones(
+        clean_install, client, user, password, api_client) -> None:
+    import html as html_lib
+    import re
+
+    client.login(username=user.username, password=password)
+    page = client.get("/videos/upload/").content.decode()
+    select = re.search(r'<select name="model_version".*?</select>', page, re.S)
+    assert select is not None
+    options = [(value, html_lib.unescape(text).strip(), "selected" in attrs) for attrs, value, text
+               in re.findall(r'<option( value="(\d+)"[^>]*)>([^<]*)</option>', select[0])]
+    fight = ModelVersion.objects.get(arch="fight_detector")
+    # The default detector first and chosen, named by what it detects and how well.
+    assert options[0][0] == str(fight.pk) and options[0][2]
+    assert re.fullmatch(r"Fight detector — \d\d% CV accuracy \(fight_detector\)", options[0][1])
+    titles = [title for _, title, _ in options]
+    assert "Kinetics-400 actions (i3d)" in titles
+    assert "Kinetics-400 actions and fight (kinetics400_fight)" in titles
+    assert any(re.fullmatch(r"Fall detector — \d\d% CV accuracy \(fall_detector\)", t)
+               for t in titles)
+    # No stream-only (flow, RGB difference) or ImageNet-backbone entry is offered.
+    offered = ModelVersion.objects.filter(pk__in=[int(value) for value, _, _ in options])
+    assert {v.kind for v in offered} == {"classifier"}
+    assert not any(".flow" in t or ".rgbdiff" in t or "tsn_" in t for t in titles)
+    # The API lists the same versions, in the same order, with the same titles.
+    api_client.force_authenticate(user)
+    listed = api_client.get("/api/v1/model-versions/", {"analysable": "true"}).json()["results"]
+    assert [(str(v["id"]), v["title"]) for v in listed] == [(v, t) for v, t, _ in options]
+    everything = api_client.get("/api/v1/model-versions/").json()["results"]
+    assert any(v["name"] == "tsn_efficientnet_lite0" for v in everything)  # a fine-tuning start
+    assert api_client.get("/api/v1/model-versions/", {"analysable": "maybe"}).status_code == 400
+
+
+def test_a_fine_tuned_version_is_named_by_its_labels_and_measured_accuracy(db) -> None:
+    from tests.webapp.conftest import kinetics_labels
+    from webapp.models_registry.selectors import model_version_detects, model_version_title
+
+    tuned = ModelVersion(name="i3d.ft-1234", arch="i3d", weights="versions/i3d.ft-1234.pt",
+                         labels=["shoplifting", "vandalism", "normal", "no_theft"],
+                         metrics={"val_accuracy": 0.914})
+    assert model_version_title(tuned) == \
+        "Shoplifting and vandalism detector — 91% validation accuracy (i3d.ft-1234)"
+    tuned.metrics = {"val_accuracy": 0.5, "cv": {"accuracy_mean": 0.87, "k": 5}}
+    assert model_version_title(tuned).endswith("— 87% CV accuracy (i3d.ft-1234)")
+    many = ModelVersion(name="x", labels=["run", "jump", "kick", "punch", "no_action"])
+    assert model_version_detects(many) == "4 actions (run, jump, kick, …)"
+    untrained = ModelVersion(name="r3d_18.untrained", weights="none", labels=kinetics_labels())
+    assert model_version_title(untrained) == \
+        "Kinetics-400 actions — random weights (r3d_18.untrained)"

@@ -42,6 +42,7 @@ def test_upload_is_paused_and_resumed_with_tus(browser, live_server, start_worke
     driver.get(f"{live_server.url}/videos/upload/")
     assert driver.execute_script("return Boolean(window.tus && window.tus.isSupported)")
     driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(SHORT_CLIP))
+    driver.find_element(By.CSS_SELECTOR, "#advanced-options > summary").click()
     for name, value in (("segment_sec", "2"), ("stride_sec", "2"), ("labels", "abseiling")):
         field = driver.find_element(By.NAME, name)
         field.clear()

@@ -75,8 +75,17 @@ def test_upload_page_shows_each_flow_methods_measured_cost(client, user, passwor
     costs = {}
     for method, label in flow_method_choices():
         assert f'value="{method}"' in page and label in page
-        number = re.search(r"~([\d.]+) (s|min) of CPU", label)
+        number = re.search(r"≈ ([\d.]+) s of CPU per minute of video", label)
         if number:
-            costs[method] = float(number[1]) * (60 if number[2] == "min" else 1)
+            costs[method] = float(number[1])
     assert costs["tvl1"] > 20 * costs["dis"]  # TV-L1 is the slow, paper-faithful choice
     assert 'value="raft"' not in page  # no GPU worker here: not offered (VIGIL_GPU_WORKERS)
+
+
+def test_flow_methods_are_listed_once_each_with_their_cost_in_one_unit(db) -> None:
+    choices = dict(flow_method_choices())
+    assert "dis" in choices and "dis_ultrafast" not in choices  # the same DIS preset
+    assert {"dis_fast", "dis_medium", "farneback", "tvl1"} <= set(choices)
+    for method, label in choices.items():
+        assert re.fullmatch(rf"{method} \(≈ \d+(\.\d)? s of CPU per minute of video\)", label), \
+            label

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from webapp.core.forms import StyledForm
-from webapp.models_registry.models import ModelVersion
+from webapp.models_registry.forms import AnalysableVersionField
 
 
 class CameraForm(StyledForm):
@@ -16,7 +16,7 @@ class CameraForm(StyledForm):
         max_length=1000, required=False, label="Stream URL",
         help_text="rtsp://, rtsps://, http(s):// (HLS, MJPEG, MPEG-TS). Stored encrypted; "
                   "shown masked. Leave blank when editing to keep the stored one.")
-    model_version = forms.ModelChoiceField(queryset=ModelVersion.objects.filter(is_active=True))
+    model_version = AnalysableVersionField()
     watched_labels = forms.CharField(max_length=4000, help_text="Comma-separated.")
     threshold = forms.FloatField(min_value=0.0, max_value=1.0, initial=0.5)
     label_thresholds = forms.CharField(required=False, max_length=4000,
@@ -34,6 +34,7 @@ class CameraForm(StyledForm):
     def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["url"].required = creating
+        cast(AnalysableVersionField, self.fields["model_version"]).refresh()
 
     def _json(self, name: str, kind: type) -> Any:
         text = (self.cleaned_data.get(name) or "").strip()

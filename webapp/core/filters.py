@@ -124,6 +124,26 @@ class DateTimeFilter(_Typed):
     schema_type = OpenApiTypes.DATETIME
 
 
+class DateFilter(_Typed):
+    """A calendar day, ``YYYY-MM-DD`` (what ``<input type="date">`` sends)."""
+
+    field_class = forms.DateField
+    schema_type = OpenApiTypes.DATE
+
+
+class ProbabilityFilter(_Typed):
+    """A score from 0 to 1 (NaN and infinities refused)."""
+
+    field_class = forms.FloatField
+    schema_type = OpenApiTypes.FLOAT
+    schema_extra: ClassVar[dict[str, Any]] = {"minimum": 0, "maximum": 1}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0.0)
+        kwargs.setdefault("max_value", 1.0)
+        super().__init__(*args, **kwargs)
+
+
 class BooleanFilter(_Typed):
     field_class = StrictBooleanField
     schema_type = OpenApiTypes.BOOL

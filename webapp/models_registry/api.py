@@ -2,6 +2,8 @@
 import weights for staff."""
 from __future__ import annotations
 
+import django_filters
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, viewsets
 from rest_framework.decorators import action
@@ -9,24 +11,49 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from webapp.core.filters import BooleanFilter
 from webapp.models_registry import services
 from webapp.models_registry.models import ModelVersion
-from webapp.models_registry.selectors import model_version_list
+from webapp.models_registry.selectors import (
+    model_version_analysable,
+    model_version_list,
+    model_version_title,
+)
+
+
+class ModelVersionFilter(django_filters.FilterSet):
+    analysable = BooleanFilter(
+        method="filter_analysable",
+        help_text="true: only the versions an analysis may use (active trained classifiers, "
+                  "the default first); false: only the others (staff see inactive ones).")
+
+    def filter_analysable(self, queryset: QuerySet[ModelVersion], name: str,
+                          value: bool | None) -> QuerySet[ModelVersion]:
+        if value is None:
+            return queryset
+        analysable = model_version_analysable().values("pk")
+        return (queryset.filter(pk__in=analysable) if value
+                else queryset.exclude(pk__in=analysable))
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):
     untrained = serializers.BooleanField(read_only=True)
     label_count = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField(
+        help_text="What it detects, how well, and its name: the label pickers show.")
 
     class Meta:
         model = ModelVersion
-        fields = ("id", "name", "arch", "weights", "untrained", "description", "is_default",
-                  "is_active", "label_count", "labels", "input_spec", "metrics",
+        fields = ("id", "name", "title", "arch", "weights", "untrained", "description",
+                  "is_default", "is_active", "label_count", "labels", "input_spec", "metrics",
                   "weights_sha256", "training_run", "dataset", "promoted_at", "created_at")
         read_only_fields = fields
 
     def get_label_count(self, obj: ModelVersion) -> int:
         return len(obj.labels)
+
+    def get_title(self, obj: ModelVersion) -> str:
+        return model_version_title(obj)
 
 
 class ModelVersionImportSerializer(serializers.Serializer):
@@ -47,6 +74,7 @@ class ModelVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     serializer_class = ModelVersionSerializer
     queryset = ModelVersion.objects.none()
+    filterset_class = ModelVersionFilter
 
     def get_queryset(self):
         return model_version_list(user=self.request.user)

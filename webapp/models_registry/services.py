@@ -8,7 +8,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,15 @@ def registry_kind(entry: Any) -> str:
     if entry.label_set == "imagenet1k":
         return ModelKind.BACKBONE
     return ModelKind.CLASSIFIER
+
+
+def card_metrics(cv: Mapping[str, Any]) -> dict[str, Any]:
+    """A model card's cross-validation as a version's ``metrics`` (the keys a fine-tuned
+    version's ``cv`` has: ``k``, ``accuracy_mean`` ...), so pickers read both alike."""
+    keep = {"folds": "k", "cv_accuracy_mean": "accuracy_mean",
+            "cv_accuracy_std": "accuracy_std", "cv_macro_f1_mean": "macro_f1_mean",
+            "cv_macro_f1_std": "macro_f1_std"}
+    return {"cv": {ours: cv[theirs] for theirs, ours in keep.items() if theirs in cv}}
 
 
 @transaction.atomic
@@ -85,6 +94,8 @@ def model_versions_sync(*, weights: str | None = None,
             "input_spec": dataclasses.asdict(entry.input_spec),
             "description": description,
         }
+        if entry.card is not None:  # a shipped detector: its card's grouped-CV metrics
+            fields["metrics"] = card_metrics(entry.card.metrics)
         version, created = ModelVersion.objects.update_or_create(
             name=version_name(arch=entry.name, weights=weights), defaults=fields,
             create_defaults={**fields, "is_active": runnable})

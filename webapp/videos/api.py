@@ -166,14 +166,23 @@ class VideoSerializer(serializers.ModelSerializer):
     page_url = LinkField("videos:detail")
     thumbnail_url = LinkField("videos:thumbnail", present="thumbnail")
     source_url = LinkField("videos:source")
+    duplicate_of = serializers.SerializerMethodField(
+        help_text="The owner's first upload of the same content (sha256) when this video is "
+                  "a later copy; null otherwise.")
 
     class Meta:
         model = Video
         fields = ("id", "owner", "original_name", "size_bytes", "sha256", "container", "codec",
                   "width", "height", "rotation", "fps", "frame_count", "duration_sec",
                   "has_audio", "source_tag", "created_at", "page_url", "thumbnail_url",
-                  "source_url")
+                  "source_url", "duplicate_of")
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.UUID)
+    def get_duplicate_of(self, obj: Video) -> str | None:
+        """From the selectors' ``duplicate_of_id`` (None for a video just created)."""
+        duplicate = getattr(obj, "duplicate_of_id", None)
+        return str(duplicate) if duplicate is not None else None
 
 
 class VideoCreatedSerializer(serializers.Serializer):
@@ -213,7 +222,9 @@ def video_upload_validated(serializer: VideoCreateSerializer, *, owner: User,
 
 def video_created_body(video: Video, analysis: Analysis | None, *,
                        context: Mapping[str, Any]) -> dict:
-    """The body answering an accepted upload (:class:`VideoCreatedSerializer`'s shape)."""
+    """The body answering an accepted upload (:class:`VideoCreatedSerializer`'s shape); the
+    video read again through the selector, so ``duplicate_of`` says if it is a re-upload."""
+    video = selectors.video_get(user=video.owner, pk=video.pk)
     return {"video": VideoSerializer(video, context=context).data,
             "analysis": AnalysisSerializer(analysis, context=context).data
             if analysis else None}

@@ -7,10 +7,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from inference.flow import minutes_per_video_minute
+from inference.flow import distinct_methods, minutes_per_video_minute
 from inference.types import FLOW_METHODS, MODALITIES
-from webapp.models_registry.models import ModelVersion
-from webapp.models_registry.selectors import model_version_analysable
+from webapp.models_registry.forms import AnalysableVersionField
 from webapp.videos.options import (
     AnalysisOptions,
     analysis_options_clean,
@@ -20,8 +19,7 @@ from webapp.videos.options import (
 
 
 class AnalysisOptionsForm(forms.Form):
-    model_version = forms.ModelChoiceField(
-        queryset=ModelVersion.objects.none(), required=False, empty_label=None)
+    model_version = AnalysableVersionField(required=False)
     segment_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
                                    label="Segment (s)")
     stride_sec = forms.FloatField(min_value=0.1, max_value=60, required=False,
@@ -55,20 +53,33 @@ class AnalysisOptionsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["model_version"]).queryset = \
-            model_version_analysable()
+        cast(AnalysableVersionField, self.fields["model_version"]).refresh()
         self.fields["segment_sec"].initial = settings.VIGIL_DEFAULT_SEGMENT_SEC
         self.fields["stride_sec"].initial = settings.VIGIL_DEFAULT_STRIDE_SEC
         self.fields["threshold"].initial = settings.VIGIL_DEFAULT_THRESHOLD
         self.fields["device"].initial = settings.VIGIL_DEFAULT_DEVICE
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "input")
+        for field in self.fields.values():  # check boxes keep their own look (StyledForm's rule)
+            if not isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                field.widget.attrs.setdefault("class", "input")
         for name in ("segment_sec", "stride_sec", "threshold"):
             self.fields[name].widget.attrs["step"] = "any"
         self.fields["labels"].widget.attrs["list"] = "label-options"
         # Only what this deployment can run (no GPU choices without a GPU worker).
         cast(forms.ChoiceField, self.fields["device"]).choices = device_choices()
         cast(forms.ChoiceField, self.fields["flow_method"]).choices = flow_method_choices()
+
+    #: Fields behind the "Advanced options" disclosure: the default is "pick a detector,
+    #: drop a file".
+    ADVANCED_FIELDS = ("labels", "threshold", "segment_sec", "stride_sec", "device",
+                       "modalities", "fusion_weights", "flow_method")
+
+    def advanced_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.ADVANCED_FIELDS]
+
+    @property
+    def advanced_open(self) -> bool:
+        """Whether the disclosure starts open: a bound form with a problem in one of them."""
+        return self.is_bound and any(name in self.errors for name in self.ADVANCED_FIELDS)
 
     def options_wanted(self) -> bool:
         """Whether the options will start an analysis (and so must be checked)."""
@@ -103,28 +114,34 @@ class AnalysisOptionsForm(forms.Form):
 
 
 def flow_method_choices() -> list[tuple[str, str]]:
-    """Flow methods labelled with their cost, measured on this server, so the choice is informed."""
+    """Flow methods, each algorithm once (``dis_ultrafast`` is ``dis``), labelled with their
+    cost in one unit, measured on this server: "≈ N s of CPU per minute of video"."""
     choices = []
-    for method in flow_methods_available():
+    for method in distinct_methods(flow_methods_available()):
         minutes = minutes_per_video_minute(method)
-        if minutes is None:
-            cost = "GPU only"
-        elif minutes < 0.1:
-            cost = f"~{minutes * 60:.1f} s of CPU per minute of video"
-        else:
-            cost = f"~{minutes:.1f} min of CPU per minute of video"
-        choices.append((method, f"{method} ({cost})"))
+        choices.append((method, f"{method} ({flow_cost_words(minutes)})"))
     return choices
+
+
+def flow_cost_words(minutes: float | None) -> str:
+    """A flow method's cost per minute of video, always in CPU seconds (``None``: GPU only)."""
+    if minutes is None:
+        return "GPU only"
+    seconds = minutes * 60
+    return f"≈ {seconds:.1f} s of CPU per minute of video" if seconds < 10 \
+        else f"≈ {seconds:.0f} s of CPU per minute of video"
 
 
 class UploadForm(AnalysisOptionsForm):
     file = forms.FileField(label="Video file")
     analyze = forms.BooleanField(required=False, initial=True, label="Analyse right away")
-    source_tag = forms.CharField(required=False, max_length=100, label="Source tag",
-                                 help_text="e.g. a camera name; alert rules can match it.")
+    source_tag = forms.CharField(
+        required=False, max_length=100, label="Source tag",
+        help_text="Where the video comes from, e.g. a camera name such as entrance-2; "
+                  "alert rules can be limited to one tag and the video list filters by it.")
 
-    field_order = ("file", "analyze", "model_version", "labels", "segment_sec", "stride_sec",
-                   "threshold", "device")
+    field_order = ("model_version", "file", "source_tag", "analyze", "labels", "threshold",
+                   "segment_sec", "stride_sec", "device")
 
     def options_wanted(self) -> bool:
         return bool(self.cleaned_data.get("analyze"))

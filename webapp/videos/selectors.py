@@ -34,10 +34,22 @@ def _visible_videos(user: User | AnonymousUser) -> QuerySet[Video]:
     return Video.objects.filter(owner=user)
 
 
+def _with_duplicate(videos: QuerySet[Video]) -> QuerySet[Video]:
+    """``videos`` annotated with ``duplicate_of_id`` (and ``duplicate_of_name``): the owner's
+    first upload of the same content (sha256) when this one came later, else None; so a
+    re-upload is flagged and points at the original, which is not flagged itself."""
+    same = (Video.objects.filter(owner=OuterRef("owner"), sha256=OuterRef("sha256"),
+                                 created_at__lt=OuterRef("created_at"))
+            .order_by("created_at"))
+    return videos.annotate(duplicate_of_id=Subquery(same.values("pk")[:1]),
+                           duplicate_of_name=Subquery(same.values("original_name")[:1]))
+
+
 def video_list(*, user: User | AnonymousUser, search: str = "") -> QuerySet[Video]:
-    """The user's videos, newest first, each with its latest analysis' status and top event."""
+    """The user's videos, newest first, each with its latest analysis' status and top event,
+    and the video it duplicates (``duplicate_of_id``)."""
     latest = Analysis.objects.filter(video=OuterRef("pk")).order_by("-created_at")
-    videos = _visible_videos(user).select_related("owner").annotate(
+    videos = _with_duplicate(_visible_videos(user)).select_related("owner").annotate(
         latest_analysis_id=Subquery(latest.values("pk")[:1]),
         latest_status=Subquery(latest.values("status")[:1]),
         latest_percent=Subquery(latest.values("percent")[:1]),
@@ -55,9 +67,32 @@ def video_list(*, user: User | AnonymousUser, search: str = "") -> QuerySet[Vide
     return videos.order_by("-created_at")
 
 
+def video_list_scoring(videos: QuerySet[Video], *, label: str = "",
+                       min_score: float | None = None) -> QuerySet[Video]:
+    """``videos`` where a window of some analysis scored ``label`` (one of its top-k or
+    watched labels) at least ``min_score``; without ``label``, the window's best watched
+    score did. Annotated ``label_best_score`` (that best score).
+
+    One query: the match is a semi-join on the segments (``video_id IN (...)``), the best
+    score a subquery evaluated only for the rows a page shows.
+    """
+    segments = Segment.objects.all()
+    if label:
+        segments = segments.filter(label_scores__has_key=label).annotate(
+            score=Cast(KeyTextTransform(label, "label_scores"), FloatField()))
+    else:
+        segments = segments.annotate(score=F("max_score"))
+    if min_score is not None:
+        segments = segments.filter(score__gte=min_score)
+    best = (segments.filter(analysis__video=OuterRef("pk")).order_by("-score")
+            .values("score")[:1])
+    return videos.filter(pk__in=segments.values("analysis__video_id")).annotate(
+        label_best_score=Subquery(best))
+
+
 def video_get(*, user: User | AnonymousUser, pk) -> Video:
     """Raises ``Video.DoesNotExist`` for an unknown video or another user's (→ 404)."""
-    return _visible_videos(user).select_related("owner").get(pk=pk)
+    return _with_duplicate(_visible_videos(user)).select_related("owner").get(pk=pk)
 
 
 def video_list_uploaded(*, owner: User) -> QuerySet[Video]:

@@ -1,6 +1,8 @@
 """Pages: list, upload, video/analysis results with live progress; permission-checked files."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,6 +27,9 @@ from webapp.videos.models import Analysis, AnalysisStatus, Video
 from webapp.videos.quotas import QuotaExceeded
 
 PAGE_SIZE = 12
+#: The list page's filters besides the search box: ``VideoFilter``'s, by the same names.
+LIST_FILTERS = ("status", "uploaded_from", "uploaded_to", "source_tag", "label", "min_score",
+                "duplicate")
 
 
 def _video_or_404(request: HttpRequest, pk) -> Video:
@@ -38,16 +43,30 @@ def _analysis_or_404(request: HttpRequest, pk) -> Analysis:
 @login_required
 @require_GET
 def video_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:200]
+    """The user's videos, filtered by the API's parameters (``q`` is ``search``)."""
     params = QueryDict(mutable=True)
+    for name in LIST_FILTERS:
+        value = request.GET.get(name, "").strip()[:200]
+        if value:
+            params[name] = value
+    search = request.GET.get("q", "").strip()[:200]
     params["search"] = search
     videos, problems = page_filter(VideoFilter, params,
                                    queryset=selectors.video_list(user=request.user))
-    if problems:
-        messages.warning(request, "Search ignored: it holds characters a file name cannot.")
-        search = ""
+    for problem in problems:
+        if problem.startswith("search:"):
+            messages.warning(request, "Search ignored: it holds characters a file name cannot.")
+            search = ""
+        else:
+            messages.warning(request, f"Filter ignored: {problem}")
+    kept = {name: params[name] for name in LIST_FILTERS
+            if name in params and not any(p.startswith(f"{name}:") for p in problems)}
     page = Paginator(videos, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "videos/list.html", {"page": page, "search": search})
+    return render(request, "videos/list.html", {
+        "page": page, "search": search, "filters": kept, "labels": _default_labels(),
+        "statuses": VideoFilter.base_filters["status"].extra["choices"],
+        "query": urlencode({**kept, **({"q": search} if search else {})}),
+    })
 
 
 @login_required
