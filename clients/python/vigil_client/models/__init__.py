@@ -99,6 +99,7 @@ from .video import Video
 from .video_create_request import VideoCreateRequest
 from .video_create_request_fusion_weights import VideoCreateRequestFusionWeights
 from .video_created import VideoCreated
+from .videos_list_status import VideosListStatus
 from .webhook import Webhook
 from .webhook_request import WebhookRequest
 
@@ -202,6 +203,7 @@ __all__ = (
     "VideoCreated",
     "VideoCreateRequest",
     "VideoCreateRequestFusionWeights",
+    "VideosListStatus",
     "Webhook",
     "WebhookRequest",
 )
