@@ -183,6 +183,7 @@ def test_results_chart_tooltip_zoom_thumbnails_and_keys(browser, live_server, us
     ActionChains(driver).send_keys(" ").perform()
     wait_for(lambda: _player(driver)["paused"], timeout=10, message="space to pause")
     # Typing in a field is typing, not a shortcut.
+    driver.find_element(By.CSS_SELECTOR, "#advanced-options > summary").click()
     field = driver.find_element(By.NAME, "labels")
     field.clear()
     time_before = _player(driver)["time"]
