@@ -178,7 +178,7 @@ class VideoSerializer(serializers.ModelSerializer):
                   "source_url", "duplicate_of")
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))  # null: not a re-upload
     def get_duplicate_of(self, obj: Video) -> str | None:
         """From the selectors' ``duplicate_of_id`` (None for a video just created)."""
         duplicate = getattr(obj, "duplicate_of_id", None)
