@@ -51,6 +51,12 @@
       });
       ctx.stroke();
       ctx.fillStyle = ctx.strokeStyle;
+      if (points.length) { // the latest score as a dot (the line needs two windows)
+        const last = points[points.length - 1];
+        ctx.beginPath();
+        ctx.arc(x(last[0]), y(last[1][i] || 0), 4, 0, 2 * Math.PI);
+        ctx.fill();
+      }
       ctx.fillText(label, 6, 12 + 12 * i);
     });
     ctx.restore();
