@@ -58,7 +58,7 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
             driver.find_element(By.NAME, "username").send_keys(staff_user.username)
             driver.find_element(By.NAME, "password").send_keys(password)
             driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-            wait_for(lambda: "/login" not in driver.current_url, timeout=30, message="sign-in")
+            wait_for(lambda: "/login" not in driver.current_url, timeout=60, message="sign-in")
             # The workers start once the browser is up (on a loaded machine their start-up
             # would starve its first page); the camera worker loads the model meanwhile.
             celery = start_worker(VIGIL_WEBHOOK_ALLOW_PRIVATE="true",
@@ -79,7 +79,7 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
             driver.find_element(By.CSS_SELECTOR, "#camera-form button[type=submit]").click()
             wait_for(lambda: Camera.objects.filter(name="yard").exists()
                      and driver.current_url.rstrip("/").split("/")[-1].isdigit(),
-                     timeout=30, message="the camera page after saving")
+                     timeout=60, message="the camera page after saving")
             camera = Camera.objects.get(name="yard")
             assert driver.current_url.endswith(f"/cameras/{camera.pk}/")
             assert "secret-pw" not in driver.page_source
@@ -94,7 +94,7 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
 
             # The camera worker takes it: the page (polling) shows it live.
             wait_for(lambda: driver.find_element(By.ID, "camera-live")
-                     .get_attribute("data-state") == "live", timeout=120, interval=0.5,
+                     .get_attribute("data-state") == "live", timeout=180, interval=0.5,
                      message="the page to show the camera live")
             assert texts(driver, "#camera-state") == ["live"]
             assert texts(driver, "#camera-worker") == ["a"]
@@ -106,12 +106,12 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
                     "return {src: i.currentSrc, width: i.naturalWidth, done: i.complete};")
                 return state if state["src"] and state["width"] > 0 and state["done"] else None
 
-            first = wait_for(preview, timeout=30, message="the first preview still")
+            first = wait_for(preview, timeout=60, message="the first preview still")
             later = wait_for(lambda: (p := preview()) and p["src"] != first["src"] and p,
-                             timeout=15, message="the preview to refresh")
+                             timeout=30, message="the preview to refresh")
             assert first["width"] == later["width"] == 384
 
-            # The score timeline draws the watched label (red line) as windows are scored.
+            # The score timeline draws the watched label (red) as windows are scored.
             def timeline_pixels() -> int:
                 return driver.execute_script(
                     "const c = document.getElementById('camera-timeline');"
@@ -121,7 +121,7 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
                     "  if (d[i] > 180 && d[i+1] < 90 && d[i+2] < 90 && d[i+3] > 0) n++; }"
                     "return n;")
 
-            wait_for(lambda: timeline_pixels() > 20, timeout=120, interval=0.5,
+            wait_for(lambda: timeline_pixels() > 10, timeout=180, interval=0.5,
                      message="the score timeline to draw")
 
             # The fight opens an incident: it appears on the page without a reload ...
@@ -136,9 +136,9 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
             # ... a signed webhook is delivered ...
             def delivered() -> list:
                 return [r for r in receiver.requests
-                        if json.loads(r.body)["incident"]["id"] == incident.pk]
+                        if json.loads(r.body).get("incident", {}).get("id") == incident.pk]
 
-            request = wait_for(delivered, timeout=60, interval=0.2,
+            request = wait_for(delivered, timeout=90, interval=0.2,
                                message="the webhook delivery")[0]
             assert request.signed_with(secret_key(webhook.secret))
             assert json.loads(request.body)["camera"]["name"] == "yard"
@@ -156,7 +156,7 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
                     "return {time: v.currentTime, duration: v.duration, width: v.videoWidth,"
                     "        error: v.error && v.error.code, src: v.currentSrc};", video)
 
-            played = wait_for(lambda: (s := clip_state())["time"] > 0.5 and s, timeout=30,
+            played = wait_for(lambda: (s := clip_state())["time"] > 0.5 and s, timeout=60,
                               message="the clip to play")
             assert played["error"] is None and played["width"] > 0
             assert played["src"].endswith(f"/cameras/incidents/{incident.pk}/clip.mp4")
