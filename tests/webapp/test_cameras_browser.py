@@ -168,6 +168,8 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
 
             ARTIFACTS.mkdir(exist_ok=True)
             driver.save_screenshot(str(ARTIFACTS / "camera-page.png"))
+            driver.execute_script("document.getElementById('incidents').scrollIntoView();")
+            driver.save_screenshot(str(ARTIFACTS / "camera-incidents.png"))
             problems = [entry["message"] for entry in driver.get_log("browser")
                         if entry["level"] == "SEVERE"
                         or "Content Security Policy" in entry["message"]]
