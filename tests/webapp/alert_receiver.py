@@ -1,6 +1,9 @@
 """A tiny local HTTP server standing in for a webhook receiver (tests only)."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +14,14 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+
+    def signed_with(self, key: bytes) -> bool:
+        """Whether ``webhook-signature`` is the Standard Webhooks HMAC-SHA256 of this request
+        under ``key`` (computed here, independently of the sender's code)."""
+        signed = (f"{self.headers['webhook-id']}.{self.headers['webhook-timestamp']}."
+                  .encode() + self.body)
+        expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+        return hmac.compare_digest(self.headers.get("webhook-signature", ""), expected)
 
 
 @dataclass

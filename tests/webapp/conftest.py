@@ -1,5 +1,5 @@
 """Fixtures for the web app tests: users, model versions, media in a temp folder, a real
-Celery worker subprocess pointed at the test database."""
+Celery worker subprocess pointed at the test database, camera workers and a fight stream."""
 from __future__ import annotations
 
 import json
@@ -16,9 +16,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 from django.db import connection
 from rest_framework.test import APIClient
+
+from tests.live_servers import looped_h264
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = REPO_ROOT.parent / "shared" / "clips" / "samples"
@@ -268,3 +271,81 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+# --- Camera workers (tests of live cameras) -----------------------------------------------------
+
+CAMERA_LEASE_SEC = 6.0
+CAMERA_TICK_SEC = 1.0
+
+
+@dataclass
+class CameraWorkerProcess:
+    """A ``manage.py vigil_cameras`` subprocess and its log."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no release, no last write (a machine lost)."""
+        if self.alive:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        wait_for(lambda: f"camera worker {self.name} ready" in self.log() or not self.alive,
+                 timeout=timeout, interval=0.2, message=f"camera worker {self.name} to start")
+        assert self.alive, self.log()[-4000:]
+
+    def terminate(self) -> int:
+        if self.alive:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=60)
+
+
+@pytest.fixture
+def camera_workers(transactional_db, tmp_path: Path, settings, request,
+                   ) -> Iterator[Callable[[str], CameraWorkerProcess]]:
+    """Start ``manage.py vigil_cameras --worker-id NAME`` against the test DB (lease
+    :data:`CAMERA_LEASE_SEC`, tick :data:`CAMERA_TICK_SEC`); SIGKILLed at the end."""
+    settings.VIGIL_CAMERA_KEY = Fernet.generate_key().decode()
+    started: list[CameraWorkerProcess] = []
+
+    def start(name: str) -> CameraWorkerProcess:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "webapp.settings",
+               "DATABASE_URL": database_url(), "VIGIL_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+               "VIGIL_CAMERA_KEY": settings.VIGIL_CAMERA_KEY,
+               "VIGIL_CAMERA_LEASE_SEC": str(CAMERA_LEASE_SEC),
+               "VIGIL_CAMERA_TICK_SEC": str(CAMERA_TICK_SEC),
+               "VIGIL_NUM_THREADS": "2", "PYTHONUNBUFFERED": "1"}
+        log_path = tmp_path / f"camera-worker-{name}.log"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", "vigil_cameras", "--worker-id", name],
+                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = CameraWorkerProcess(name, process, log_path)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.kill()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for worker in started:
+            sys.stderr.write(f"\n--- camera worker {worker.name} ---\n{worker.log()[-6000:]}\n")
+
+
+@pytest.fixture(scope="module")
+def fight_stream(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fight sample (``fight_0002``) as H.264, looped 6 times (3.5 minutes)."""
+    return looped_h264(SAMPLES / "fight_0002.mpeg",
+                       tmp_path_factory.mktemp("cams") / "fight.mp4", loops=6)

@@ -5,27 +5,19 @@ workers never both hold the camera, and a killed one's camera is taken over with
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import os
-import signal
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import pytest
-from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from tests.live_servers import RtspServer, looped_h264
+from tests.live_servers import RtspServer
 from tests.webapp.alert_receiver import Receiver
-from tests.webapp.conftest import REPO_ROOT, database_url, wait_for
+from tests.webapp.conftest import CAMERA_LEASE_SEC, CAMERA_TICK_SEC, wait_for
 from webapp.alerts import services as alert_services
 from webapp.alerts.models import Alert, Delivery
 from webapp.alerts.signing import secret_key
@@ -34,75 +26,6 @@ from webapp.cameras.models import CameraIncident, CameraRuntime
 from webapp.models_registry.models import ModelVersion
 
 pytestmark = pytest.mark.slow
-
-SAMPLES = REPO_ROOT.parent / "shared" / "clips" / "samples"
-LEASE_SEC = 6.0
-TICK_SEC = 1.0
-
-
-@dataclass
-class CameraWorkerProcess:
-    name: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    @property
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: no release, no last write (a machine lost)."""
-        if self.alive:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def wait_ready(self, timeout: float = 180) -> None:
-        wait_for(lambda: f"camera worker {self.name} ready" in self.log() or not self.alive,
-                 timeout=timeout, interval=0.2, message=f"camera worker {self.name} to start")
-        assert self.alive, self.log()[-4000:]
-
-    def terminate(self) -> int:
-        if self.alive:
-            self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-
-@pytest.fixture
-def camera_workers(transactional_db, tmp_path, settings, request):
-    settings.VIGIL_CAMERA_KEY = Fernet.generate_key().decode()
-    started: list[CameraWorkerProcess] = []
-
-    def start(name: str) -> CameraWorkerProcess:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "webapp.settings",
-               "DATABASE_URL": database_url(), "VIGIL_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-               "VIGIL_CAMERA_KEY": settings.VIGIL_CAMERA_KEY,
-               "VIGIL_CAMERA_LEASE_SEC": str(LEASE_SEC), "VIGIL_CAMERA_TICK_SEC": str(TICK_SEC),
-               "VIGIL_NUM_THREADS": "2", "PYTHONUNBUFFERED": "1"}
-        log_path = tmp_path / f"camera-worker-{name}.log"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "manage.py", "vigil_cameras", "--worker-id", name],
-                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        worker = CameraWorkerProcess(name, process, log_path)
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.kill()
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        for worker in started:
-            sys.stderr.write(f"\n--- camera worker {worker.name} ---\n{worker.log()[-6000:]}\n")
-
-
-@pytest.fixture(scope="module")
-def fight_stream(tmp_path_factory) -> Path:
-    return looped_h264(SAMPLES / "fight_0002.mpeg",
-                       tmp_path_factory.mktemp("cams") / "fight.mp4", loops=6)
 
 
 def holder(camera_id: int) -> str:
@@ -141,11 +64,7 @@ def test_a_fight_on_a_live_camera_raises_an_incident_clip_and_signed_webhook(
             assert incident is not None and incident.label == "fight"
             assert incident.peak_score >= 0.5
             request = receiver.requests[0]
-            signed = (f"{request.headers['webhook-id']}.{request.headers['webhook-timestamp']}."
-                      .encode() + request.body)
-            expected = hmac.new(secret_key(webhook.secret), signed, hashlib.sha256).digest()
-            assert request.headers["webhook-signature"] == \
-                "v1," + base64.b64encode(expected).decode()
+            assert request.signed_with(secret_key(webhook.secret))
             body = json.loads(request.body)
             assert body["camera"]["name"] == "yard" and body["alert"]["label"] == "fight"
             assert body["links"]["clip"]
@@ -191,7 +110,7 @@ def test_two_camera_workers_never_share_a_camera_and_a_killed_ones_is_taken_over
         first = holder(camera.pk)
         other = "b" if first == "a" else "a"
         # Both run for a few leases: the holder keeps it, the other never claims it.
-        deadline = time.monotonic() + 3 * LEASE_SEC
+        deadline = time.monotonic() + 3 * CAMERA_LEASE_SEC
         while time.monotonic() < deadline:
             assert holder(camera.pk) == first
             time.sleep(0.5)
@@ -199,11 +118,13 @@ def test_two_camera_workers_never_share_a_camera_and_a_killed_ones_is_taken_over
         assert "lease claimed" not in workers[other].log()
         killed_at = time.monotonic()
         workers[first].kill()
-        wait_for(lambda: holder(camera.pk) == other, timeout=LEASE_SEC + 4 * TICK_SEC + 10,
-                 interval=0.2, message="the other worker to take the camera over")
+        wait_for(lambda: holder(camera.pk) == other,
+                 timeout=CAMERA_LEASE_SEC + 4 * CAMERA_TICK_SEC + 10, interval=0.2,
+                 message="the other worker to take the camera over")
         takeover_sec = time.monotonic() - killed_at
-        assert takeover_sec <= LEASE_SEC + 2 * TICK_SEC + 2.0, takeover_sec
+        assert takeover_sec <= CAMERA_LEASE_SEC + 2 * CAMERA_TICK_SEC + 2.0, takeover_sec
         wait_for(lambda: CameraRuntime.objects.get(camera=camera).state in ("connecting", "live"),
                  timeout=60, message="the new holder to run the camera")
         assert workers[other].alive
-        sys.stderr.write(f"takeover {takeover_sec:.1f} s after SIGKILL (lease {LEASE_SEC} s)\n")
+        sys.stderr.write(f"takeover {takeover_sec:.1f} s after SIGKILL "
+                         f"(lease {CAMERA_LEASE_SEC} s)\n")

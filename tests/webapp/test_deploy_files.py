@@ -54,7 +54,8 @@ def test_compose_validators_accept_the_file_without_a_dotenv(tmp_path, profile):
                                    "config", "--services"], cwd=project, capture_output=True,
                                   text=True, timeout=120, env=env, check=True).stdout.split()
         assert profile != "gpu" or "worker-gpu" in services
-        assert {"web", "worker-cpu", "beat", "redis", "postgres", "nginx"} <= set(services)
+        assert {"web", "worker-cpu", "beat", "cameras", "redis", "postgres",
+                "nginx"} <= set(services)
 
 
 def test_every_service_has_a_health_check(compose):
@@ -86,11 +87,30 @@ def test_workers_queues_pools_and_the_gpu_reservation(compose):
     assert "celery -A webapp beat" in services["beat"]["command"]
 
 
+def test_the_camera_worker_service(compose):
+    """The long-lived camera worker: the app image, no port, the alive file its health check
+    reads on the shared var volume, clips into the media volume, time to release its leases."""
+    cameras = compose["services"]["cameras"]
+    assert cameras["image"] == compose["services"]["web"]["image"]
+    assert "ports" not in cameras and "expose" not in cameras
+    command = cameras["command"].split()
+    assert command[:3] == ["python", "manage.py", "vigil_cameras"]
+    alive = command[command.index("--alive-file") + 1]
+    assert alive.startswith("/data/var/") and "var:/data/var" in cameras["volumes"]
+    assert "media:/data/media" in cameras["volumes"]
+    check = cameras["healthcheck"]["test"][1]
+    assert f"-name {alive.rsplit('/', 1)[1]}" in check and "-mmin" in check
+    grace = cameras["stop_grace_period"]
+    assert grace.endswith("s") and int(grace[:-1]) >= 10  # SIGTERM releases the leases
+    assert cameras["restart"] == "unless-stopped"
+    assert cameras["environment"]["VIGIL_MODEL_DIR"] == "/data/models"
+
+
 def test_migrations_run_once_before_the_app_starts(compose):
     services = compose["services"]
     assert "manage.py migrate --noinput" in " ".join(services["migrate"]["command"])
     assert services["migrate"]["restart"] == "no"
-    for name in ("web", "worker-cpu", "worker-gpu", "beat"):
+    for name in ("web", "worker-cpu", "worker-gpu", "beat", "cameras"):
         assert services[name]["depends_on"]["migrate"]["condition"] \
             == "service_completed_successfully", name
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"

@@ -99,7 +99,8 @@ class CameraIncidentSerializer(serializers.ModelSerializer):
     class Meta:
         model = CameraIncident
         fields = ("id", "camera", "camera_name", "label", "onset_at", "end_at", "duration_sec",
-                  "peak_score", "created_at", "clip_url", "peak_jpeg_url")
+                  "peak_score", "created_at", "clip_ready", "clip_error", "clip_url",
+                  "peak_jpeg_url")
         read_only_fields = fields
 
 
