@@ -183,7 +183,8 @@ def merge_chunks(path: str, *, config: PipelineConfig, parts: Sequence[ChunkScor
         render_annotated(meta, str(Path(out_dir) / pipeline.ANNOTATED_NAME), segments=segments,
                          events=events, watched_labels=event_labels,
                          max_height=config.render_max_height,
-                         on_progress=lambda fraction: progress("render", fraction))
+                         on_progress=lambda fraction: progress("render", fraction),
+                         thumbnails_dir=str(out_dir))
         timings["render"] = time.perf_counter() - mark
         if should_cancel is not None and should_cancel():
             raise Cancelled("the analysis was cancelled")

@@ -197,6 +197,7 @@ def _analyze(args: argparse.Namespace) -> int:
     """One video: its results and events; several: one line per video, results in
     ``<out>/<name>/``, and the worst exit code (every video is attempted)."""
     from inference.pipeline import ANNOTATED_NAME, RESULTS_NAME, run  # noqa: PLC0415
+    from inference.thumbsheet import SHEET_NAME  # noqa: PLC0415
 
     config = _config(args)
     videos = video_paths(args.videos)
@@ -216,6 +217,7 @@ def _analyze(args: argparse.Namespace) -> int:
         print(os.path.join(out_dir, RESULTS_NAME))
         if config.render:
             print(os.path.join(out_dir, ANNOTATED_NAME))
+            print(os.path.join(out_dir, SHEET_NAME))
         return 0
     worst = 0
     names: dict[str, int] = {}

@@ -325,7 +325,8 @@ def _render(meta: VideoMeta, out_dir: str, *, segments: Sequence[SegmentScore],
     render_annotated(meta, str(Path(out_dir) / ANNOTATED_NAME), segments=segments,
                      events=events, watched_labels=watched_labels,
                      max_height=config.render_max_height,
-                     on_progress=lambda fraction: progress("render", fraction))
+                     on_progress=lambda fraction: progress("render", fraction),
+                     thumbnails_dir=str(out_dir))
 
 
 _MODEL_CACHE: dict[tuple[str, ...], models.LoadedModel] = {}

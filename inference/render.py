@@ -22,6 +22,8 @@ from PIL import Image, ImageDraw, ImageFont
 from inference.background import prefetch
 from inference.decode import scaled_size
 from inference.encode import H264Writer, scaled_yuv_frames, yuv_planes
+from inference.results import format_score
+from inference.thumbsheet import ThumbnailSheet
 from inference.types import Event, SegmentScore, VideoMeta
 
 PROGRESS_EVERY_FRAMES = 30
@@ -263,7 +265,8 @@ class _Overlay:
 
         index = self.timeline.current(t_sec)
         if index is not None and self.timeline.labels[index]:
-            text = f"{self.timeline.labels[index]} {self.timeline.scores[index]:.2f}"
+            score = format_score(float(self.timeline.scores[index]))
+            text = f"{self.timeline.labels[index]} {score}"
             sprite = self._label_sprite(text)
             if sprite is not None:
                 sprite.blend(y_plane, u_plane, v_plane)
@@ -293,6 +296,7 @@ def render_annotated(
     preset: str = "superfast",
     crf: int = 23,
     on_progress: Callable[[float], None] | None = None,
+    thumbnails_dir: str | None = None,
 ) -> None:
     """Write the annotated H.264/MP4 (yuv420p, faststart) of ``meta``'s video to ``out_path``.
 
@@ -300,6 +304,8 @@ def render_annotated(
     rotation applied) and keep their input timestamps; the file is written to
     ``out_path + ".part"`` and renamed, so ``out_path`` is never half-written.
     ``on_progress(fraction)`` is called every ``PROGRESS_EVERY_FRAMES`` frames and at the end.
+    With ``thumbnails_dir``, the same pass also writes the thumbnail sprite sheet and its index
+    there (:mod:`inference.thumbsheet`; tiles are taken before the overlay is drawn).
 
     ``preset``/``crf`` are libx264's. ``superfast`` is the default by measurement
     (``bench/bench_render.py``, 60 s 720p -> 480p on 2 cores): ``ultrafast`` needs ~15% less
@@ -311,6 +317,8 @@ def render_annotated(
     timeline = _Timeline.build(segments, events, watched_labels)
     total = max(1, meta.frame_count)
     overlay: _Overlay | None = None
+    sheet = (ThumbnailSheet(duration_sec=meta.duration_sec, frame_width=out_w,
+                            frame_height=out_h) if thumbnails_dir is not None else None)
     frames = prefetch(lambda: scaled_yuv_frames(meta, size=(out_w, out_h),
                                                 fallback_sec=fallback_sec),
                       depth=PREFETCH_FRAMES)
@@ -321,9 +329,14 @@ def render_annotated(
                 overlay = _Overlay(timeline, width=out_w, height=out_h,
                                    duration_sec=meta.duration_sec,
                                    bt709=image.colorspace == _AVCOL_SPC_BT709)
+            if sheet is not None and sheet.wants(frame.pts_sec):
+                sheet.add(image.to_ndarray(width=sheet.tile_width, height=sheet.tile_height,
+                                           format="rgb24"), t_sec=frame.pts_sec)
             overlay.draw(yuv_planes(image), frame.pts_sec)
             writer.write(image, pts_sec=frame.pts_sec, duration_sec=duration_sec)
             if on_progress is not None and writer.frames_written % PROGRESS_EVERY_FRAMES == 0:
                 on_progress(min(writer.frames_written / total, 0.99))
+    if sheet is not None and thumbnails_dir is not None:
+        sheet.save(thumbnails_dir)
     if on_progress is not None:
         on_progress(1.0)

@@ -152,3 +152,19 @@ def read_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
     validate_document(document)
     return document
+
+
+def format_score(score: float) -> str:
+    """A probability for people: ``0.91``; ``0.004`` below 0.01; ``<0.001``; ``0`` for none.
+
+    Small scores never read as "0.00" (untrained or unsure models score ~1/400). The results
+    page's ``|score`` filter and ``formatScore`` in ``static/vigil/results-chart.js`` say the
+    same; the annotated video's label uses it too.
+    """
+    if score <= 0:
+        return "0"
+    if score >= 0.01:
+        return f"{score:.2f}"
+    if score >= 0.001:
+        return f"{score:.3f}"
+    return "<0.001"

@@ -1,18 +1,20 @@
-// Results page: poll the progress endpoint, fill in the table, events and the score chart
-// (drawn on a <canvas>); clicking the chart or a time seeks the video.
+// Results page: poll the progress endpoint, fill in the segments table (the only place its
+// rows are made, live or after a reload) and the score chart (results-chart.js); when the
+// analysis finishes, fetch the final scores again and swap in the server-rendered events,
+// feedback and alerts cards. Clicking a time or the chart seeks the video; keys: space
+// play/pause, j/k next/previous event.
 (function () {
   "use strict";
   const root = document.getElementById("results");
   if (!root) return;
   const video = document.getElementById("player");
-  const canvas = document.getElementById("chart");
   const tbody = document.getElementById("segments-body");
-  const eventsList = document.getElementById("events");
   const progressUrl = root.dataset.progressUrl;
+  const cardsUrl = root.dataset.cardsUrl;
   const threshold = parseFloat(root.dataset.threshold);
-  let duration = parseFloat(root.dataset.duration) || 0;
-  const COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04"];
-  const PAD = { left: 36, right: 10, top: 10, bottom: 24 };
+  const formatScore = window.vigilResultsChart.formatScore;
+  // After a finish, alerts come from a separate task: look again for a while.
+  const CARD_REFRESH_MS = [1500, 3000, 6000, 12000, 24000];
   const state = { segments: new Map(), events: [], watched: [], lastIndex: -1, finished: false };
 
   function el(tag, text, cls) {
@@ -25,7 +27,17 @@
   function seek(t) {
     if (!video || !isFinite(t)) return;
     video.currentTime = Math.max(0, t);
+    chart.redraw();
   }
+
+  const chart = window.vigilResultsChart.create({
+    element: document.getElementById("chart"),
+    duration: parseFloat(root.dataset.duration) || 0,
+    threshold: threshold,
+    player: video,
+    resetButton: document.getElementById("chart-reset"),
+    onSeek: seek,
+  });
 
   document.addEventListener("click", function (event) {
     const link = event.target.closest("[data-seek]");
@@ -35,139 +47,64 @@
     pickFeedbackTarget(link);
   });
 
-  // "Is this right?" card: a clicked segment time or event picks what is being marked, and
-  // "Wrong" needs the right label first.
-  const feedbackForm = document.getElementById("feedback-form");
-  const feedbackTarget = document.getElementById("feedback-target");
-  const feedbackLabel = document.getElementById("feedback-label");
-
+  // "Is this right?" card (swapped in when an analysis finishes, so found at use): a clicked
+  // segment time or event picks what is being marked, and "Wrong" needs the right label first.
   function pickFeedbackTarget(link) {
-    if (!feedbackTarget) return;
+    const target = document.getElementById("feedback-target");
+    if (!target) return;
     const kind = link.closest("#events") ? "event" : link.closest("#segments") ? "segment" : "";
     if (!kind) return;
     const start = parseFloat(link.dataset.seek);
-    for (const option of feedbackTarget.options) {
+    for (const option of target.options) {
       if (option.dataset.kind === kind && Math.abs(parseFloat(option.dataset.start) - start) < 1e-3) {
-        feedbackTarget.value = option.value;
+        target.value = option.value;
         break;
       }
     }
   }
 
-  if (feedbackForm && feedbackLabel) {
-    feedbackForm.addEventListener("submit", function (event) {
-      const wrong = event.submitter && event.submitter.value === "wrong";
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "feedback-form") return;
+    const label = document.getElementById("feedback-label");
+    const wrong = event.submitter && event.submitter.value === "wrong";
+    if (label && wrong && !label.value.trim()) {
+      event.preventDefault();
       const hint = document.getElementById("feedback-hint");
-      if (wrong && !feedbackLabel.value.trim()) {
-        event.preventDefault();
-        if (hint) hint.hidden = false;
-        feedbackLabel.focus();
-      }
-    });
-  }
-
-  function seriesLabels() {
-    if (state.watched.length) return state.watched;
-    return [];
-  }
-
-  function scoreOf(segment, label) {
-    if (label === null) return segment.top.length ? segment.top[0][1] : 0;
-    return segment.scores[label];
-  }
-
-
-  function draw() {
-    if (!canvas) return;
-    const frame = window.vigilCanvas.begin(canvas, 220);
-    const ctx = frame.ctx, w = frame.w, h = frame.h;
-    const pw = w - PAD.left - PAD.right, ph = h - PAD.top - PAD.bottom;
-    const segments = Array.from(state.segments.values()).sort(function (a, b) { return a.index - b.index; });
-    const labels = seriesLabels();
-    const series = labels.length ? labels : [null];
-    // Scale the score axis to the data (untrained models score ~1/400): at least 0.05.
-    let top = isFinite(threshold) ? threshold : 0;
-    segments.forEach(function (s) {
-      series.forEach(function (label) { const v = scoreOf(s, label); if (v !== undefined) top = Math.max(top, v); });
-    });
-    const yMax = top >= 0.5 ? 1 : Math.max(0.05, Math.ceil(top * 1.2 * 20) / 20);
-    const x = function (t) { return PAD.left + (duration > 0 ? (t / duration) * pw : 0); };
-    const y = function (s) { return PAD.top + (1 - Math.min(s, yMax) / yMax) * ph; };
-
-    const palette = window.vigilCanvas.palette();
-    ctx.fillStyle = palette.bg;
-    ctx.fillRect(0, 0, w, h);
-    // events
-    ctx.fillStyle = palette.event;
-    state.events.forEach(function (e) { ctx.fillRect(x(e.start_sec), PAD.top, x(e.end_sec) - x(e.start_sec), ph); });
-    // axes and grid
-    ctx.strokeStyle = palette.grid;
-    ctx.fillStyle = palette.text;
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.lineWidth = 1;
-    [0, 0.25, 0.5, 0.75, 1].forEach(function (f) {
-      const s = f * yMax;
-      ctx.beginPath(); ctx.moveTo(PAD.left, y(s)); ctx.lineTo(w - PAD.right, y(s)); ctx.stroke();
-      ctx.fillText(s.toFixed(yMax < 0.2 ? 3 : 2), 2, y(s) + 4);
-    });
-    const step = duration > 60 ? 10 : duration > 20 ? 5 : 1;
-    for (let t = 0; t <= duration + 1e-6; t += step) {
-      ctx.fillText(t.toFixed(0) + "s", x(t) - 6, h - 6);
+      if (hint) hint.hidden = false;
+      label.focus();
     }
-    if (isFinite(threshold) && threshold <= yMax) {
-      ctx.setLineDash([4, 4]); ctx.strokeStyle = palette.threshold;
-      ctx.beginPath(); ctx.moveTo(PAD.left, y(threshold)); ctx.lineTo(w - PAD.right, y(threshold)); ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    // series
-    series.forEach(function (label, i) {
-      ctx.strokeStyle = COLORS[i % COLORS.length];
-      ctx.fillStyle = ctx.strokeStyle;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      let started = false;
-      segments.forEach(function (s) {
-        const score = scoreOf(s, label);
-        if (score === undefined) return;
-        const px = x((s.start_sec + s.end_sec) / 2), py = y(score);
-        if (started) ctx.lineTo(px, py); else { ctx.moveTo(px, py); started = true; }
-      });
-      ctx.stroke();
-      segments.forEach(function (s) {
-        const score = scoreOf(s, label);
-        if (score === undefined) return;
-        ctx.beginPath(); ctx.arc(x((s.start_sec + s.end_sec) / 2), y(score), 2.5, 0, 2 * Math.PI); ctx.fill();
-      });
-      ctx.fillText(label === null ? "top-1 score" : label, PAD.left + 6 + i * 150, PAD.top + 12);
-    });
-    // playhead
-    if (video && isFinite(video.currentTime)) {
-      ctx.strokeStyle = palette.playhead; ctx.lineWidth = 1;
-      ctx.beginPath(); ctx.moveTo(x(video.currentTime), PAD.top); ctx.lineTo(x(video.currentTime), PAD.top + ph); ctx.stroke();
-    }
-    ctx.restore();
-  }
+  });
 
-  if (canvas) {
-    canvas.addEventListener("click", function (event) {
-      const rect = canvas.getBoundingClientRect();
-      const left = PAD.left, right = rect.width - PAD.right;
-      const fraction = Math.min(1, Math.max(0, (event.clientX - rect.left - left) / (right - left)));
-      seek(fraction * duration);
-      draw();
-    });
-    window.addEventListener("resize", draw);
-  }
+  // Keyboard: not while typing, not when a control that owns the key has focus.
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || !video) return;
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, select, button, a, video, summary, [contenteditable]")) return;
+    if (event.key === " ") {
+      event.preventDefault();
+      if (video.paused) video.play().catch(function () {}); else video.pause();
+    } else if (event.key === "j" || event.key === "k") {
+      const starts = state.events.map(function (e) { return e.start_sec; }).sort(function (a, b) { return a - b; });
+      const now = video.currentTime;
+      const next = event.key === "j"
+        ? starts.find(function (s) { return s > now + 0.05; })
+        : starts.filter(function (s) { return s < now - 0.05; }).pop();
+      if (next !== undefined) seek(next);
+    }
+  });
+
   if (video) {
-    video.addEventListener("timeupdate", draw);
-    video.addEventListener("seeked", draw);
+    ["timeupdate", "seeked", "play", "pause"].forEach(function (name) {
+      video.addEventListener(name, chart.redraw);
+    });
     video.addEventListener("loadedmetadata", function () {
-      if (!duration && isFinite(video.duration)) duration = video.duration;
-      draw();
+      if (!(parseFloat(root.dataset.duration) > 0) && isFinite(video.duration)) chart.setDuration(video.duration);
     });
   }
 
-  function fmt(n) { return Number(n).toFixed(3); }
+  function scoresText(pairs) {
+    return pairs.map(function (p) { return p[0] + " " + formatScore(p[1]); }).join(", ");
+  }
 
   function segmentRow(s) {
     const tr = el("tr");
@@ -179,34 +116,29 @@
     link.dataset.seek = String(s.start_sec);
     time.appendChild(link);
     tr.appendChild(time);
-    tr.appendChild(el("td", s.top.map(function (p) { return p[0] + " " + fmt(p[1]); }).join(", ")));
-    tr.appendChild(el("td", Object.keys(s.scores).map(function (k) { return k + " " + fmt(s.scores[k]); }).join(", ")));
+    tr.appendChild(el("td", scoresText(s.top)));
+    const watched = state.watched.length ? state.watched : Object.keys(s.scores);
+    tr.appendChild(el("td", scoresText(watched.filter(function (k) { return k in s.scores; })
+      .map(function (k) { return [k, s.scores[k]]; }))));
     return tr;
   }
 
   function addSegments(list) {
+    const loading = document.getElementById("segments-loading");
+    if (loading && list.length) loading.remove();
+    const rows = document.createDocumentFragment();
     list.forEach(function (s) {
-      const existing = tbody.querySelector('tr[data-index="' + s.index + '"]');
-      const row = segmentRow(s);
-      if (existing) existing.replaceWith(row); else tbody.appendChild(row);
+      const existing = state.segments.has(s.index) && tbody.querySelector('tr[data-index="' + s.index + '"]');
+      if (existing) existing.replaceWith(segmentRow(s)); else rows.appendChild(segmentRow(s));
       state.segments.set(s.index, s);
       state.lastIndex = Math.max(state.lastIndex, s.index);
     });
+    tbody.appendChild(rows);
   }
 
-  function showEvents(events) {
-    state.events = events;
-    eventsList.replaceChildren();
-    if (!events.length) { eventsList.appendChild(el("li", "No events.", "muted")); return; }
-    events.forEach(function (e) {
-      const li = el("li");
-      const link = el("a", e.label);
-      link.href = "#";
-      link.dataset.seek = String(e.start_sec);
-      li.appendChild(link);
-      li.appendChild(document.createTextNode(" " + e.start_sec.toFixed(1) + "–" + e.end_sec.toFixed(1) + " s, peak " + e.peak_score.toFixed(2)));
-      eventsList.appendChild(li);
-    });
+  function redrawChart() {
+    const segments = Array.from(state.segments.values()).sort(function (a, b) { return a.index - b.index; });
+    chart.setSegments(segments, state.watched);
   }
 
   function showState(p) {
@@ -220,42 +152,95 @@
     if (percent) percent.textContent = Math.round(p.percent) + "%";
     const error = document.getElementById("analysis-error");
     if (error) { error.textContent = p.error; error.hidden = !p.error; }
-    if (p.watched_labels && p.watched_labels.length) state.watched = p.watched_labels;
+    if (p.watched_labels && p.watched_labels.length && p.watched_labels.join("\n") !== state.watched.join("\n")) {
+      state.watched = p.watched_labels.slice();
+      tbody.querySelectorAll("tr[data-index]").forEach(function (row) {
+        const s = state.segments.get(parseInt(row.dataset.index, 10));
+        if (s) row.replaceWith(segmentRow(s));
+      });
+    }
     root.dataset.status = p.status;
   }
 
-  function finish(p) {
+  // The server renders the events, feedback and alerts cards (videos/_cards.html); swap them in.
+  async function refreshCards() {
+    if (!cardsUrl) return;
+    try {
+      const response = await fetch(cardsUrl, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("result-cards");
+      const current = document.getElementById("result-cards");
+      if (fresh && current) current.replaceWith(document.adoptNode(fresh));
+    } catch (e) {
+      // the next refresh (or a reload) shows them
+    }
+  }
+
+  // Every segment again, from the start: a finished analysis rewrites the rows it streamed
+  // (its final watched labels), so the table and chart end as a reload would show them.
+  async function fetchAll(after) {
+    const response = await fetch(progressUrl + "?after=" + after,
+      { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error("progress " + response.status);
+    return response.json();
+  }
+
+  async function finish(p) {
     state.finished = true;
-    showEvents(p.events);
+    let last = -1, page = p;
+    for (;;) {
+      page = await fetchAll(last);
+      showState(page);
+      addSegments(page.segments);
+      if (page.segments.length) last = page.segments[page.segments.length - 1].index;
+      if (page.segments.length < 500) break;
+    }
+    state.events = page.events;
+    chart.setEvents(page.events);
+    chart.setThumbs(page.thumbs_url, page.thumbs_index);
+    redrawChart();
     const cancel = document.getElementById("cancel-form");
     if (cancel) cancel.hidden = true;
-    if (p.status === "succeeded") {
+    if (page.status === "succeeded") {
       const downloads = document.getElementById("downloads");
       if (downloads) downloads.hidden = false;
-      if (p.annotated_url && video && video.getAttribute("src") !== p.annotated_url) {
-        video.setAttribute("src", p.annotated_url);
+      if (page.annotated_url && video && video.getAttribute("src") !== page.annotated_url) {
+        video.setAttribute("src", page.annotated_url);
         video.load();
       }
     }
   }
 
-  async function poll() {
-    if (!progressUrl) { draw(); return; }
+  async function poll(live) {
+    if (!progressUrl) { redrawChart(); return; }
     try {
-      const response = await fetch(progressUrl + "?after=" + state.lastIndex,
-        { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (response.ok) {
-        const p = await response.json();
-        showState(p);
-        addSegments(p.segments);
-        draw();
-        if (p.segments.length >= 500) { setTimeout(poll, 0); return; }
-        if (p.finished) { finish(p); draw(); root.dataset.live = "done"; return; }
+      const p = await fetchAll(state.lastIndex);
+      showState(p);
+      addSegments(p.segments);
+      redrawChart();
+      if (p.segments.length >= 500) { setTimeout(function () { poll(live); }, 0); return; }
+      if (p.finished) {
+        const loading = document.getElementById("segments-loading");
+        if (loading && !state.segments.size) loading.firstElementChild.textContent = "No segments.";
+        if (live) {
+          await finish(p);
+          await refreshCards();
+          CARD_REFRESH_MS.forEach(function (ms) { setTimeout(refreshCards, ms); });
+        } else {
+          state.finished = true;
+          state.events = p.events;
+          chart.setEvents(p.events);
+          chart.setThumbs(p.thumbs_url, p.thumbs_index);
+          redrawChart();
+        }
+        root.dataset.live = "done";
+        return;
       }
+      live = true; // still running: it finishes while the page is open
     } catch (e) {
       // transient network error: try again below
     }
-    setTimeout(poll, 1000);
+    setTimeout(function () { poll(live); }, 1000);
   }
 
   const deleteForm = document.getElementById("delete-form");
@@ -265,6 +250,6 @@
     });
   }
 
-  draw();
-  poll();
+  redrawChart();
+  poll(false);
 })();

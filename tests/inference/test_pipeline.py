@@ -207,6 +207,8 @@ def test_cli_process_end_to_end(coded_video: Path, tmp_path: Path):
     assert ok.returncode == 0, ok.stderr
     assert "segments" in ok.stdout
     assert json.loads((out / "results.json").read_text())["schema"] == "vigil.results/1"
+    assert (out / "thumbs.jpg").is_file() and str(out / "thumbs.jpg") in ok.stdout
+    assert json.loads((out / "thumbs.json").read_text())["count"] == 4  # 4 s: 0, 1, 2, 3
     bad = subprocess.run(
         [sys.executable, "-m", "inference", "analyze", str(REPO / "README.md"), "--weights", "none",
          "--out", str(tmp_path / "bad")], cwd=REPO, capture_output=True, text=True, timeout=300,

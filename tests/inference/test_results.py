@@ -8,6 +8,7 @@ import pytest
 
 from inference.results import (
     InvalidResults,
+    format_score,
     read_document,
     to_document,
     validate_document,
@@ -87,3 +88,9 @@ def test_write_is_atomic_and_round_trips(document: dict, tmp_path: Path):
     with pytest.raises(InvalidResults):
         write_document(broken, tmp_path / "bad.json")
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+@pytest.mark.parametrize(("score", "text"), [
+    (1.0, "1.00"), (0.9134, "0.91"), (0.0042, "0.004"), (0.0002, "<0.001"), (0.0, "0")])
+def test_small_scores_never_print_as_zero(score: float, text: str):
+    assert format_score(score) == text

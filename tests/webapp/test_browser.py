@@ -48,6 +48,10 @@ def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worke
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
+    from webapp.alerts.services import alert_rule_create
+
+    alert_rule_create(owner=user, name="any abseiling", labels=["abseiling"],
+                      enter_threshold=0.001)
     worker = start_worker()
     worker_logs.append(worker)
     driver = browser
@@ -72,6 +76,7 @@ def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worke
     driver.find_element(By.ID, "upload-button").click()
     wait_for(lambda: "/analyses/" in driver.current_url, timeout=60,
              message="the analysis page after the upload")
+    driver.execute_script("window.vigilSamePage = true;")  # gone if the page reloads
 
     # Live progress until the page itself says the analysis is done.
     wait_for(lambda: driver.find_element(By.ID, "results").get_attribute("data-live") == "done",
@@ -81,6 +86,14 @@ def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worke
     assert len(rows) == 3
     assert "abseiling" in rows[0].text
     assert driver.find_elements(By.CSS_SELECTOR, "#events li a")  # threshold 0.001: events
+
+    # The cards that only a finished analysis has appear without a reload: "is this right?"
+    # at once, the rule's alert once the alerts task has run.
+    assert driver.find_elements(By.CSS_SELECTOR, "#feedback #feedback-form")
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#analysis-alerts a[href*='/alerts/']"),
+             timeout=60, interval=0.5, message="the rule's alert on the results page")
+    assert "abseiling" in driver.find_element(By.ID, "analysis-alerts").text
+    assert driver.execute_script("return window.vigilSamePage === true;")
 
     # The annotated video is served with Range support and can play.
     def player_state():
@@ -103,18 +116,46 @@ def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worke
     assert abs(state["duration"] - CLIP_DURATION_SEC) < 0.3, state
     assert state["time"] == pytest.approx(0.0, abs=0.05)
 
-    # Clicking the chart seeks the player.
-    canvas = driver.find_element(By.ID, "chart")
-    width = canvas.size["width"]
-    ActionChains(driver).move_to_element_with_offset(canvas, int(width * 0.25), 0).click() \
-        .perform()
-    pad_left, pad_right = 36, 10
-    expected = (width * 0.75 - pad_left) / (width - pad_left - pad_right) * state["duration"]
+    # Hovering the chart shows the scores and the frame there, from the worker's sprite sheet.
+    over = driver.find_element(By.CSS_SELECTOR, "#chart .u-over")
+    wait_for(lambda: driver.find_element(By.ID, "chart").get_attribute("data-thumbs") == "true",
+             timeout=10, message="the chart to get the thumbnail sheet")
+    ActionChains(driver).move_to_element_with_offset(over, 0, 0).perform()
+    tip = wait_for(lambda: driver.find_element(By.ID, "chart-tip").is_displayed()
+                   and driver.find_element(By.ID, "chart-tip"), timeout=10,
+                   message="the chart tooltip")
+    assert "abseiling: " in tip.text and "archery: " in tip.text
+    thumb = driver.find_element(By.ID, "chart-thumb")
+    assert thumb.is_displayed()
+    assert "/thumbs.jpg" in thumb.value_of_css_property("background-image")
+    assert int(thumb.get_attribute("data-tile")) in (2, 3)  # the middle of a 5.3 s clip
+
+    # Clicking the chart seeks the player (a click, not a drag: no zoom).
+    chart = driver.find_element(By.ID, "chart")
+    x_min = float(chart.get_attribute("data-x-min"))
+    x_max = float(chart.get_attribute("data-x-max"))
+    assert x_min == 0.0 and x_max == pytest.approx(CLIP_DURATION_SEC, abs=0.05)
+    ActionChains(driver).move_to_element_with_offset(over, int(over.size["width"] * 0.25), 0) \
+        .click().perform()
+    expected = x_min + 0.75 * (x_max - x_min)
     moved = wait_for(seeked, timeout=10, message="the player to seek")
     assert moved["time"] == pytest.approx(expected, abs=0.35)
+    assert chart.get_attribute("data-zoomed") == "false"
 
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "results-page.png"))
+
+    # A reload shows what the live page showed: the same rows, the whole clip in the chart.
+    live_rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#segments-body tr")]
+    driver.refresh()
+    wait_for(lambda: driver.find_element(By.ID, "results").get_attribute("data-live") == "done",
+             timeout=60, interval=0.5, message="the reloaded page")
+    chart = driver.find_element(By.ID, "chart")
+    assert chart.get_attribute("data-windows") == "3"
+    assert float(chart.get_attribute("data-x-min")) == 0.0
+    assert float(chart.get_attribute("data-x-max")) == pytest.approx(CLIP_DURATION_SEC, abs=0.05)
+    assert [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#segments-body tr")] \
+        == live_rows
 
     # No Content-Security-Policy violations or script errors on the way.
     problems = [entry["message"] for entry in driver.get_log("browser")

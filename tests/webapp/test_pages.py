@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from webapp.videos.models import Analysis, AnalysisStatus, Video
 
@@ -54,11 +55,13 @@ def test_results_page_has_player_chart_tables_and_downloads(owned, user):
     page = client.get(reverse("videos:analysis_detail", args=[analysis.pk]))
     html = page.content.decode()
     assert f'src="{reverse("videos:analysis_annotated", args=[analysis.pk])}"' in html
-    assert '<canvas id="chart"' in html
+    assert 'id="chart"' in html and "vendor/uplot/uPlot.iife.min.js" in html
+    assert "vendor/uplot/uPlot.min.css" in html and 'href="#segments"' in html  # table link
     assert f'data-progress-url="/api/v1/analyses/{analysis.pk}/progress/"' in html
+    assert f'data-cards-url="{reverse("videos:analysis_cards", args=[analysis.pk])}"' in html
     for name in ("analysis_annotated", "analysis_results", "analysis_segments_csv"):
         assert reverse(f"videos:{name}", args=[analysis.pk]) in html
-    assert 'data-index="0"' in html
+    assert 'id="feedback-form"' in html and "peak 0.90" in html  # _cards.html, included
     assert "<script>" not in html and " style=" not in html  # strict CSP: nothing inline
     assert "script-src 'self'" in page["Content-Security-Policy"]
     # The video page shows its latest analysis.
@@ -111,3 +114,44 @@ def test_upload_page_has_a_drop_zone_and_progress_bar(user, model_version):
     assert '<progress id="upload-bar"' in html
     assert 'data-api-url="/api/v1/videos/"' in html
     assert "vigil/upload.js" in html
+
+
+def test_cards_fragment_is_the_pages_cards_and_private(owned, user, other_user):
+    """The fragment the results page swaps in at a live finish: same template, owner only."""
+    _, analysis = owned
+    client = Client()
+    client.force_login(user)
+    url = reverse("videos:analysis_cards", args=[analysis.pk])
+    fragment = client.get(url).content.decode()
+    page = client.get(reverse("videos:analysis_detail", args=[analysis.pk])).content.decode()
+    assert fragment.strip().startswith('<div id="result-cards"')
+    for part in ('id="events"', 'id="feedback-form"', 'id="analysis-alerts"', "peak 0.90"):
+        assert part in fragment and part in page
+    client.force_login(other_user)
+    assert client.get(url).status_code == 404
+
+
+def test_thumbnail_sheet_is_served_to_its_owner_only(owned, user, other_user, settings):
+    _, analysis = owned
+    url = reverse("videos:analysis_thumbs", args=[analysis.pk])
+    client = Client()
+    client.force_login(user)
+    assert client.get(url).status_code == 404  # none made yet
+    sheet = settings.MEDIA_ROOT / "analyses" / str(analysis.pk) / "thumbs.jpg"
+    Image.new("RGB", (256, 72), (200, 10, 10)).save(sheet, format="JPEG")
+    analysis.thumbs_file = f"analyses/{analysis.pk}/thumbs.jpg"
+    analysis.save()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+    client.force_login(other_user)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0.9134, "0.91"), (0.01, "0.01"), (0.0042, "0.004"), (0.001, "0.001"), (0.0002, "<0.001"),
+    (0.0, "0"), ("x", "")])
+def test_scores_never_print_as_zero_point_zero_zero(value, text):
+    from webapp.core.templatetags.score_tags import score
+
+    assert score(value) == text

@@ -26,6 +26,14 @@ DESKTOP_PX = (1280, 800)
 PHONE_PX = (375, 812)
 
 
+def results_loaded(driver) -> None:
+    """Wait until the results page has drawn its scores (the chart fills in from the API)."""
+    from selenium.webdriver.common.by import By
+
+    wait_for(lambda: driver.find_element(By.ID, "results").get_attribute("data-live") == "done",
+             timeout=60, interval=0.5, message="the results page to load its scores")
+
+
 def save(driver, folder: Path, name: str) -> Path:
     """The viewport as a 256-colour PNG (a fifth of the size, no visible loss on UI)."""
     from PIL import Image
@@ -86,9 +94,11 @@ def test_readme_screenshots(browser, live_server, start_worker, worker_logs,  # 
     assert driver.find_element(By.ID, "analysis-status").text == "succeeded"
     results_url = driver.current_url
     driver.get(results_url)  # the finished page as a reader sees it
+    results_loaded(driver)
     save(driver, folder, "results")
     emulate_colour_scheme(driver, "dark")
     driver.get(results_url)
+    results_loaded(driver)
     save(driver, folder, "results-dark")
     emulate_colour_scheme(driver, "light")
 
@@ -100,6 +110,7 @@ def test_readme_screenshots(browser, live_server, start_worker, worker_logs,  # 
 
     set_viewport(driver, *PHONE_PX, mobile=True)
     driver.get(results_url)
+    results_loaded(driver)
     save(driver, folder, "results-phone")
     assert {"cameras", "inbox", "results", "results-dark", "results-phone", "upload"} <= {
         path.stem for path in folder.glob("*.png") if path.stat().st_size > 10_000}

@@ -13,6 +13,7 @@ from tests.webapp.conftest import LONGER_CLIP, SHORT_CLIP, wait_for
 from webapp.celery import app
 from webapp.videos import services
 from webapp.videos.models import Analysis, AnalysisStatus, Event, Segment
+from webapp.videos.selectors import stored_names
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +72,14 @@ def test_uploaded_video_is_analysed_by_a_real_worker(start_worker, worker_logs, 
     assert api_client.get(f"/api/v1/analyses/{analysis.pk}/results/").json() == document
     progress = api_client.get(f"/api/v1/analyses/{analysis.pk}/progress/").json()
     assert progress["finished"] and len(progress["segments"]) == 3
+
+    # The render pass left a thumbnail sheet (a tile a second) beside the annotated video.
+    assert analysis.thumbs_file == f"analyses/{analysis.pk}/thumbs.jpg"
+    assert analysis.thumbs_index["count"] == 6 and analysis.thumbs_index["interval_sec"] == 1.0
+    assert (settings.MEDIA_ROOT / analysis.thumbs_file).read_bytes()[:3] == b"\xff\xd8\xff"
+    assert progress["thumbs_url"] == f"/analyses/{analysis.pk}/thumbs.jpg"
+    assert progress["thumbs_index"] == analysis.thumbs_index
+    assert f"analyses/{analysis.pk}/thumbs.json" in set(stored_names())
 
 
 def test_cancel_stops_a_running_analysis(start_worker, worker_logs, api_client, user,

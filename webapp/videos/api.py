@@ -146,6 +146,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
     page_url = LinkField("videos:analysis_detail")
     results_url = LinkField("videos:analysis_results", present="results_file")
     annotated_url = LinkField("videos:analysis_annotated", present="annotated_file")
+    thumbs_url = LinkField("videos:analysis_thumbs", present="thumbs_file")
     segments_csv_url = LinkField("videos:analysis_segments_csv")
 
     class Meta:
@@ -156,7 +157,7 @@ class AnalysisSerializer(serializers.ModelSerializer):
                   "percent", "error", "error_code", "attempts",
                   "created_at", "started_at", "finished_at", "heartbeat_at", "untrained",
                   "model_weights", "watched_labels", "events", "page_url", "results_url",
-                  "annotated_url", "segments_csv_url")
+                  "annotated_url", "thumbs_url", "thumbs_index", "segments_csv_url")
         read_only_fields = fields
 
 
@@ -177,7 +178,7 @@ class VideoSerializer(serializers.ModelSerializer):
                   "source_url", "duplicate_of")
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))  # null: not a re-upload
     def get_duplicate_of(self, obj: Video) -> str | None:
         """From the selectors' ``duplicate_of_id`` (None for a video just created)."""
         duplicate = getattr(obj, "duplicate_of_id", None)
@@ -202,6 +203,9 @@ class ProgressSerializer(serializers.Serializer):
     segments = SegmentSerializer(many=True)
     events = EventSerializer(many=True)
     annotated_url = serializers.CharField(allow_null=True)
+    thumbs_url = serializers.CharField(allow_null=True)
+    thumbs_index = serializers.JSONField(
+        help_text="Grid of the thumbnail sheet (vigil.thumbs/1); {} until there is one.")
 
 
 def video_upload_validated(serializer: VideoCreateSerializer, *, owner: User,
@@ -343,6 +347,9 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             "events": EventSerializer(selectors.event_list(analysis=analysis), many=True).data
             if analysis.is_finished else [],
             "annotated_url": annotated_url,
+            "thumbs_url": reverse("videos:analysis_thumbs", args=[analysis.pk])
+            if analysis.thumbs_file else None,
+            "thumbs_index": analysis.thumbs_index,
         }
         return Response(body)
 

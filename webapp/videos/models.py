@@ -79,6 +79,10 @@ class Analysis(JobFields):
     # Outputs (paths relative to MEDIA_ROOT)
     results_file = models.CharField(max_length=255, blank=True)
     annotated_file = models.CharField(max_length=255, blank=True)
+    thumbs_file = models.CharField(max_length=255, blank=True,
+                                   help_text="Thumbnail sprite sheet (inference.thumbsheet).")
+    thumbs_index = models.JSONField(default=dict, blank=True,
+                                    help_text="The sheet's vigil.thumbs/1 index.")
     model_weights = models.CharField(max_length=200, blank=True,
                                      help_text="What the results say the weights were.")
     untrained = models.BooleanField(default=False)

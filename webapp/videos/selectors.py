@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from inference.csvsafe import csv_writer
+from inference.thumbsheet import SHEET_INDEX_NAME
 from webapp.core.storage import media_storage
 from webapp.videos.models import (
     FINISHED_STATUSES,
@@ -208,8 +210,11 @@ def stored_names() -> Iterator[str]:
     """Every stored name a video or analysis row refers to (retention keeps them)."""
     for names in Video.objects.values_list("file", "thumbnail"):
         yield from names
-    for names in Analysis.objects.values_list("results_file", "annotated_file"):
-        yield from names
+    for results, annotated, thumbs in Analysis.objects.values_list(
+            "results_file", "annotated_file", "thumbs_file"):
+        yield from (results, annotated, thumbs)
+        if thumbs:  # the sheet's index sits beside it (inference.thumbsheet)
+            yield posixpath.join(posixpath.dirname(thumbs), SHEET_INDEX_NAME)
 
 
 def busy_output_prefixes() -> set[str]:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("analyses/<uuid:pk>/cancel/", views.analysis_cancel, name="analysis_cancel"),
     path("analyses/<uuid:pk>/annotated.mp4", views.analysis_annotated,
          name="analysis_annotated"),
+    path("analyses/<uuid:pk>/cards/", views.analysis_cards, name="analysis_cards"),
+    path("analyses/<uuid:pk>/thumbs.jpg", views.analysis_thumbs, name="analysis_thumbs"),
     path("analyses/<uuid:pk>/results.json", views.analysis_results, name="analysis_results"),
     path("analyses/<uuid:pk>/segments.csv", views.analysis_segments_csv,
          name="analysis_segments_csv"),

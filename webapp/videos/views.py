@@ -30,7 +30,6 @@ PAGE_SIZE = 12
 #: The list page's filters besides the search box: ``VideoFilter``'s, by the same names.
 LIST_FILTERS = ("status", "uploaded_from", "uploaded_to", "source_tag", "label", "min_score",
                 "duplicate")
-INITIAL_SEGMENTS = 1000
 
 
 def _video_or_404(request: HttpRequest, pk) -> Video:
@@ -133,8 +132,6 @@ def analysis_detail(request: HttpRequest, pk) -> HttpResponse:
 def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
                   *, form: AnalysisOptionsForm | None = None, status: int = 200,
                   ) -> HttpResponse:
-    segments = (list(selectors.segment_list(analysis=analysis)[:INITIAL_SEGMENTS])
-                if analysis else [])
     events = list(selectors.event_list(analysis=analysis)) if analysis else []
     watched = (analysis.watched_labels or analysis.labels) if analysis else []
     if form is None:
@@ -150,7 +147,6 @@ def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
         "video": video,
         "analysis": analysis,
         "analyses": selectors.analysis_list(user=request.user, video=video)[:50],
-        "segments": segments,
         "events": events,
         "watched": watched,
         "form": form,
@@ -158,8 +154,19 @@ def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
         if analysis and show_annotated else reverse("videos:source", args=[video.pk]),
         "progress_url": reverse("api:analysis-progress", args=[analysis.pk])
         if analysis else "",
+        "cards_url": reverse("videos:analysis_cards", args=[analysis.pk]) if analysis else "",
         "labels": list(analysis.model_version.labels) if analysis else _default_labels(),
     }, status=status)
+
+
+@login_required
+@require_GET
+def analysis_cards(request: HttpRequest, pk) -> HttpResponse:
+    """The feedback and alerts cards alone: the results page swaps them in when an analysis
+    finishes while it is open (the same template renders them in the full page)."""
+    analysis = _analysis_or_404(request, pk)
+    return render(request, "videos/_cards.html", {
+        "analysis": analysis, "events": selectors.event_list(analysis=analysis)})
 
 
 @login_required
@@ -227,6 +234,14 @@ def analysis_annotated(request: HttpRequest, pk) -> HttpResponse:
     return file_response(request, analysis.annotated_file, content_type="video/mp4",
                          download_name=f"vigil-{analysis.pk}-annotated.mp4" if download else None,
                          missing="no annotated video")
+
+
+@login_or_token_required
+@require_GET
+def analysis_thumbs(request: HttpRequest, pk) -> HttpResponse:
+    """The thumbnail sprite sheet (its grid: ``analysis.thumbs_index``, inference.thumbsheet)."""
+    return file_response(request, _analysis_or_404(request, pk).thumbs_file,
+                         content_type="image/jpeg", missing="no thumbnails")
 
 
 @login_or_token_required

@@ -8,6 +8,7 @@ Every write of a run is conditional on the run token, so an execution that lost 
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -74,7 +75,8 @@ def _analysis_claim(*, analysis_id: str, task_id: str) -> tuple[Analysis, str] |
     return job_claim(
         Analysis.objects.select_related("video", "model_version"), pk=analysis_id,
         task_id=task_id, label="analysis", stage="starting",
-        reset={"percent": 0.0, "error_code": "", "results_file": "", "annotated_file": ""},
+        reset={"percent": 0.0, "error_code": "", "results_file": "", "annotated_file": "",
+               "thumbs_file": "", "thumbs_index": {}},
         give_up=_fail_worker_lost, on_claimed=_clear_partial_rows)
 
 
@@ -281,6 +283,7 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results: Results,
     from inference.pipeline import ANNOTATED_NAME, RESULTS_NAME  # noqa: PLC0415
 
     annotated = f"{out_relative}/{ANNOTATED_NAME}"
+    thumbs_file, thumbs_index = _stored_thumbs(out_relative)
     with transaction.atomic():
         analysis = Analysis.objects.select_for_update().filter(pk=analysis_id).first()
         if analysis is None or analysis.run_token != token:
@@ -308,11 +311,23 @@ def _analysis_complete(*, analysis_id: uuid.UUID, token: str, results: Results,
         analysis.heartbeat_at = now
         analysis.results_file = f"{out_relative}/{RESULTS_NAME}"
         analysis.annotated_file = annotated if media.exists(annotated) else ""
+        analysis.thumbs_file, analysis.thumbs_index = thumbs_file, thumbs_index
         analysis.model_weights = results.model.weights[:200]
         analysis.untrained = results.model.weights == "random"
         analysis.watched_labels = list(results.watched_labels)
         analysis.save()
     return analysis.status
+
+
+def _stored_thumbs(out_relative: str) -> tuple[str, dict]:
+    """``(name, index)`` of the published thumbnail sheet; ``("", {})`` if none was made."""
+    from inference.thumbsheet import SHEET_INDEX_NAME, SHEET_NAME  # noqa: PLC0415
+
+    sheet, index = f"{out_relative}/{SHEET_NAME}", f"{out_relative}/{SHEET_INDEX_NAME}"
+    if not (media.exists(sheet) and media.exists(index)):
+        return "", {}
+    with media.media_storage().open(index, "rb") as fh:
+        return sheet, json.loads(fh.read())
 
 
 def _announce_succeeded(analysis_id: uuid.UUID) -> None:

@@ -1,8 +1,11 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .action_enum import ActionEnum
 from .add_feedback_request import AddFeedbackRequest
 from .added import Added
 from .alert import Alert
+from .alert_bulk_request import AlertBulkRequest
+from .alert_bulk_result import AlertBulkResult
 from .alert_rule import AlertRule
 from .alert_rule_request import AlertRuleRequest
 from .analyses_results_retrieve_response_200 import AnalysesResultsRetrieveResponse200
@@ -96,13 +99,17 @@ from .video import Video
 from .video_create_request import VideoCreateRequest
 from .video_create_request_fusion_weights import VideoCreateRequestFusionWeights
 from .video_created import VideoCreated
+from .videos_list_status import VideosListStatus
 from .webhook import Webhook
 from .webhook_request import WebhookRequest
 
 __all__ = (
+    "ActionEnum",
     "Added",
     "AddFeedbackRequest",
     "Alert",
+    "AlertBulkRequest",
+    "AlertBulkResult",
     "AlertRule",
     "AlertRuleRequest",
     "AnalysesResultsRetrieveResponse200",
@@ -196,6 +203,7 @@ __all__ = (
     "VideoCreated",
     "VideoCreateRequest",
     "VideoCreateRequestFusionWeights",
+    "VideosListStatus",
     "Webhook",
     "WebhookRequest",
 )

@@ -56,6 +56,8 @@ class Analysis:
         page_url (str):
         results_url (None | str):
         annotated_url (None | str):
+        thumbs_url (None | str):
+        thumbs_index (Any): The sheet's vigil.thumbs/1 index.
         segments_csv_url (str):
     """
 
@@ -90,6 +92,8 @@ class Analysis:
     page_url: str
     results_url: None | str
     annotated_url: None | str
+    thumbs_url: None | str
+    thumbs_index: Any
     segments_csv_url: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -173,6 +177,11 @@ class Analysis:
         annotated_url: None | str
         annotated_url = self.annotated_url
 
+        thumbs_url: None | str
+        thumbs_url = self.thumbs_url
+
+        thumbs_index = self.thumbs_index
+
         segments_csv_url = self.segments_csv_url
 
         field_dict: dict[str, Any] = {}
@@ -210,6 +219,8 @@ class Analysis:
                 "page_url": page_url,
                 "results_url": results_url,
                 "annotated_url": annotated_url,
+                "thumbs_url": thumbs_url,
+                "thumbs_index": thumbs_index,
                 "segments_csv_url": segments_csv_url,
             }
         )
@@ -337,6 +348,15 @@ class Analysis:
 
         annotated_url = _parse_annotated_url(d.pop("annotated_url"))
 
+        def _parse_thumbs_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        thumbs_url = _parse_thumbs_url(d.pop("thumbs_url"))
+
+        thumbs_index = d.pop("thumbs_index")
+
         segments_csv_url = d.pop("segments_csv_url")
 
         analysis = cls(
@@ -371,6 +391,8 @@ class Analysis:
             page_url=page_url,
             results_url=results_url,
             annotated_url=annotated_url,
+            thumbs_url=thumbs_url,
+            thumbs_index=thumbs_index,
             segments_csv_url=segments_csv_url,
         )
 

@@ -23,6 +23,8 @@ class CameraIncident:
         duration_sec (float):
         peak_score (float):
         created_at (datetime.datetime):
+        clip_ready (bool):
+        clip_error (str):
         clip_url (None | str):
         peak_jpeg_url (None | str):
     """
@@ -36,6 +38,8 @@ class CameraIncident:
     duration_sec: float
     peak_score: float
     created_at: datetime.datetime
+    clip_ready: bool
+    clip_error: str
     clip_url: None | str
     peak_jpeg_url: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -59,6 +63,10 @@ class CameraIncident:
 
         created_at = self.created_at.isoformat()
 
+        clip_ready = self.clip_ready
+
+        clip_error = self.clip_error
+
         clip_url: None | str
         clip_url = self.clip_url
 
@@ -78,6 +86,8 @@ class CameraIncident:
                 "duration_sec": duration_sec,
                 "peak_score": peak_score,
                 "created_at": created_at,
+                "clip_ready": clip_ready,
+                "clip_error": clip_error,
                 "clip_url": clip_url,
                 "peak_jpeg_url": peak_jpeg_url,
             }
@@ -106,6 +116,10 @@ class CameraIncident:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        clip_ready = d.pop("clip_ready")
+
+        clip_error = d.pop("clip_error")
+
         def _parse_clip_url(data: object) -> None | str:
             if data is None:
                 return data
@@ -130,6 +144,8 @@ class CameraIncident:
             duration_sec=duration_sec,
             peak_score=peak_score,
             created_at=created_at,
+            clip_ready=clip_ready,
+            clip_error=clip_error,
             clip_url=clip_url,
             peak_jpeg_url=peak_jpeg_url,
         )

@@ -17,6 +17,7 @@ class ModelVersion:
     Attributes:
         id (int):
         name (str): Shown to users, e.g. r2plus1d_18 or r2plus1d_18.untrained.
+        title (str): What it detects, how well, and its name: the label pickers show.
         arch (str): Registry name in inference.models.
         weights (str): 'default' (the registry's pretrained file in VIGIL_MODEL_DIR), a file path, or 'none' (random
             initialisation: development and tests only).
@@ -37,6 +38,7 @@ class ModelVersion:
 
     id: int
     name: str
+    title: str
     arch: str
     weights: str
     untrained: bool
@@ -58,6 +60,8 @@ class ModelVersion:
         id = self.id
 
         name = self.name
+
+        title = self.title
 
         arch = self.arch
 
@@ -104,6 +108,7 @@ class ModelVersion:
             {
                 "id": id,
                 "name": name,
+                "title": title,
                 "arch": arch,
                 "weights": weights,
                 "untrained": untrained,
@@ -130,6 +135,8 @@ class ModelVersion:
         id = d.pop("id")
 
         name = d.pop("name")
+
+        title = d.pop("title")
 
         arch = d.pop("arch")
 
@@ -195,6 +202,7 @@ class ModelVersion:
         model_version = cls(
             id=id,
             name=name,
+            title=title,
             arch=arch,
             weights=weights,
             untrained=untrained,

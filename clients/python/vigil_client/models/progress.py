@@ -31,6 +31,8 @@ class Progress:
         segments (list[Segment]):
         events (list[Event]):
         annotated_url (None | str):
+        thumbs_url (None | str):
+        thumbs_index (Any): Grid of the thumbnail sheet (vigil.thumbs/1); {} until there is one.
     """
 
     id: UUID
@@ -45,6 +47,8 @@ class Progress:
     segments: list[Segment]
     events: list[Event]
     annotated_url: None | str
+    thumbs_url: None | str
+    thumbs_index: Any
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +83,11 @@ class Progress:
         annotated_url: None | str
         annotated_url = self.annotated_url
 
+        thumbs_url: None | str
+        thumbs_url = self.thumbs_url
+
+        thumbs_index = self.thumbs_index
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -95,6 +104,8 @@ class Progress:
                 "segments": segments,
                 "events": events,
                 "annotated_url": annotated_url,
+                "thumbs_url": thumbs_url,
+                "thumbs_index": thumbs_index,
             }
         )
 
@@ -145,6 +156,15 @@ class Progress:
 
         annotated_url = _parse_annotated_url(d.pop("annotated_url"))
 
+        def _parse_thumbs_url(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        thumbs_url = _parse_thumbs_url(d.pop("thumbs_url"))
+
+        thumbs_index = d.pop("thumbs_index")
+
         progress = cls(
             id=id,
             status=status,
@@ -158,6 +178,8 @@ class Progress:
             segments=segments,
             events=events,
             annotated_url=annotated_url,
+            thumbs_url=thumbs_url,
+            thumbs_index=thumbs_index,
         )
 
         progress.additional_properties = d

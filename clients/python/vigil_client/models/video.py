@@ -34,6 +34,8 @@ class Video:
         page_url (str):
         thumbnail_url (None | str):
         source_url (str):
+        duplicate_of (None | UUID): The owner's first upload of the same content (sha256) when this video is a later
+            copy; null otherwise.
     """
 
     id: UUID
@@ -55,6 +57,7 @@ class Video:
     page_url: str
     thumbnail_url: None | str
     source_url: str
+    duplicate_of: None | UUID
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,6 +100,12 @@ class Video:
 
         source_url = self.source_url
 
+        duplicate_of: None | str
+        if isinstance(self.duplicate_of, UUID):
+            duplicate_of = str(self.duplicate_of)
+        else:
+            duplicate_of = self.duplicate_of
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -120,6 +129,7 @@ class Video:
                 "page_url": page_url,
                 "thumbnail_url": thumbnail_url,
                 "source_url": source_url,
+                "duplicate_of": duplicate_of,
             }
         )
 
@@ -171,6 +181,21 @@ class Video:
 
         source_url = d.pop("source_url")
 
+        def _parse_duplicate_of(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                duplicate_of_type_0 = UUID(data)
+
+                return duplicate_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        duplicate_of = _parse_duplicate_of(d.pop("duplicate_of"))
+
         video = cls(
             id=id,
             owner=owner,
@@ -191,6 +216,7 @@ class Video:
             page_url=page_url,
             thumbnail_url=thumbnail_url,
             source_url=source_url,
+            duplicate_of=duplicate_of,
         )
 
         video.additional_properties = d

@@ -20,6 +20,7 @@ def _get_kwargs(
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
+    source: str | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -44,6 +45,8 @@ def _get_kwargs(
     if not isinstance(since, Unset):
         json_since = since.isoformat()
     params["since"] = json_since
+
+    params["source"] = source
 
     json_until: str | Unset = UNSET
     if not isinstance(until, Unset):
@@ -92,6 +95,7 @@ def sync_detailed(
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
+    source: str | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> Response[PaginatedAlertList]:
     """Your incidents: filter, acknowledge, mark as false alarm.
@@ -104,6 +108,7 @@ def sync_detailed(
         page (int | Unset):
         page_size (int | Unset):
         since (datetime.datetime | Unset):
+        source (str | Unset):
         until (datetime.datetime | Unset):
 
     Raises:
@@ -122,6 +127,7 @@ def sync_detailed(
         page=page,
         page_size=page_size,
         since=since,
+        source=source,
         until=until,
     )
 
@@ -142,6 +148,7 @@ def sync(
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
+    source: str | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> PaginatedAlertList | None:
     """Your incidents: filter, acknowledge, mark as false alarm.
@@ -154,6 +161,7 @@ def sync(
         page (int | Unset):
         page_size (int | Unset):
         since (datetime.datetime | Unset):
+        source (str | Unset):
         until (datetime.datetime | Unset):
 
     Raises:
@@ -173,6 +181,7 @@ def sync(
         page=page,
         page_size=page_size,
         since=since,
+        source=source,
         until=until,
     ).parsed
 
@@ -187,6 +196,7 @@ async def asyncio_detailed(
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
+    source: str | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> Response[PaginatedAlertList]:
     """Your incidents: filter, acknowledge, mark as false alarm.
@@ -199,6 +209,7 @@ async def asyncio_detailed(
         page (int | Unset):
         page_size (int | Unset):
         since (datetime.datetime | Unset):
+        source (str | Unset):
         until (datetime.datetime | Unset):
 
     Raises:
@@ -217,6 +228,7 @@ async def asyncio_detailed(
         page=page,
         page_size=page_size,
         since=since,
+        source=source,
         until=until,
     )
 
@@ -235,6 +247,7 @@ async def asyncio(
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
     since: datetime.datetime | Unset = UNSET,
+    source: str | Unset = UNSET,
     until: datetime.datetime | Unset = UNSET,
 ) -> PaginatedAlertList | None:
     """Your incidents: filter, acknowledge, mark as false alarm.
@@ -247,6 +260,7 @@ async def asyncio(
         page (int | Unset):
         page_size (int | Unset):
         since (datetime.datetime | Unset):
+        source (str | Unset):
         until (datetime.datetime | Unset):
 
     Raises:
@@ -267,6 +281,7 @@ async def asyncio(
             page=page,
             page_size=page_size,
             since=since,
+            source=source,
             until=until,
         )
     ).parsed

@@ -11,11 +11,14 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
+    analysable: bool | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["analysable"] = analysable
 
     params["page"] = page
 
@@ -60,12 +63,14 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    analysable: bool | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> Response[PaginatedModelVersionList]:
     """Model versions an analysis can use.
 
     Args:
+        analysable (bool | Unset):
         page (int | Unset):
         page_size (int | Unset):
 
@@ -78,6 +83,7 @@ def sync_detailed(
     """
 
     kwargs = _get_kwargs(
+        analysable=analysable,
         page=page,
         page_size=page_size,
     )
@@ -92,12 +98,14 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    analysable: bool | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> PaginatedModelVersionList | None:
     """Model versions an analysis can use.
 
     Args:
+        analysable (bool | Unset):
         page (int | Unset):
         page_size (int | Unset):
 
@@ -111,6 +119,7 @@ def sync(
 
     return sync_detailed(
         client=client,
+        analysable=analysable,
         page=page,
         page_size=page_size,
     ).parsed
@@ -119,12 +128,14 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    analysable: bool | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> Response[PaginatedModelVersionList]:
     """Model versions an analysis can use.
 
     Args:
+        analysable (bool | Unset):
         page (int | Unset):
         page_size (int | Unset):
 
@@ -137,6 +148,7 @@ async def asyncio_detailed(
     """
 
     kwargs = _get_kwargs(
+        analysable=analysable,
         page=page,
         page_size=page_size,
     )
@@ -149,12 +161,14 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    analysable: bool | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
 ) -> PaginatedModelVersionList | None:
     """Model versions an analysis can use.
 
     Args:
+        analysable (bool | Unset):
         page (int | Unset):
         page_size (int | Unset):
 
@@ -169,6 +183,7 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            analysable=analysable,
             page=page,
             page_size=page_size,
         )
