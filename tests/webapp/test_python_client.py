@@ -4,11 +4,12 @@ a live server and a real worker."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.webapp.conftest import REPO_ROOT, SHORT_CLIP, wait_for
 
@@ -17,8 +18,11 @@ SCHEMA_FILE = REPO_ROOT / "clients" / "openapi.json"
 
 
 def current_schema(tmp_path: Path) -> dict:
+    """The schema as ``make client`` writes it: ``manage.py spectacular`` in a process of its
+    own, so no state an earlier test left in this process (settings, caches) can change it."""
     out = tmp_path / "schema.json"
-    call_command("spectacular", "--format", "openapi-json", "--file", str(out))
+    subprocess.run([sys.executable, "manage.py", "spectacular", "--format", "openapi-json",
+                    "--file", str(out)], cwd=REPO_ROOT, check=True, timeout=120)
     return json.loads(out.read_text())
 
 

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from webapp.alerts import signing
 from webapp.videos.models import ScoredSpan
+
+#: A week: the longest "camera offline" a rule waits for. An explicit bound also keeps the
+#: API schema the same on every database (PostgreSQL's integer range is not SQLite's).
+CAMERA_OFFLINE_MAX_MIN = 7 * 24 * 60
 
 
 class AlertRule(models.Model):
@@ -34,7 +39,7 @@ class AlertRule(models.Model):
     notify_email = models.BooleanField(default=False,
                                        help_text="Also e-mail the video's owner.")
     camera_offline_min = models.PositiveIntegerField(
-        null=True, blank=True,
+        null=True, blank=True, validators=[MaxValueValidator(CAMERA_OFFLINE_MAX_MIN)],
         help_text="Set: a camera rule that fires when a camera it matches (source tag, model "
                   "version) has not been live for this many minutes; labels are not used.")
     created_at = models.DateTimeField(auto_now_add=True)

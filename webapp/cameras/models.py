@@ -7,9 +7,14 @@ write and the reverse. Times are UTC ``datetime``s; durations in seconds (``_sec
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from webapp.core.models import NamedEditedModel
+
+#: Ten years: the longest a camera's incidents are kept. An explicit bound also keeps the API
+#: schema the same on every database (PostgreSQL's integer range is not SQLite's).
+RETENTION_MAX_DAYS = 3650
 
 
 class CameraState(models.TextChoices):
@@ -46,7 +51,8 @@ class Camera(NamedEditedModel):
     source_tag = models.CharField(max_length=100, blank=True,
                                   help_text="Alert rules with this source tag match it.")
     retention_days = models.PositiveIntegerField(
-        default=30, help_text="Incident clips and stills are deleted after this many days.")
+        default=30, validators=[MaxValueValidator(RETENTION_MAX_DAYS)],
+        help_text="Incident clips and stills are deleted after this many days.")
     enabled = models.BooleanField(default=True)
 
 
