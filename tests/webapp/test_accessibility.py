@@ -10,7 +10,7 @@ import json
 import pytest
 
 from tests.webapp.conftest import REPO_ROOT, wait_for
-from tests.webapp.test_browser import ARTIFACTS, browser  # noqa: F401  (fixture)
+from tests.webapp.test_browser import ARTIFACTS, browser, sign_in  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -63,15 +63,6 @@ def site(user, owned, model_version):
     }
 
 
-def sign_in(driver, live_server, user, password: str) -> None:
-    from selenium.webdriver.common.by import By
-
-    driver.get(f"{live_server.url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: "/login" not in driver.current_url, timeout=30, message="sign-in")
-
 
 def emulate_colour_scheme(driver, scheme: str) -> None:
     """``prefers-color-scheme`` as the system would set it ("light" or "dark")."""
@@ -112,7 +103,7 @@ def test_axe_finds_no_serious_violations_on_the_main_pages(browser, live_server,
         driver.delete_all_cookies()
         driver.get(f"{live_server.url}/accounts/login/")
         found[f"sign-in ({scheme})"] = axe_violations(driver)
-        sign_in(driver, live_server, user, password)
+        sign_in(driver, live_server.url, user, password)
         for page, path in site.items():
             driver.get(f"{live_server.url}{path}")
             found[f"{page} ({scheme})"] = axe_violations(driver)
@@ -127,7 +118,7 @@ def test_main_pages_fit_a_375px_phone(browser, live_server, site, user, password
     widths = {}
     driver.get(f"{live_server.url}/accounts/login/")
     widths["sign-in"] = driver.execute_script("return document.documentElement.scrollWidth;")
-    sign_in(driver, live_server, user, password)
+    sign_in(driver, live_server.url, user, password)
     for page, path in site.items():
         driver.get(f"{live_server.url}{path}")
         widths[page] = driver.execute_script("return document.documentElement.scrollWidth;")
@@ -144,7 +135,7 @@ def test_main_pages_fit_a_375px_phone(browser, live_server, site, user, password
 def test_dark_theme_follows_the_system_setting(browser, live_server, site, user,  # noqa: F811
                                                password):
     driver = browser
-    sign_in(driver, live_server, user, password)
+    sign_in(driver, live_server.url, user, password)
     backgrounds = {}
     for path in (site["results"], "/api/v1/docs/"):
         for scheme in ("light", "dark"):
@@ -178,7 +169,7 @@ def test_focus_is_visible(browser, live_server, site, user, password):  # noqa: 
     from selenium.webdriver.common.keys import Keys
 
     driver = browser
-    sign_in(driver, live_server, user, password)
+    sign_in(driver, live_server.url, user, password)
     driver.get(f"{live_server.url}{site['videos']}")
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     outline = driver.execute_script(
@@ -192,7 +183,7 @@ def test_token_page_copy_button(browser, live_server, user, password):  # noqa: 
     from selenium.webdriver.common.by import By
 
     driver = browser
-    sign_in(driver, live_server, user, password)
+    sign_in(driver, live_server.url, user, password)
     driver.get(f"{live_server.url}/accounts/profile/")
     # The API section links the docs and the schema.
     links = {a.get_attribute("href").removeprefix(live_server.url)

@@ -5,21 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.webapp.conftest import wait_for
-from tests.webapp.test_browser import ARTIFACTS, browser  # noqa: F401  (fixture)
+from tests.webapp.test_browser import ARTIFACTS, browser, sign_in  # noqa: F401  (fixture)
 from webapp.alerts import services
 from webapp.alerts.models import Alert, AlertRule
 
 pytestmark = pytest.mark.slow
 
-
-def sign_in(driver, base_url: str, user, password: str) -> None:
-    from selenium.webdriver.common.by import By
-
-    driver.get(f"{base_url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: "/login" not in driver.current_url, timeout=30, message="sign-in")
 
 
 def badge(driver) -> int:

@@ -43,6 +43,17 @@ def browser():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def sign_in(driver, base_url: str, user, password: str, *, timeout_sec: float = 30) -> None:
+    """Sign ``user`` in through the login form at ``base_url`` and wait to leave it."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{base_url}/accounts/login/")
+    driver.find_element(By.NAME, "username").send_keys(user.username)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
+    wait_for(lambda: "/login" not in driver.current_url, timeout=timeout_sec, message="sign-in")
+
+
 def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worker_logs, user,
                                        password, model_version):
     from selenium.webdriver.common.action_chains import ActionChains
@@ -57,12 +68,8 @@ def test_sign_in_upload_watch_and_seek(browser, live_server, start_worker, worke
     driver = browser
 
     # Sign in through the form.
-    driver.get(f"{live_server.url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: driver.current_url.endswith("/videos/"), timeout=30,
-             message="the video list after sign-in")
+    sign_in(driver, live_server.url, user, password)
+    assert driver.current_url.endswith("/videos/")  # signing in lands on the video list
 
     # Upload with the page's file input; the script posts it with a progress bar.
     driver.get(f"{live_server.url}/videos/upload/")

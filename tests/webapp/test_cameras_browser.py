@@ -15,7 +15,7 @@ import pytest
 from tests.live_servers import RtspServer
 from tests.webapp.alert_receiver import Receiver
 from tests.webapp.conftest import wait_for
-from tests.webapp.test_browser import ARTIFACTS, browser  # noqa: F401  (fixture)
+from tests.webapp.test_browser import ARTIFACTS, browser, sign_in  # noqa: F401  (fixture)
 from webapp.alerts import services as alert_services
 from webapp.alerts.signing import secret_key
 from webapp.cameras.models import Camera, CameraIncident
@@ -54,11 +54,7 @@ def test_add_a_camera_watch_it_live_and_play_the_incident_clip(
     driver = browser
     with RtspServer(fight_stream) as rtsp:
         try:
-            driver.get(f"{live_server.url}/accounts/login/")
-            driver.find_element(By.NAME, "username").send_keys(staff_user.username)
-            driver.find_element(By.NAME, "password").send_keys(password)
-            driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-            wait_for(lambda: "/login" not in driver.current_url, timeout=60, message="sign-in")
+            sign_in(driver, live_server.url, staff_user, password, timeout_sec=60)
             # The workers start once the browser is up (on a loaded machine their start-up
             # would starve its first page); the camera worker loads the model meanwhile.
             celery = start_worker(VIGIL_WEBHOOK_ALLOW_PRIVATE="true",

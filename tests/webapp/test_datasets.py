@@ -18,6 +18,7 @@ from inference.decode import iter_frames
 from inference.probe import probe
 from tests.webapp.conftest import SAMPLES, SHORT_CLIP, media_files, wait_for
 from tests.webapp.test_browser import browser as chromium_browser  # noqa: F401  (fixture)
+from tests.webapp.test_browser import sign_in
 from training.datasets import ManifestError, load_manifest
 from webapp.core.storage import local_name_path
 
@@ -653,12 +654,7 @@ def test_browser_marks_a_segment_wrong(transactional_db, request, live_server, o
 
     _, analysis = owned
     driver = request.getfixturevalue("chromium_browser")
-    driver.get(f"{live_server.url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: driver.current_url.endswith("/videos/"), timeout=30,
-             message="the video list after sign-in")
+    sign_in(driver, live_server.url, user, password)
     driver.get(f"{live_server.url}{reverse('videos:analysis_detail', args=[analysis.pk])}")
     wait_for(lambda: driver.find_element(By.ID, "results").get_attribute("data-live") == "done",
              timeout=30, message="the finished analysis page")

@@ -14,7 +14,7 @@ from dataclasses import asdict
 import pytest
 
 from tests.webapp.conftest import SHORT_CLIP, wait_for
-from tests.webapp.test_browser import ARTIFACTS, browser  # noqa: F401  (the one browser fixture)
+from tests.webapp.test_browser import ARTIFACTS, browser, sign_in  # noqa: F401  (the one browser fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -74,16 +74,6 @@ def stored(transactional_db, user, model_version, settings):
     return analysis
 
 
-def _sign_in(driver, live_server, user, password) -> None:
-    from selenium.webdriver.common.by import By
-
-    driver.get(f"{live_server.url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: driver.current_url.endswith("/videos/"), timeout=30,
-             message="the video list after sign-in")
-
 
 def _player(driver) -> dict:
     return driver.execute_script(
@@ -104,7 +94,7 @@ def test_results_chart_tooltip_zoom_thumbnails_and_keys(browser, live_server, us
     from selenium.webdriver.common.by import By
 
     driver = browser
-    _sign_in(driver, live_server, user, password)
+    sign_in(driver, live_server.url, user, password)
     driver.get(f"{live_server.url}/analyses/{stored.pk}/")
     wait_for(lambda: driver.find_element(By.ID, "results").get_attribute("data-live") == "done",
              timeout=120, interval=0.5, message="every window to load")

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.webapp.conftest import SHORT_CLIP, wait_for
-from tests.webapp.test_browser import browser  # noqa: F401  (fixture)
+from tests.webapp.test_browser import browser, sign_in  # noqa: F401  (fixture)
 from webapp.videos.models import ResumableUpload, Video
 
 pytestmark = pytest.mark.slow
@@ -32,12 +32,7 @@ def test_upload_is_paused_and_resumed_with_tus(browser, live_server, start_worke
     worker = start_worker()
     worker_logs.append(worker)
     driver = browser
-    driver.get(f"{live_server.url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: driver.current_url.endswith("/videos/"), timeout=30,
-             message="the video list after sign-in")
+    sign_in(driver, live_server.url, user, password)
 
     driver.get(f"{live_server.url}/videos/upload/")
     assert driver.execute_script("return Boolean(window.tus && window.tus.isSupported)")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.webapp.conftest import SHORT_CLIP, wait_for
-from tests.webapp.test_accessibility import emulate_colour_scheme, sign_in
-from tests.webapp.test_browser import browser  # noqa: F401  (fixture)
+from tests.webapp.test_accessibility import emulate_colour_scheme
+from tests.webapp.test_browser import browser, sign_in  # noqa: F401  (fixture)
 
 pytestmark = [
     pytest.mark.slow,
@@ -81,7 +81,7 @@ def test_readme_screenshots(browser, live_server, start_worker, worker_logs,  # 
     driver = browser
     set_viewport(driver, *DESKTOP_PX)
     emulate_colour_scheme(driver, "light")
-    sign_in(driver, live_server, staff_user, password)
+    sign_in(driver, live_server.url, staff_user, password)
 
     driver.get(f"{live_server.url}/videos/upload/")
     save(driver, folder, "upload")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.webapp.conftest import wait_for
-from tests.webapp.test_browser import ARTIFACTS, browser  # noqa: F401  (fixture)
+from tests.webapp.test_browser import ARTIFACTS, browser, sign_in  # noqa: F401  (fixture)
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs.models import RunStatus, TrainingRun
 
@@ -27,11 +27,7 @@ def test_run_page_draws_the_curves_as_epochs_arrive(browser, live_server,  # noq
                                      settings={"epochs": 4}, stage="epoch 2/4", epoch=1,
                                      history=[epoch_row(1, val_acc=0.6)])
     driver = browser
-    driver.get(f"{live_server.url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(staff_user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: "/login" not in driver.current_url, timeout=30, message="sign-in")
+    sign_in(driver, live_server.url, staff_user, password)
     driver.get(f"{live_server.url}/training/runs/{run.pk}/")
 
     def plotted_pixels() -> int:

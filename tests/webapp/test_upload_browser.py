@@ -11,20 +11,11 @@ from tests.webapp.conftest import SHORT_CLIP, wait_for
 from tests.webapp.test_browser import (
     ARTIFACTS,
     browser,  # noqa: F401  (the one browser fixture)
+    sign_in,
 )
 
 pytestmark = pytest.mark.slow
 
-
-def sign_in(driver, live_server, user, password) -> None:
-    from selenium.webdriver.common.by import By
-
-    driver.get(f"{live_server.url}/accounts/login/")
-    driver.find_element(By.NAME, "username").send_keys(user.username)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait_for(lambda: driver.current_url.endswith("/videos/"), timeout=30,
-             message="the video list after sign-in")
 
 
 def in_view(driver, element) -> bool:
@@ -49,7 +40,7 @@ def test_upload_with_defaults_keeps_advanced_options_folded(
 
     worker_logs.append(start_worker())
     driver = browser
-    sign_in(driver, live_server, user, password)
+    sign_in(driver, live_server.url, user, password)
     driver.get(f"{live_server.url}/videos/upload/")
 
     # Closed by default: the advanced fields are not shown.
@@ -98,7 +89,7 @@ def test_a_bad_upload_shows_its_problems_at_the_top_of_the_form_in_view(
 
     driver = browser
     driver.set_window_size(1280, 640)  # the button is below the fold
-    sign_in(driver, live_server, user, password)
+    sign_in(driver, live_server.url, user, password)
     driver.get(f"{live_server.url}/videos/upload/")
     not_a_video = tmp_path / "notes.mp4"
     not_a_video.write_bytes(b"these are meeting notes, not a video\n" * 40)
