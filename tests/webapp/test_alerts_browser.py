@@ -14,11 +14,11 @@ pytestmark = pytest.mark.slow
 
 
 def badge(driver) -> int:
-    """The navigation's unread count (0 when it shows no badge)."""
-    from selenium.webdriver.common.by import By
-
-    found = driver.find_elements(By.ID, "nav-unread")
-    return int(found[0].get_attribute("data-count")) if found else 0
+    """The navigation's unread count (0 when it shows no badge), read in one script: a page
+    that reloads after a bulk action cannot leave a stale element between find and read."""
+    return int(driver.execute_script(
+        "const badge = document.getElementById('nav-unread');"
+        "return badge ? Number(badge.dataset.count) : 0;"))
 
 
 def browser_problems(driver, *, refused: str = "") -> list[str]:
