@@ -46,17 +46,20 @@ def streams_needed(recipes: Sequence[str]) -> set[str]:
 
 class StreamTrainer:
     """:class:`HeadTrainer` plus the stream recipes; ``streams`` maps stream name ->
-    ``{clip path: (W, D) window features}``."""
+    ``{clip path: (W, D) window features}`` and ``recipes`` recipe -> the streams it
+    concatenates (default :data:`STREAM_RECIPES`; a probe can name its own features)."""
 
     def __init__(self, i3d: HeadTrainer, *,
-                 streams: Mapping[str, Mapping[str, np.ndarray]]) -> None:
+                 streams: Mapping[str, Mapping[str, np.ndarray]],
+                 recipes: Mapping[str, tuple[str, ...]] = STREAM_RECIPES) -> None:
         self.i3d = i3d
         self.streams = streams
+        self.recipes = recipes
         self.config = i3d.config
 
     def _features(self, recipe: str, clip: ClipFeatures) -> torch.Tensor:
         parts = []
-        for stream in STREAM_RECIPES[recipe]:
+        for stream in self.recipes[recipe]:
             if stream == "kinetics":
                 with torch.inference_mode():
                     parts.append(pooled(self.i3d.maps_5c(clip), recipe="kinetics",
@@ -76,7 +79,7 @@ class StreamTrainer:
         if "+" in recipe:
             parts = [self.fit(part, clips, labels) for part in recipe.split("+")]
             return FittedHead(recipe=recipe, linear=parts[0].linear, parts=parts)
-        if recipe not in STREAM_RECIPES:
+        if recipe not in self.recipes:
             return self.i3d.fit(recipe, clips, labels)
         feats = [self._features(recipe, c) for c in clips]
         x = torch.cat(feats)
@@ -99,7 +102,7 @@ class StreamTrainer:
         if head.parts:
             per_part = [self.window_scores(part, clips) for part in head.parts]
             return [np.mean(scores, axis=0) for scores in zip(*per_part, strict=True)]
-        if head.recipe not in STREAM_RECIPES:
+        if head.recipe not in self.recipes:
             return self.i3d.window_scores(head, clips)
         return [torch.sigmoid(head.linear(self._features(head.recipe, c))[:, 0]).numpy()
                 for c in clips]
