@@ -18,9 +18,9 @@ from webapp.alerts import selectors, services
 from webapp.alerts.filters import AlertFilter, DeliveryFilter
 from webapp.alerts.forms import BULK_ACTION_CHOICES, MAX_BULK_ALERTS
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
-from webapp.core.errors import object_or_404
 from webapp.core.filters import MAX_ID
 from webapp.core.serializers import LinkField
+from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.models import ModelVersion
 
 # --- Serializers -------------------------------------------------------------------------------
@@ -115,18 +115,16 @@ class QueuedSerializer(serializers.Serializer):
 
 # --- Views -------------------------------------------------------------------------------------
 
-class AlertRuleViewSet(viewsets.ModelViewSet):
+class AlertRuleViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
     """Your alert rules and the global ones (only staff edit global rules)."""
 
     serializer_class = AlertRuleSerializer
     queryset = AlertRule.objects.none()
-
-    def get_queryset(self):
-        return selectors.alert_rule_list(user=self.request.user)
+    list_selector = staticmethod(selectors.alert_rule_list)
+    get_selector = staticmethod(selectors.alert_rule_get)
 
     def get_object(self) -> AlertRule:
-        rule = object_or_404(selectors.alert_rule_get, user=self.request.user,
-                             pk=self.kwargs["pk"])
+        rule = super().get_object()
         if self.request.method not in ("GET", "HEAD", "OPTIONS") and \
                 not selectors.alert_rule_can_edit(user=self.request.user, rule=rule):
             raise PermissionDenied("only staff may change a global rule")
@@ -146,18 +144,15 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
         services.alert_rule_delete(rule=instance)
 
 
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AlertViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   viewsets.GenericViewSet):
     """Your incidents: filter, acknowledge, mark as false alarm."""
 
     serializer_class = AlertSerializer
     queryset = Alert.objects.none()
     filterset_class = AlertFilter
-
-    def get_queryset(self):
-        return selectors.alert_list(user=self.request.user)
-
-    def get_object(self) -> Alert:
-        return object_or_404(selectors.alert_get, user=self.request.user, pk=self.kwargs["pk"])
+    list_selector = staticmethod(selectors.alert_list)
+    get_selector = staticmethod(selectors.alert_get)
 
     @extend_schema(request=None, responses={200: AlertSerializer})
     @action(detail=True, methods=["post"])
@@ -185,18 +180,13 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response({"updated": updated})
 
 
-class WebhookViewSet(viewsets.ModelViewSet):
+class WebhookViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
     """Your webhook endpoints (http/https to public addresses); ``test/`` sends a test message."""
 
     serializer_class = WebhookSerializer
     queryset = WebhookEndpoint.objects.none()
-
-    def get_queryset(self):
-        return selectors.webhook_list(user=self.request.user)
-
-    def get_object(self) -> WebhookEndpoint:
-        return object_or_404(selectors.webhook_get, user=self.request.user,
-                             pk=self.kwargs["pk"])
+    list_selector = staticmethod(selectors.webhook_list)
+    get_selector = staticmethod(selectors.webhook_get)
 
     def perform_create(self, serializer: BaseSerializer[WebhookEndpoint]) -> None:
         serializer.instance = services.webhook_create(owner=request_user(self.request),
@@ -219,18 +209,13 @@ class WebhookViewSet(viewsets.ModelViewSet):
                         status=status.HTTP_202_ACCEPTED)
 
 
-class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DeliveryViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     """The delivery log: one row per attempt."""
 
     serializer_class = DeliverySerializer
     queryset = Delivery.objects.none()
     filterset_class = DeliveryFilter
-
-    def get_queryset(self):
-        return selectors.delivery_list(user=self.request.user)
-
-    def get_object(self) -> Delivery:
-        return object_or_404(selectors.delivery_get, user=self.request.user,
-                             pk=self.kwargs["pk"])
+    list_selector = staticmethod(selectors.delivery_list)
+    get_selector = staticmethod(selectors.delivery_get)
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 
 from webapp.alerts import services
@@ -11,24 +13,28 @@ from webapp.alerts import services
 logger = logging.getLogger(__name__)
 
 
+def _alerts_raised(evaluate: Callable[..., list[Any]], subject: str, **kwargs: Any) -> int:
+    """How many alerts ``evaluate(**kwargs)`` raised for ``subject``; an error is logged, not
+    raised (what was evaluated is long done)."""
+    try:
+        return len(evaluate(**kwargs))
+    except Exception:
+        logger.exception("alert evaluation of %s failed", subject)
+        return 0
+
+
 @shared_task(name=services.EVALUATE_TASK)
 def evaluate_analysis(analysis_id: str) -> int:
     """Incidents of a succeeded analysis; errors are logged (the analysis is long done)."""
-    try:
-        return len(services.alerts_evaluate(analysis_id=analysis_id))
-    except Exception:
-        logger.exception("alert evaluation of analysis %s failed", analysis_id)
-        return 0
+    return _alerts_raised(services.alerts_evaluate, f"analysis {analysis_id}",
+                          analysis_id=analysis_id)
 
 
 @shared_task(name=services.EVALUATE_CAMERA_TASK)
 def evaluate_camera_incident(incident_id: int) -> int:
     """Alerts of a live camera's incident; errors are logged."""
-    try:
-        return len(services.alerts_evaluate_camera_incident(incident_id=incident_id))
-    except Exception:
-        logger.exception("alert evaluation of camera incident %s failed", incident_id)
-        return 0
+    return _alerts_raised(services.alerts_evaluate_camera_incident,
+                          f"camera incident {incident_id}", incident_id=incident_id)
 
 
 @shared_task(name=services.OFFLINE_TASK)
@@ -37,23 +43,23 @@ def check_cameras_offline() -> int:
     return len(services.alerts_check_cameras_offline())
 
 
-@shared_task(name=services.WEBHOOK_TASK, bind=True, max_retries=None)
-def deliver_webhook(self, webhook_id: int, alert_id: int | None) -> str:
-    retries, limit = self.request.retries, settings.VIGIL_WEBHOOK_MAX_RETRIES
+def _delivered(task: Task, deliver: Callable[..., services.Attempt | None], **kwargs: Any) -> str:
+    """One attempt of ``deliver(**kwargs)``, the final one after VIGIL_WEBHOOK_MAX_RETRIES
+    retries; a failed one retries ``task`` after an exponential backoff. Returns the attempt's
+    status, or ``gone`` (the webhook or alert was deleted meanwhile)."""
+    retries, limit = task.request.retries, settings.VIGIL_WEBHOOK_MAX_RETRIES
     try:
-        attempt = services.webhook_deliver(webhook_id=webhook_id, alert_id=alert_id,
-                                           attempt=retries + 1, final=retries >= limit)
+        attempt = deliver(attempt=retries + 1, final=retries >= limit, **kwargs)
     except services.DeliveryFailed:
-        raise self.retry(countdown=services.retry_countdown(retries)) from None
+        raise task.retry(countdown=services.retry_countdown(retries)) from None
     return attempt.status if attempt else "gone"
+
+
+@shared_task(name=services.WEBHOOK_TASK, bind=True, max_retries=None)
+def deliver_webhook(self: Task, webhook_id: int, alert_id: int | None) -> str:
+    return _delivered(self, services.webhook_deliver, webhook_id=webhook_id, alert_id=alert_id)
 
 
 @shared_task(name=services.EMAIL_TASK, bind=True, max_retries=None)
-def deliver_email(self, alert_id: int) -> str:
-    retries, limit = self.request.retries, settings.VIGIL_WEBHOOK_MAX_RETRIES
-    try:
-        attempt = services.email_deliver(alert_id=alert_id, attempt=retries + 1,
-                                         final=retries >= limit)
-    except services.DeliveryFailed:
-        raise self.retry(countdown=services.retry_countdown(retries)) from None
-    return attempt.status if attempt else "gone"
+def deliver_email(self: Task, alert_id: int) -> str:
+    return _delivered(self, services.email_deliver, alert_id=alert_id)

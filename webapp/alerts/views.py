@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from webapp.accounts.decorators import login_or_token_required
+from webapp.accounts.decorators import file_view
 from webapp.accounts.selectors import request_user
 from webapp.alerts import selectors, services
 from webapp.alerts.filters import DeliveryFilter
@@ -24,7 +24,6 @@ from webapp.alerts.models import Alert, AlertRule, WebhookEndpoint
 from webapp.core.errors import object_or_404
 from webapp.core.filters import page_filter
 from webapp.core.forms import FormT, form_page
-from webapp.core.http import file_response
 
 PAGE_SIZE = 25
 
@@ -129,18 +128,9 @@ def alert_false_alarm(request: HttpRequest, pk: int) -> HttpResponse:
                        done="Marked as a false alarm.")
 
 
-@login_or_token_required
-@require_GET
-def alert_clip(request: HttpRequest, pk: int) -> HttpResponse:
-    return file_response(request, _alert_or_404(request, pk).clip, content_type="video/mp4",
-                         missing="no clip")
-
-
-@login_or_token_required
-@require_GET
-def alert_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
-    return file_response(request, _alert_or_404(request, pk).thumbnail,
-                         content_type="image/jpeg", missing="no thumbnail")
+alert_clip = file_view(_alert_or_404, "clip", content_type="video/mp4", missing="no clip")
+alert_thumbnail = file_view(_alert_or_404, "thumbnail", content_type="image/jpeg",
+                            missing="no thumbnail")
 
 
 def _done(request: HttpRequest, message: str, redirect_to: str) -> HttpResponse:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from webapp.cameras.models import Camera, CameraIncident, CameraProbe, CameraRuntime
+from webapp.core.admin import RestrictedAdmin
 
 
 @admin.register(Camera)
-class CameraAdmin(admin.ModelAdmin):
+class CameraAdmin(RestrictedAdmin):
     """Read and toggle cameras; URLs are entered on the camera pages (they get encrypted)."""
 
     list_display = ("name", "url_masked", "model_version", "source_tag", "enabled", "owner")
@@ -14,22 +15,15 @@ class CameraAdmin(admin.ModelAdmin):
     search_fields = ("name", "source_tag")
     readonly_fields = ("url_masked", "created_at", "updated_at")
     exclude = ("url_encrypted",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
+    can_add = False
 
 
 @admin.register(CameraRuntime)
-class CameraRuntimeAdmin(admin.ModelAdmin):
+class CameraRuntimeAdmin(RestrictedAdmin):
     list_display = ("camera", "state", "worker", "lease_expires_at", "fps_in", "lag_sec",
                     "reconnects", "last_seen_at")
     exclude = ("preview_jpeg", "scores")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    can_add = can_change = False
 
 
 @admin.register(CameraIncident)

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from webapp.accounts.selectors import request_user
 from webapp.cameras import selectors, services
 from webapp.cameras.models import Camera, CameraIncident, CameraProbe
-from webapp.core.errors import object_or_404
 from webapp.core.serializers import LinkField
+from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.models import ModelVersion
 
 
@@ -124,20 +124,16 @@ class CameraLeaseSerializer(RuntimeMetricsSerializer):
     lease_held = serializers.BooleanField()
 
 
-class CameraViewSet(viewsets.ModelViewSet):
+class CameraViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
     """Live cameras. Everyone signed in reads their own (staff: all); staff add, change,
     delete and test them."""
 
     serializer_class = CameraSerializer
     queryset = Camera.objects.none()
     permission_classes = (IsStaffOrReadOnly,)
-
-    def get_queryset(self):
-        return selectors.camera_list(user=self.request.user)
-
-    def get_object(self) -> Camera:
-        return object_or_404(selectors.camera_get, user=self.request.user,
-                             camera_id=self.kwargs["pk"])
+    list_selector = staticmethod(selectors.camera_list)
+    get_selector = staticmethod(selectors.camera_get)
+    selector_pk = "camera_id"
 
     def perform_create(self, serializer: serializers.BaseSerializer[Camera]) -> None:
         serializer.instance = services.camera_create(owner=request_user(self.request),
@@ -183,19 +179,17 @@ class CameraViewSet(viewsets.ModelViewSet):
                         status=status.HTTP_200_OK)
 
 
-class CameraIncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class CameraIncidentViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             viewsets.GenericViewSet):
     """Incidents of the cameras you may see; ``?camera=<id>`` filters."""
 
     serializer_class = CameraIncidentSerializer
     queryset = CameraIncident.objects.none()
+    get_selector = staticmethod(selectors.incident_get)
+    selector_pk = "incident_id"
 
     def get_queryset(self):
         camera = self.request.query_params.get("camera")
         return selectors.incident_list(user=self.request.user,
                                        camera_id=int(camera) if camera and camera.isdigit()
                                        else None)
-
-    def get_object(self) -> CameraIncident:
-        return object_or_404(selectors.incident_get, user=self.request.user,
-                             incident_id=self.kwargs["pk"])

@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from webapp.accounts.decorators import login_or_token_required
+from webapp.accounts.decorators import file_view, login_or_token_required
 from webapp.accounts.selectors import request_user
 from webapp.cameras import selectors, services
 from webapp.cameras.forms import CameraForm
 from webapp.cameras.models import Camera, CameraIncident
 from webapp.core.errors import object_or_404
 from webapp.core.forms import form_page
-from webapp.core.http import file_response
 from webapp.core.permissions import staff_required
 
 
@@ -124,15 +123,6 @@ def camera_ops(request: HttpRequest) -> HttpResponse:
                                                 "now": timezone.now()})
 
 
-@login_or_token_required
-@require_GET
-def incident_clip(request: HttpRequest, pk: int) -> HttpResponse:
-    return file_response(request, _incident_or_404(request, pk).clip,
-                         content_type="video/mp4", missing="no clip")
-
-
-@login_or_token_required
-@require_GET
-def incident_peak(request: HttpRequest, pk: int) -> HttpResponse:
-    return file_response(request, _incident_or_404(request, pk).peak_jpeg,
-                         content_type="image/jpeg", missing="no still")
+incident_clip = file_view(_incident_or_404, "clip", content_type="video/mp4", missing="no clip")
+incident_peak = file_view(_incident_or_404, "peak_jpeg", content_type="image/jpeg",
+                          missing="no still")

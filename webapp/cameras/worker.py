@@ -43,6 +43,7 @@ from django.utils import timezone
 from webapp.cameras import selectors, services
 from webapp.cameras.models import Camera, CameraState
 from webapp.core.jobs import worker_name
+from webapp.core.threads import repeat_every
 from webapp.models_registry.services import weights_path
 
 logger = logging.getLogger(__name__)
@@ -136,15 +137,8 @@ class CameraWorker:
 
     def _keep_leases(self, stop: threading.Event) -> None:
         """The lease thread: renew every tick; note the cameras another worker took."""
-        try:
-            while not stop.wait(self.tick_sec):
-                try:
-                    self.renew()
-                except Exception:
-                    logger.warning("lease renewal failed", exc_info=True)
-                    close_old_connections()
-        finally:
-            connection.close()
+        repeat_every(self.tick_sec, self.renew, stop=stop, failure="lease renewal failed",
+                     logger=logger)
 
     def renew(self) -> None:
         """Renew the leases of the running cameras (unless the main loop is stuck)."""

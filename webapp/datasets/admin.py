@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from webapp.core.admin import RestrictedAdmin
 from webapp.datasets import services
 from webapp.datasets.models import Dataset, DatasetClip, Feedback
 
@@ -21,7 +22,7 @@ class DatasetAdmin(admin.ModelAdmin):
 
 
 @admin.register(DatasetClip)
-class DatasetClipAdmin(admin.ModelAdmin):
+class DatasetClipAdmin(RestrictedAdmin):
     """Read-only here: clips are added and deleted through the dataset pages (files too)."""
 
     list_display = ("id", "dataset", "label", "split", "group", "origin", "duration_sec",
@@ -29,12 +30,7 @@ class DatasetClipAdmin(admin.ModelAdmin):
     list_filter = ("split", "origin", "dataset")
     search_fields = ("label", "group", "original_name")
     readonly_fields = tuple(f.name for f in DatasetClip._meta.fields)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    can_add = can_delete = False
 
 
 @admin.register(Feedback)

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -16,9 +17,10 @@ from rest_framework.response import Response
 
 from inference.types import FLOW_METHODS, MODALITIES
 from webapp.accounts.selectors import request_user
-from webapp.core.errors import ServiceError, object_or_404
+from webapp.core.errors import ServiceError
 from webapp.core.exception_handlers import ErrorSerializer
 from webapp.core.serializers import LinkField, upload_validated
+from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.selectors import model_version_analysable
 from webapp.videos import selectors, services
 from webapp.videos.filters import (
@@ -232,8 +234,8 @@ def video_created_body(video: Video, analysis: Analysis | None, *,
 
 # --- Views -------------------------------------------------------------------------------------
 
-class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                   viewsets.GenericViewSet):
+class VideoViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Your videos. Upload with multipart ``file``; an analysis starts unless ``analyze=false``."""
 
     serializer_class = VideoSerializer
@@ -242,12 +244,8 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
     start_work_actions = ("create",)  # the "uploads" throttle (webapp.core.throttling)
 
     filterset_class = VideoFilter
-
-    def get_queryset(self):
-        return selectors.video_list(user=self.request.user)
-
-    def get_object(self) -> Video:
-        return object_or_404(selectors.video_get, user=self.request.user, pk=self.kwargs["pk"])
+    list_selector = staticmethod(selectors.video_list)
+    get_selector = staticmethod(selectors.video_get)
 
     # A file upload is multipart only: a generated client must not offer JSON or form bodies.
     @extend_schema(request={"multipart/form-data": VideoCreateSerializer},
@@ -264,7 +262,8 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         services.video_delete(video=instance)
 
 
-class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AnalysisViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
     """Analyses of your videos: start one (or a re-run), follow it, cancel it, read results."""
 
     serializer_class = AnalysisSerializer
@@ -272,12 +271,11 @@ class AnalysisViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     start_work_actions = ("create",)
 
     filterset_class = AnalysisFilter
+    list_selector = staticmethod(selectors.analysis_list)
+    get_selector = staticmethod(selectors.analysis_get)
 
-    def get_queryset(self):
-        return selectors.analysis_list(user=self.request.user).prefetch_related("events")
-
-    def get_object(self) -> Analysis:
-        return object_or_404(selectors.analysis_get, user=self.request.user, pk=self.kwargs["pk"])
+    def get_queryset(self) -> QuerySet[Analysis]:
+        return super().get_queryset().prefetch_related("events")
 
     @extend_schema(request=AnalysisCreateSerializer,
                    responses={202: AnalysisSerializer, 400: ErrorSerializer,

@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from inference.errors import VideoRejected
-from webapp.accounts.decorators import login_or_token_required
+from webapp.accounts.decorators import file_view, login_or_token_required
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import UploadTooLarge, object_or_404
 from webapp.core.filters import page_filter
 from webapp.core.forms import form_add_errors
-from webapp.core.http import file_response
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.videos import selectors, services
 from webapp.videos.filters import VideoFilter
@@ -212,45 +211,17 @@ def video_delete(request: HttpRequest, pk) -> HttpResponse:
 
 # --- Files (session or API token; another user's file is a 404) ---------------------------------
 
-@login_or_token_required
-@require_GET
-def video_source(request: HttpRequest, pk) -> HttpResponse:
-    video = _video_or_404(request, pk)
-    return file_response(request, video.file)
-
-
-@login_or_token_required
-@require_GET
-def video_thumbnail(request: HttpRequest, pk) -> HttpResponse:
-    return file_response(request, _video_or_404(request, pk).thumbnail,
-                         content_type="image/jpeg", missing="no thumbnail")
-
-
-@login_or_token_required
-@require_GET
-def analysis_annotated(request: HttpRequest, pk) -> HttpResponse:
-    analysis = _analysis_or_404(request, pk)
-    download = request.GET.get("download") == "1"
-    return file_response(request, analysis.annotated_file, content_type="video/mp4",
-                         download_name=f"vigil-{analysis.pk}-annotated.mp4" if download else None,
-                         missing="no annotated video")
-
-
-@login_or_token_required
-@require_GET
-def analysis_thumbs(request: HttpRequest, pk) -> HttpResponse:
-    """The thumbnail sprite sheet (its grid: ``analysis.thumbs_index``, inference.thumbsheet)."""
-    return file_response(request, _analysis_or_404(request, pk).thumbs_file,
-                         content_type="image/jpeg", missing="no thumbnails")
-
-
-@login_or_token_required
-@require_GET
-def analysis_results(request: HttpRequest, pk) -> HttpResponse:
-    analysis = _analysis_or_404(request, pk)
-    return file_response(request, analysis.results_file, content_type="application/json",
-                         download_name=f"vigil-{analysis.pk}-results.json",
-                         missing="no results yet")
+video_source = file_view(_video_or_404, "file")
+video_thumbnail = file_view(_video_or_404, "thumbnail", content_type="image/jpeg",
+                            missing="no thumbnail")
+analysis_annotated = file_view(_analysis_or_404, "annotated_file", content_type="video/mp4",
+                               missing="no annotated video",
+                               download_name="vigil-{pk}-annotated.mp4", download_on_request=True)
+#: The thumbnail sprite sheet (its grid: ``analysis.thumbs_index``, inference.thumbsheet).
+analysis_thumbs = file_view(_analysis_or_404, "thumbs_file", content_type="image/jpeg",
+                            missing="no thumbnails")
+analysis_results = file_view(_analysis_or_404, "results_file", content_type="application/json",
+                             missing="no results yet", download_name="vigil-{pk}-results.json")
 
 
 # login_or_token_required is typed for HttpResponse only; a streamed CSV is an HttpResponseBase.

@@ -12,11 +12,12 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, models
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from webapp.core.jobs.lifecycle import RUNNING
+from webapp.core.threads import repeat_every
 
 logger = logging.getLogger(__name__)
 
@@ -122,15 +123,8 @@ class Heartbeat(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        try:
-            while not self.stopped.wait(settings.VIGIL_HEARTBEAT_SEC):
-                try:
-                    self.reporter.heartbeat()
-                except Exception:
-                    logger.warning("heartbeat failed", exc_info=True)
-                    close_old_connections()
-        finally:
-            connection.close()
+        repeat_every(settings.VIGIL_HEARTBEAT_SEC, self.reporter.heartbeat, stop=self.stopped,
+                     failure="heartbeat failed", logger=logger)
 
     def stop(self) -> None:
         self.stopped.set()
