@@ -13,10 +13,11 @@ noise; 240 clips make one clip 0.4 points. ``--short-side 288`` adds I3D at a la
 
 - L2 penalty and multiple-instance settings of the shipped recipe;
 - ``kinetics_tmax``: Kinetics-400 log-probabilities per 0.5 s step, mean and max over steps;
-- ``kinetics_combat``: only the 12 Kinetics-400 combat classes (chosen by name, not by data);
+- ``kinetics_combat``: the shipped ``kinetics`` features of the 12 Kinetics-400 combat classes
+  only (chosen by name, not by data);
 - ``mixed5b_mean``: the earlier ``Mixed_5b`` block, mean-pooled (832);
 - ``flow_log``: the flow statistics through ``sign(x)·log(1+|x|)`` (heavy tails tamed);
-- ``kinetics288``: Kinetics-400 log-probabilities at short side 288, alone and beside 224.
+- ``kinetics288``: the ``kinetics`` features at short side 288, alone and beside 224.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import argparse
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -35,7 +37,7 @@ from training.cli import DEFAULT_CLIPS_DIR
 from training.cv import cross_validate
 from training.detectors import TASKS, kinetics_i3d, task_features, task_streams
 from training.features import ClipFeatures, FeatureConfig
-from training.heads import HeadTrainer
+from training.heads import HeadTrainer, pooled
 from training.stream_heads import STREAM_RECIPES, StreamTrainer
 
 #: Kinetics-400 classes that are combat, by name (``inference/models/labels/kinetics400.txt``).
@@ -66,16 +68,21 @@ def probe_streams(trainer: HeadTrainer, features: Sequence[ClipFeatures],
         path = clip.clip.path
         steps = kinetics_steps(trainer, clip)
         out["kinetics_tmax"][path] = torch.cat([steps.mean(2), steps.amax(2)], 1).numpy()
-        out["kinetics_combat"][path] = steps.mean(2)[:, combat].numpy()
+        out["kinetics_combat"][path] = kinetics_log_probabilities(trainer, clip)[:, combat]
         out["mixed5b_mean"][path] = clip.maps.astype(np.float32).mean(axis=(2, 3, 4))
         out["flow_log"][path] = np.sign(flow[path]) * np.log1p(np.abs(flow[path]))
     return out
 
 
+def kinetics_log_probabilities(trainer: HeadTrainer, clip: ClipFeatures) -> np.ndarray:
+    """The shipped ``kinetics`` recipe's features of a clip: ``(W, 400)``."""
+    return pooled(trainer.maps_5c(clip), recipe="kinetics", kinetics=trainer.kinetics).numpy()
+
+
 @torch.inference_mode()
 def kinetics_at(trainer: HeadTrainer, features: Sequence[ClipFeatures]) -> dict[str, np.ndarray]:
-    """Kinetics-400 log-probabilities of other clip features (another picture size)."""
-    return {f.clip.path: kinetics_steps(trainer, f).mean(2).numpy() for f in features}
+    """The ``kinetics`` features of other clip features (another picture size)."""
+    return {f.clip.path: kinetics_log_probabilities(trainer, f) for f in features}
 
 
 def run_variant(name: str, recipe: str, *, features: Sequence[ClipFeatures],
@@ -121,13 +128,11 @@ def main() -> None:
         streams["kinetics288"] = kinetics_at(HeadTrainer(kinetics), task_features(
             larger, clips_dir=args.clips, cache_dir=args.cache_dir, model_dir=args.model_dir))
 
-    def trainer(**head: float) -> Callable[[], StreamTrainer]:
-        config = dataclasses.replace(task.head, **head)
-
-        def make() -> StreamTrainer:
-            i3d = shared if not head else HeadTrainer(kinetics, config=config)
-            return StreamTrainer(i3d, streams=streams, recipes=recipes)
-        return make
+    def trainer(**head: Any) -> Callable[[], StreamTrainer]:
+        """A variant's trainer, built once (its frozen maps computed once for all partitions)."""
+        i3d = HeadTrainer(kinetics, config=dataclasses.replace(task.head, **head)) if head \
+            else shared
+        return lambda: StreamTrainer(i3d, streams=streams, recipes=recipes)
 
     variants: list[tuple[str, str, Callable[[], StreamTrainer]]] = [
         ("shipped: kinetics+flow_stats, L2 1e-2, MIL 0.5 x 2", SHIPPED, trainer()),
