@@ -131,14 +131,14 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryChannel(models.TextChoices):
-    WEBHOOK = "webhook", "Webhook"
+    WEBHOOK = "webhook"
     EMAIL = "email", "E-mail"
 
 
 class DeliveryStatus(models.TextChoices):
-    SUCCEEDED = "succeeded", "Succeeded"
+    SUCCEEDED = "succeeded"
     RETRYING = "retrying", "Failed, will retry"
-    FAILED = "failed", "Failed"
+    FAILED = "failed"
 
 
 class Delivery(models.Model):

@@ -20,11 +20,11 @@ RETENTION_MAX_DAYS = 3650
 class CameraState(models.TextChoices):
     """States of a camera's stream, as ``inference.live.LiveMonitor`` reports them."""
 
-    CONNECTING = "connecting", "Connecting"
-    LIVE = "live", "Live"
-    RECONNECTING = "reconnecting", "Reconnecting"
-    STOPPED = "stopped", "Stopped"
-    ERROR = "error", "Error"
+    CONNECTING = "connecting"
+    LIVE = "live"
+    RECONNECTING = "reconnecting"
+    STOPPED = "stopped"
+    ERROR = "error"
 
 
 class Camera(NamedEditedModel):

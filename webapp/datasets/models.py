@@ -13,9 +13,9 @@ if TYPE_CHECKING:
 
 
 class Split(models.TextChoices):
-    TRAIN = "train", "Train"
+    TRAIN = "train"
     VAL = "val", "Validation"
-    TEST = "test", "Test"
+    TEST = "test"
 
 
 class ClipOrigin(models.TextChoices):
@@ -67,8 +67,8 @@ class DatasetClip(models.Model):
 
 
 class Verdict(models.TextChoices):
-    CORRECT = "correct", "Correct"
-    WRONG = "wrong", "Wrong"
+    CORRECT = "correct"
+    WRONG = "wrong"
 
 
 class Feedback(models.Model):
