@@ -98,10 +98,18 @@ class StrictBooleanField(forms.Field):
 
 
 class _Typed(django_filters.Filter):
-    """A filter documented in the schema as ``schema_type``, with its ``help_text``."""
+    """A filter parsed by its form field and documented in the schema as its schema type (with
+    ``schema_extra`` and its ``help_text``). Subclasses name both as class keywords."""
 
     schema_type: ClassVar[OpenApiTypes] = OpenApiTypes.STR
     schema_extra: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, *, field_class: type[forms.Field], schema_type: OpenApiTypes,
+                          schema_extra: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.field_class = field_class
+        cls.schema_type = schema_type
+        cls.schema_extra = schema_extra or {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,32 +119,22 @@ class _Typed(django_filters.Filter):
         extend_schema_field(schema)(self)
 
 
-class IdFilter(_Typed):
+class IdFilter(_Typed, field_class=IdField, schema_type=OpenApiTypes.INT,
+               schema_extra={"minimum": 1, "maximum": MAX_ID}):
     """Rows whose ``field_name`` (a foreign key or primary key) is this id."""
 
-    field_class = IdField
-    schema_type = OpenApiTypes.INT
-    schema_extra: ClassVar[dict[str, Any]] = {"minimum": 1, "maximum": MAX_ID}
+
+class DateTimeFilter(_Typed, field_class=IsoDateTimeField, schema_type=OpenApiTypes.DATETIME):
+    """An ISO 8601 date-time (see :class:`IsoDateTimeField`)."""
 
 
-class DateTimeFilter(_Typed):
-    field_class = IsoDateTimeField
-    schema_type = OpenApiTypes.DATETIME
-
-
-class DateFilter(_Typed):
+class DateFilter(_Typed, field_class=forms.DateField, schema_type=OpenApiTypes.DATE):
     """A calendar day, ``YYYY-MM-DD`` (what ``<input type="date">`` sends)."""
 
-    field_class = forms.DateField
-    schema_type = OpenApiTypes.DATE
 
-
-class ProbabilityFilter(_Typed):
+class ProbabilityFilter(_Typed, field_class=forms.FloatField, schema_type=OpenApiTypes.FLOAT,
+                        schema_extra={"minimum": 0, "maximum": 1}):
     """A score from 0 to 1 (NaN and infinities refused)."""
-
-    field_class = forms.FloatField
-    schema_type = OpenApiTypes.FLOAT
-    schema_extra: ClassVar[dict[str, Any]] = {"minimum": 0, "maximum": 1}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 0.0)
@@ -144,14 +142,12 @@ class ProbabilityFilter(_Typed):
         super().__init__(*args, **kwargs)
 
 
-class BooleanFilter(_Typed):
-    field_class = StrictBooleanField
-    schema_type = OpenApiTypes.BOOL
+class BooleanFilter(_Typed, field_class=StrictBooleanField, schema_type=OpenApiTypes.BOOL):
+    """``true`` or ``false`` (see :class:`StrictBooleanField`)."""
 
 
-class UUIDFilter(_Typed):
-    field_class = forms.UUIDField
-    schema_type = OpenApiTypes.UUID
+class UUIDFilter(_Typed, field_class=forms.UUIDField, schema_type=OpenApiTypes.UUID):
+    """A UUID, with or without hyphens."""
 
 
 class FilterBackend(DjangoFilterBackend):
