@@ -1,6 +1,7 @@
-"""Pages with a form: the styled base form, a service's ``ValidationError`` put on the form,
-the one loop of a page whose POST validates the form, calls a service and redirects, and how
-such a POST (a form's, a button's) ends: a success message and a redirect.
+"""Pages with a form: the styled base form, a comma-separated field, a service's
+``ValidationError`` put on the form, the one loop of a page whose POST validates the form,
+calls a service and redirects, and how such a POST (a form's, a button's) ends: a success
+message and a redirect.
 
 Services refuse with Django's ``ValidationError``, keyed by field (``{"name": [...]}``) or
 not (a message list). Pages show each problem next to the form field of that name, and the
@@ -30,6 +31,14 @@ class StyledForm(forms.Form):
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("class", "input")
+
+
+class CommaSeparatedField(forms.CharField):
+    """Comma-separated text (labels, say), cleaned to the list of its items: each stripped,
+    the blank ones dropped. ``required`` and ``max_length`` apply to the text."""
+
+    def clean(self, value: Any) -> list[str]:
+        return [item.strip() for item in super().clean(value).split(",") if item.strip()]
 
 
 def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:

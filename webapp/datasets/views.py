@@ -50,9 +50,7 @@ def _clip_or_404(dataset: Dataset, pk: int) -> DatasetClip:
 @require_http_methods(["GET", "POST"])
 def dataset_list(request: HttpRequest) -> HttpResponse:
     def create(form: DatasetForm) -> HttpResponse:
-        dataset = services.dataset_create(
-            name=form.cleaned_data["name"], description=form.cleaned_data["description"],
-            labels=form.label_list(), created_by=request_user(request))
+        dataset = services.dataset_create(created_by=request_user(request), **form.cleaned_data)
         return redirect_with_success(request, f"Dataset {dataset.name!r} created.",
                                      "datasets:detail", pk=dataset.pk)
 

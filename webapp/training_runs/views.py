@@ -109,7 +109,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
     def import_weights(form: ImportWeightsForm) -> HttpResponse:
         version = version_services.model_version_import(
             upload=form.cleaned_data["file"], arch=form.cleaned_data["arch"],
-            labels=form.label_list(), name=form.cleaned_data["name"],
+            labels=form.cleaned_data["labels"], name=form.cleaned_data["name"],
             description=form.cleaned_data["description"], created_by=request_user(request))
         return redirect_with_success(request, f"Imported {version.name}.", "training:versions")
 
