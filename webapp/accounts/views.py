@@ -24,6 +24,7 @@ from webapp.accounts.forms import (
     VigilPasswordChangeForm,
     VigilSetPasswordForm,
 )
+from webapp.core.forms import redirect_with_success
 
 if TYPE_CHECKING:  # what the mixin below is mixed into, for its super() call
     _PasswordFormView = FormView
@@ -103,8 +104,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Vigil.")
-        return redirect("videos:list")
+        return redirect_with_success(request, "Welcome to Vigil.", "videos:list")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -137,5 +137,4 @@ def profile(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if not services.api_token_revoke(user=selectors.request_user(request), token_id=token_id):
         raise Http404("no such token")
-    messages.success(request, "The token was revoked.")
-    return redirect("accounts:profile")
+    return redirect_with_success(request, "The token was revoked.", "accounts:profile")

@@ -6,7 +6,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -119,9 +119,7 @@ class AlertRuleViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
     """Your alert rules and the global ones (only staff edit global rules)."""
 
     serializer_class = AlertRuleSerializer
-    queryset = AlertRule.objects.none()
     list_selector = staticmethod(selectors.alert_rule_list)
-    get_selector = staticmethod(selectors.alert_rule_get)
 
     def get_object(self) -> AlertRule:
         rule = super().get_object()
@@ -144,15 +142,12 @@ class AlertRuleViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
         services.alert_rule_delete(rule=instance)
 
 
-class AlertViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   viewsets.GenericViewSet):
+class AlertViewSet(UserSelectorsMixin, viewsets.ReadOnlyModelViewSet):
     """Your incidents: filter, acknowledge, mark as false alarm."""
 
     serializer_class = AlertSerializer
-    queryset = Alert.objects.none()
     filterset_class = AlertFilter
     list_selector = staticmethod(selectors.alert_list)
-    get_selector = staticmethod(selectors.alert_get)
 
     @extend_schema(request=None, responses={200: AlertSerializer})
     @action(detail=True, methods=["post"])
@@ -184,9 +179,7 @@ class WebhookViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
     """Your webhook endpoints (http/https to public addresses); ``test/`` sends a test message."""
 
     serializer_class = WebhookSerializer
-    queryset = WebhookEndpoint.objects.none()
     list_selector = staticmethod(selectors.webhook_list)
-    get_selector = staticmethod(selectors.webhook_get)
 
     def perform_create(self, serializer: BaseSerializer[WebhookEndpoint]) -> None:
         serializer.instance = services.webhook_create(owner=request_user(self.request),
@@ -209,13 +202,10 @@ class WebhookViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
                         status=status.HTTP_202_ACCEPTED)
 
 
-class DeliveryViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class DeliveryViewSet(UserSelectorsMixin, viewsets.ReadOnlyModelViewSet):
     """The delivery log: one row per attempt."""
 
     serializer_class = DeliverySerializer
-    queryset = Delivery.objects.none()
     filterset_class = DeliveryFilter
     list_selector = staticmethod(selectors.delivery_list)
-    get_selector = staticmethod(selectors.delivery_get)
 

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from webapp.alerts.models import AlertRule
 from webapp.core.filters import IdField
-from webapp.core.forms import StyledForm
+from webapp.core.forms import CommaSeparatedField, StyledForm
 from webapp.models_registry.models import ModelVersion
 
 STATE_CHOICES = [("unread", "Unread"), ("acknowledged", "Acknowledged"),
@@ -21,8 +21,9 @@ MAX_BULK_ALERTS = 500
 
 class AlertRuleForm(StyledForm):
     name = forms.CharField(max_length=100)
-    labels = forms.CharField(required=False, max_length=4000,
-                             help_text="Comma-separated; empty: the analysis' watched labels.")
+    labels = CommaSeparatedField(
+        required=False, max_length=4000,
+        help_text="Comma-separated; empty: the analysis' watched labels.")
     model_version = forms.ModelChoiceField(queryset=ModelVersion.objects.all(), required=False,
                                            empty_label="any model version")
     enter_threshold = forms.FloatField(min_value=0.0, max_value=1.0, required=False)
@@ -49,8 +50,6 @@ class AlertRuleForm(StyledForm):
     def service_fields(self) -> dict:
         """The cleaned data as the rule services take it (blank numbers: keep / default)."""
         data = dict(self.cleaned_data)
-        data["labels"] = [part.strip() for part in (data.get("labels") or "").split(",")
-                          if part.strip()]
         for key in ("enter_threshold", "min_duration_sec", "merge_gap_sec"):
             if data.get(key) is None:
                 data.pop(key)

@@ -8,7 +8,6 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
-from webapp.core.filters import IdField
 from webapp.videos.models import Analysis
 
 
@@ -116,12 +115,6 @@ def stored_names() -> Iterator[str]:
     """Every stored name an alert row refers to (retention keeps them); every user's."""
     for names in Alert.objects.values_list("thumbnail", "clip"):
         yield from names
-
-
-def delivery_get(*, user: User | AnonymousUser, pk: object) -> Delivery:
-    """Raises ``Delivery.DoesNotExist`` for an unknown delivery or another user's, and
-    ``ValidationError`` for an id that is not one (past the 64-bit range...)."""
-    return delivery_list(user=user).get(pk=IdField().clean(pk))
 
 
 #: An alert's state for the metrics: a false alarm, else acknowledged, else open.

@@ -23,7 +23,7 @@ from webapp.alerts.forms import AlertBulkForm, AlertRuleForm, InboxFilterForm, W
 from webapp.alerts.models import Alert, AlertRule, WebhookEndpoint
 from webapp.core.errors import object_or_404
 from webapp.core.filters import page_filter
-from webapp.core.forms import FormT, form_page
+from webapp.core.forms import FormT, form_page, redirect_with_success
 
 PAGE_SIZE = 25
 
@@ -133,11 +133,6 @@ alert_thumbnail = file_view(_alert_or_404, "thumbnail", content_type="image/jpeg
                             missing="no thumbnail")
 
 
-def _done(request: HttpRequest, message: str, redirect_to: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(redirect_to)
-
-
 def _list_page(request: HttpRequest, form: FormT, *, create: Callable[[FormT], object],
                done: str, redirect_to: str, template: str,
                context: Callable[[], dict[str, Any]]) -> HttpResponse:
@@ -145,7 +140,7 @@ def _list_page(request: HttpRequest, form: FormT, *, create: Callable[[FormT], o
     calls the service, then the page says ``done`` and shows the list again."""
     def submit(valid: FormT) -> HttpResponse:
         create(valid)
-        return _done(request, done, redirect_to)
+        return redirect_with_success(request, done, redirect_to)
 
     return form_page(request, form, submit=submit, template=template, context=context)
 
@@ -176,7 +171,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def submit(form: AlertRuleForm) -> HttpResponse:
         services.alert_rule_update(rule=rule, user=request_user(request),
                                    **form.service_fields())
-        return _done(request, "The rule was saved.", "alerts:rules")
+        return redirect_with_success(request, "The rule was saved.", "alerts:rules")
 
     return form_page(request, AlertRuleForm(request.POST or None,
                                             initial=AlertRuleForm.initial_for(rule)),
@@ -193,7 +188,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "alerts/rule_delete.html", {
             "rule": rule, "alert_count": rule.alerts.count()})
     services.alert_rule_delete(rule=rule)
-    return _done(request, "The rule was deleted.", "alerts:rules")
+    return redirect_with_success(request, "The rule was deleted.", "alerts:rules")
 
 
 def _webhook_or_404(request: HttpRequest, pk: int) -> WebhookEndpoint:
@@ -215,7 +210,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.webhook_delete(webhook=_webhook_or_404(request, pk))
-    return _done(request, "The webhook was deleted.", "alerts:webhooks")
+    return redirect_with_success(request, "The webhook was deleted.", "alerts:webhooks")
 
 
 @login_required

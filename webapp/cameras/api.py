@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -129,11 +130,8 @@ class CameraViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
     delete and test them."""
 
     serializer_class = CameraSerializer
-    queryset = Camera.objects.none()
     permission_classes = (IsStaffOrReadOnly,)
     list_selector = staticmethod(selectors.camera_list)
-    get_selector = staticmethod(selectors.camera_get)
-    selector_pk = "camera_id"
 
     def perform_create(self, serializer: serializers.BaseSerializer[Camera]) -> None:
         serializer.instance = services.camera_create(owner=request_user(self.request),
@@ -179,17 +177,13 @@ class CameraViewSet(UserSelectorsMixin, viewsets.ModelViewSet):
                         status=status.HTTP_200_OK)
 
 
-class CameraIncidentViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                            viewsets.GenericViewSet):
+class CameraIncidentViewSet(UserSelectorsMixin, viewsets.ReadOnlyModelViewSet):
     """Incidents of the cameras you may see; ``?camera=<id>`` filters."""
 
     serializer_class = CameraIncidentSerializer
-    queryset = CameraIncident.objects.none()
-    get_selector = staticmethod(selectors.incident_get)
-    selector_pk = "incident_id"
+    list_selector = staticmethod(selectors.incident_list)
 
-    def get_queryset(self):
-        camera = self.request.query_params.get("camera")
-        return selectors.incident_list(user=self.request.user,
-                                       camera_id=int(camera) if camera and camera.isdigit()
-                                       else None)
+    def get_queryset(self) -> QuerySet[CameraIncident]:
+        camera = self.request.query_params.get("camera", "")
+        return self.list_selector(user=self.request.user,
+                                  camera_id=int(camera) if camera.isdigit() else None)

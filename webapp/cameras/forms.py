@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from webapp.core.forms import StyledForm
+from webapp.core.forms import CommaSeparatedField, StyledForm
 from webapp.models_registry.forms import AnalysableVersionField
 
 
@@ -17,7 +17,7 @@ class CameraForm(StyledForm):
         help_text="rtsp://, rtsps://, http(s):// (HLS, MJPEG, MPEG-TS). Stored encrypted; "
                   "shown masked. Leave blank when editing to keep the stored one.")
     model_version = AnalysableVersionField()
-    watched_labels = forms.CharField(max_length=4000, help_text="Comma-separated.")
+    watched_labels = CommaSeparatedField(max_length=4000, help_text="Comma-separated.")
     threshold = forms.FloatField(min_value=0.0, max_value=1.0, initial=0.5)
     label_thresholds = forms.CharField(required=False, max_length=4000,
                                        help_text='JSON, e.g. {"fight": 0.7}.')
@@ -53,10 +53,6 @@ class CameraForm(StyledForm):
 
     def clean_schedule(self) -> list:
         return self._json("schedule", list)
-
-    def clean_watched_labels(self) -> list[str]:
-        text = self.cleaned_data.get("watched_labels") or ""
-        return [part.strip() for part in text.split(",") if part.strip()]
 
     @classmethod
     def initial_for(cls, camera: Any) -> dict[str, Any]:

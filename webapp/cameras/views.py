@@ -16,7 +16,7 @@ from webapp.cameras import selectors, services
 from webapp.cameras.forms import CameraForm
 from webapp.cameras.models import Camera, CameraIncident
 from webapp.core.errors import object_or_404
-from webapp.core.forms import form_page
+from webapp.core.forms import form_page, redirect_with_success
 from webapp.core.permissions import staff_required
 
 
@@ -74,8 +74,8 @@ def _save(request: HttpRequest, camera: Camera | None) -> HttpResponse:
         saved = (services.camera_create(owner=request_user(request), **form.cleaned_data)
                  if camera is None
                  else services.camera_update(camera=camera, **form.cleaned_data))
-        messages.success(request, f"Camera {saved.name} saved.")
-        return redirect("cameras:detail", saved.pk)
+        return redirect_with_success(request, f"Camera {saved.name} saved.", "cameras:detail",
+                                     saved.pk)
 
     initial = CameraForm.initial_for(camera) if camera is not None else None
     form = CameraForm(request.POST if request.method == "POST" else None, initial=initial,
@@ -99,8 +99,7 @@ def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def camera_delete(request: HttpRequest, pk: int) -> HttpResponse:
     camera = _camera_or_404(request, pk)
     services.camera_delete(camera=camera)
-    messages.success(request, f"Camera {camera.name} deleted.")
-    return redirect("cameras:list")
+    return redirect_with_success(request, f"Camera {camera.name} deleted.", "cameras:list")
 
 
 @staff_required

@@ -1,5 +1,7 @@
-"""Pages with a form: the styled base form, a service's ``ValidationError`` put on the form,
-and the one loop of a page whose POST validates the form, calls a service and redirects.
+"""Pages with a form: the styled base form, a comma-separated field, a service's
+``ValidationError`` put on the form, the one loop of a page whose POST validates the form,
+calls a service and redirects, and how such a POST (a form's, a button's) ends: a success
+message and a redirect.
 
 Services refuse with Django's ``ValidationError``, keyed by field (``{"name": [...]}``) or
 not (a message list). Pages show each problem next to the form field of that name, and the
@@ -12,9 +14,10 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 
@@ -28,6 +31,14 @@ class StyledForm(forms.Form):
         for field in self.fields.values():
             if not isinstance(field.widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("class", "input")
+
+
+class CommaSeparatedField(forms.CharField):
+    """Comma-separated text (labels, say), cleaned to the list of its items: each stripped,
+    the blank ones dropped. ``required`` and ``max_length`` apply to the text."""
+
+    def clean(self, value: Any) -> list[str]:
+        return [item.strip() for item in super().clean(value).split(",") if item.strip()]
 
 
 def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -52,10 +63,11 @@ def form_page(request: HttpRequest, form: FormT, *, submit: Callable[[FormT], Ht
     """A page with one form (``form``, bound to the POST data on a POST).
 
     A valid POST goes to ``submit(form)``: it calls a service and answers, usually with a
-    message and a redirect. A ``ValidationError`` the service raises lands on the form
-    (:func:`form_add_errors`); then, as for an invalid POST, ``template`` renders again with
-    the errors, status 400. A GET renders it with status 200. ``context()`` (called only when
-    the page renders) gives the template's values beside ``form``.
+    message and a redirect (:func:`redirect_with_success`). A ``ValidationError`` the service
+    raises lands on the form (:func:`form_add_errors`); then, as for an invalid POST,
+    ``template`` renders again with the errors, status 400. A GET renders it with status 200.
+    ``context()`` (called only when the page renders) gives the template's values beside
+    ``form``.
     """
     status = 200
     if request.method == "POST":
@@ -66,3 +78,11 @@ def form_page(request: HttpRequest, form: FormT, *, submit: Callable[[FormT], Ht
                 form_add_errors(form, exc)
         status = 400
     return render(request, template, {"form": form, **context()}, status=status)
+
+
+def redirect_with_success(request: HttpRequest, message: str, to: str, *args: Any,
+                          **kwargs: Any) -> HttpResponse:
+    """The end of a POST whose service did its work: ``message`` as a success message (the
+    next page shows it) and a redirect to ``to`` (a URL name, with ``args``/``kwargs``)."""
+    messages.success(request, message)
+    return redirect(to, *args, **kwargs)

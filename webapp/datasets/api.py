@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -18,10 +17,11 @@ from webapp.accounts.selectors import request_user
 from webapp.core.errors import object_or_404
 from webapp.core.exception_handlers import ErrorSerializer
 from webapp.core.serializers import upload_validated
+from webapp.core.viewsets import StaffSelectorsMixin
 from webapp.datasets import selectors, services
 from webapp.datasets.exports import export_response
 from webapp.datasets.filters import DatasetClipFilter, DatasetImportFilter, FeedbackFilter
-from webapp.datasets.models import Dataset, DatasetClip, DatasetImport, Feedback
+from webapp.datasets.models import Dataset, DatasetClip, Feedback
 from webapp.datasets.serializers import (
     AddedSerializer,
     AddFeedbackSerializer,
@@ -46,17 +46,13 @@ def _fractions(data: dict) -> tuple[float, float, float]:
     return (data["train"], data["val"], data["test"])
 
 
-class DatasetViewSet(viewsets.ModelViewSet):
+class DatasetViewSet(StaffSelectorsMixin, viewsets.ModelViewSet):
     """Datasets of labelled clips (staff only): create, import, export, re-split."""
 
-    permission_classes = (IsAdminUser,)
     serializer_class = DatasetSerializer
-    queryset = Dataset.objects.none()
     parser_classes = (parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser)
     http_method_names = ("get", "post", "patch", "delete", "head", "options")
-
-    def get_queryset(self):
-        return selectors.dataset_list().select_related("created_by")
+    list_selector = staticmethod(selectors.dataset_list)
 
     def get_serializer_class(self):
         return DatasetDetailSerializer if self.action == "retrieve" else DatasetSerializer
@@ -130,32 +126,22 @@ class DatasetViewSet(viewsets.ModelViewSet):
         return Response({"clips": data}, status=status.HTTP_201_CREATED)
 
 
-class DatasetImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           viewsets.GenericViewSet):
+class DatasetImportViewSet(StaffSelectorsMixin, viewsets.ReadOnlyModelViewSet):
     """Imports and their progress (staff only); start one with ``datasets/{id}/import/``."""
 
-    permission_classes = (IsAdminUser,)
     serializer_class = DatasetImportSerializer
-    queryset = DatasetImport.objects.none()
     filterset_class = DatasetImportFilter
-
-    def get_queryset(self):
-        return selectors.import_list()
+    list_selector = staticmethod(selectors.import_list)
 
 
-class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class DatasetClipViewSet(StaffSelectorsMixin, mixins.DestroyModelMixin,
+                         viewsets.ReadOnlyModelViewSet):
     """Clips of datasets (staff only): list, add a range of an uploaded video, relabel or move,
     delete."""
 
-    permission_classes = (IsAdminUser,)
     serializer_class = DatasetClipSerializer
-    queryset = DatasetClip.objects.none()
-
     filterset_class = DatasetClipFilter
-
-    def get_queryset(self):
-        return selectors.clip_list()
+    list_selector = staticmethod(selectors.clip_list)
 
     @extend_schema(request=ClipCreateSerializer,
                    responses={201: DatasetClipSerializer, 400: ErrorSerializer})
@@ -185,13 +171,10 @@ class DatasetClipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         services.dataset_clip_delete(clip=instance)
 
 
-class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class FeedbackViewSet(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Your verdicts on results ("correct" / "wrong, it is X"); staff see everyone's."""
 
     serializer_class = FeedbackSerializer
-    queryset = Feedback.objects.none()
-
     filterset_class = FeedbackFilter
 
     def get_queryset(self):

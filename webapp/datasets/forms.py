@@ -5,7 +5,7 @@ from typing import cast
 
 from django import forms
 
-from webapp.core.forms import StyledForm
+from webapp.core.forms import CommaSeparatedField, StyledForm
 from webapp.datasets.models import Dataset, Split, Verdict
 from webapp.datasets.services import AVA_HALF_WINDOW_SEC, IMPORT_KINDS
 from webapp.videos.selectors import video_list_uploaded
@@ -14,12 +14,8 @@ from webapp.videos.selectors import video_list_uploaded
 class DatasetForm(StyledForm):
     name = forms.CharField(max_length=120)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    labels = forms.CharField(required=False, max_length=4000,
-                             help_text="Comma-separated (more are added by imports).")
-
-    def label_list(self) -> list[str]:
-        return [p.strip() for p in (self.cleaned_data.get("labels") or "").split(",")
-                if p.strip()]
+    labels = CommaSeparatedField(required=False, max_length=4000,
+                                 help_text="Comma-separated (more are added by imports).")
 
 
 class _Fractions(StyledForm):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, QuerySet
 
 from training.datasets import TRAIN_SPLITS
@@ -12,7 +12,8 @@ from webapp.videos.models import Analysis
 
 
 def dataset_list() -> QuerySet[Dataset]:
-    return Dataset.objects.annotate(clip_count=Count("clips")).order_by("name")
+    return (Dataset.objects.annotate(clip_count=Count("clips")).select_related("created_by")
+            .order_by("name"))
 
 
 def dataset_get(*, pk) -> Dataset:
@@ -95,9 +96,12 @@ def group_leaks(*, dataset: Dataset) -> list[str]:
                 .order_by("group").values_list("group", flat=True))
 
 
-def feedback_list(*, user: User | None = None, analysis: Analysis | None = None,
+def feedback_list(*, user: User | AnonymousUser | None = None, analysis: Analysis | None = None,
                   unused: bool = False) -> QuerySet[Feedback]:
-    """Feedback, newest first; ``user`` limits to theirs (staff: pass None for all)."""
+    """Feedback, newest first; ``user`` limits to theirs (staff: pass None for all; an
+    anonymous user has none)."""
+    if isinstance(user, AnonymousUser):
+        return Feedback.objects.none()
     items = Feedback.objects.select_related("analysis__video", "segment", "event", "user",
                                             "clip__dataset")
     if user is not None:

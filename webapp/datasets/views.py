@@ -15,7 +15,7 @@ from webapp.accounts.decorators import login_or_token_required
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import object_or_404
 from webapp.core.filters import page_filter
-from webapp.core.forms import form_add_errors, form_page
+from webapp.core.forms import form_add_errors, form_page, redirect_with_success
 from webapp.core.http import file_response
 from webapp.core.permissions import staff_required
 from webapp.core.uploads import too_large_message, upload_too_large
@@ -50,11 +50,9 @@ def _clip_or_404(dataset: Dataset, pk: int) -> DatasetClip:
 @require_http_methods(["GET", "POST"])
 def dataset_list(request: HttpRequest) -> HttpResponse:
     def create(form: DatasetForm) -> HttpResponse:
-        dataset = services.dataset_create(
-            name=form.cleaned_data["name"], description=form.cleaned_data["description"],
-            labels=form.label_list(), created_by=request_user(request))
-        messages.success(request, f"Dataset {dataset.name!r} created.")
-        return redirect("datasets:detail", pk=dataset.pk)
+        dataset = services.dataset_create(created_by=request_user(request), **form.cleaned_data)
+        return redirect_with_success(request, f"Dataset {dataset.name!r} created.",
+                                     "datasets:detail", pk=dataset.pk)
 
     return form_page(request, DatasetForm(request.POST or None), submit=create,
                      template="datasets/list.html", context=lambda: {
@@ -96,8 +94,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def dataset_delete(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset_or_404(pk)
     services.dataset_delete(dataset=dataset)
-    messages.success(request, f"Dataset {dataset.name!r} deleted.")
-    return redirect("datasets:list")
+    return redirect_with_success(request, f"Dataset {dataset.name!r} deleted.", "datasets:list")
 
 
 @staff_required
@@ -142,9 +139,9 @@ def clip_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, f"Added a {clip.duration_sec:.1f} s clip "
-                                      f"({clip.label}, {clip.split}).")
-            return redirect("datasets:detail", pk=dataset.pk)
+            return redirect_with_success(
+                request, f"Added a {clip.duration_sec:.1f} s clip ({clip.label}, {clip.split}).",
+                "datasets:detail", pk=dataset.pk)
     return _detail(request, dataset, clip_form=form, status=400)
 
 
@@ -161,9 +158,9 @@ def dataset_resplit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return _detail(request, dataset, resplit_form=form, status=400)
-    messages.success(request, "Re-split by source video: " + ", ".join(
-        f"{split} {n}" for split, n in counts.items()) + ".")
-    return redirect("datasets:detail", pk=dataset.pk)
+    split_counts = ", ".join(f"{split} {n}" for split, n in counts.items())
+    return redirect_with_success(request, f"Re-split by source video: {split_counts}.",
+                                 "datasets:detail", pk=dataset.pk)
 
 
 @staff_required
@@ -179,9 +176,9 @@ def dataset_export(request: HttpRequest, pk: int) -> HttpResponse:
 def clip_delete(request: HttpRequest, pk: int, clip_pk: int) -> HttpResponse:
     dataset = _dataset_or_404(pk)
     services.dataset_clip_delete(clip=_clip_or_404(dataset, clip_pk))
-    messages.success(request, "Clip deleted.")
-    return redirect(reverse("datasets:detail", args=[dataset.pk]) + (
-        f"?{request.POST['next_query']}" if request.POST.get("next_query") else ""))
+    back = reverse("datasets:detail", args=[dataset.pk])
+    query = request.POST.get("next_query")
+    return redirect_with_success(request, "Clip deleted.", f"{back}?{query}" if query else back)
 
 
 @login_or_token_required
@@ -217,8 +214,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 dataset = form.cleaned_data["dataset"]
-                messages.success(request, f"Added {len(clips)} clip(s) to {dataset.name!r}.")
-                return redirect("datasets:detail", pk=dataset.pk)
+                return redirect_with_success(
+                    request, f"Added {len(clips)} clip(s) to {dataset.name!r}.",
+                    "datasets:detail", pk=dataset.pk)
         else:
             status = 400
     page = Paginator(items, FEEDBACK_PER_PAGE).get_page(request.GET.get("page"))

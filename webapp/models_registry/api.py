@@ -5,13 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, serializers, viewsets
+from rest_framework import parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webapp.core.filters import BooleanFilter
+from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry import services
 from webapp.models_registry.models import ModelVersion
 from webapp.models_registry.selectors import (
@@ -68,16 +69,12 @@ class ModelVersionImportSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
 
 
-class ModelVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                          viewsets.GenericViewSet):
+class ModelVersionViewSet(UserSelectorsMixin, viewsets.ReadOnlyModelViewSet):
     """Model versions an analysis can use."""
 
     serializer_class = ModelVersionSerializer
-    queryset = ModelVersion.objects.none()
     filterset_class = ModelVersionFilter
-
-    def get_queryset(self):
-        return model_version_list(user=self.request.user)
+    list_selector = staticmethod(model_version_list)
 
     def get_permissions(self):
         if self.action in ("promote", "rollback", "activate", "deactivate", "import_weights"):

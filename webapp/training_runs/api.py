@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import object_or_404
+from webapp.core.viewsets import StaffSelectorsMixin
 from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs import selectors, services
@@ -48,16 +49,11 @@ class TrainingRunStartSerializer(serializers.Serializer):
                                              "VIGIL_TRAINING_DEVICE)")
 
 
-class TrainingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
+class TrainingRunViewSet(StaffSelectorsMixin, viewsets.ReadOnlyModelViewSet):
     """Fine-tuning runs: start, follow (``history`` per epoch), cancel."""
 
-    permission_classes = (IsAdminUser,)
     serializer_class = TrainingRunSerializer
-    queryset = TrainingRun.objects.none()
-
-    def get_queryset(self):
-        return selectors.training_run_list()
+    list_selector = staticmethod(selectors.training_run_list)
 
     @extend_schema(request=TrainingRunStartSerializer, responses={201: TrainingRunSerializer})
     def create(self, request: Request) -> Response:
@@ -92,16 +88,12 @@ class EvaluationSerializer(serializers.ModelSerializer):
                             "finished_at")
 
 
-class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        mixins.CreateModelMixin, viewsets.GenericViewSet):
+class EvaluationViewSet(StaffSelectorsMixin, mixins.CreateModelMixin,
+                        viewsets.ReadOnlyModelViewSet):
     """Evaluate a model version (with its own weights file) on a dataset split."""
 
-    permission_classes = (IsAdminUser,)
     serializer_class = EvaluationSerializer
-    queryset = Evaluation.objects.none()
-
-    def get_queryset(self):
-        return selectors.evaluation_list()
+    list_selector = staticmethod(selectors.evaluation_list)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Evaluation]) -> None:
         data = serializer.validated_data

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from webapp.core.forms import CommaSeparatedField
 from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs.services import OPTIMIZERS, SETTING_RULES, training_defaults
@@ -95,13 +96,11 @@ class ImportWeightsForm(forms.Form):
     file = forms.FileField(help_text="A PyTorch state dict or checkpoint (.pt/.pth).")
     arch = forms.CharField(required=False, max_length=100,
                            help_text="Registry architecture (default: the file's).")
-    labels = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Class names, comma-separated (default: the file's).")
+    labels = CommaSeparatedField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text="Class names, comma-separated (default: the "
+                                           "file's).")
     name = forms.SlugField(required=False, max_length=110)
     description = forms.CharField(required=False, max_length=500)
-
-    def label_list(self) -> list[str]:
-        return [x.strip() for x in self.cleaned_data.get("labels", "").split(",") if x.strip()]
 
 
 class EvaluationForm(forms.Form):

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import object_or_404
-from webapp.core.forms import error_text, form_add_errors, form_page
+from webapp.core.forms import (
+    error_text,
+    form_add_errors,
+    form_page,
+    redirect_with_success,
+)
 from webapp.core.permissions import staff_required
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.models_registry import services as version_services
@@ -43,8 +48,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         run = services.training_run_start(
             dataset=form.cleaned_data["dataset"], base_version=form.cleaned_data["base_version"],
             options=form.settings_values(), created_by=request_user(request))
-        messages.success(request, "Training run queued.")
-        return redirect("training:run", pk=run.pk)
+        return redirect_with_success(request, "Training run queued.", "training:run", pk=run.pk)
 
     return form_page(request, TrainingRunForm(request.POST or None), submit=start,
                      template="training/runs.html",
@@ -105,10 +109,9 @@ def version_list(request: HttpRequest) -> HttpResponse:
     def import_weights(form: ImportWeightsForm) -> HttpResponse:
         version = version_services.model_version_import(
             upload=form.cleaned_data["file"], arch=form.cleaned_data["arch"],
-            labels=form.label_list(), name=form.cleaned_data["name"],
+            labels=form.cleaned_data["labels"], name=form.cleaned_data["name"],
             description=form.cleaned_data["description"], created_by=request_user(request))
-        messages.success(request, f"Imported {version.name}.")
-        return redirect("training:versions")
+        return redirect_with_success(request, f"Imported {version.name}.", "training:versions")
 
     return form_page(
         request, ImportWeightsForm(request.POST or None, request.FILES or None),
@@ -157,8 +160,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         services.evaluation_start(
             version=form.cleaned_data["version"], dataset=form.cleaned_data["dataset"],
             split=form.cleaned_data["split"], created_by=request_user(request))
-        messages.success(request, "Evaluation queued.")
-        return redirect("training:evaluations")
+        return redirect_with_success(request, "Evaluation queued.", "training:evaluations")
 
     return form_page(request, EvaluationForm(request.POST or None, initial=initial),
                      submit=start, template="training/evaluations.html",

@@ -234,18 +234,15 @@ def video_created_body(video: Video, analysis: Analysis | None, *,
 
 # --- Views -------------------------------------------------------------------------------------
 
-class VideoViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class VideoViewSet(UserSelectorsMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Your videos. Upload with multipart ``file``; an analysis starts unless ``analyze=false``."""
 
     serializer_class = VideoSerializer
-    queryset = Video.objects.none()
     parser_classes = (parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser)
     start_work_actions = ("create",)  # the "uploads" throttle (webapp.core.throttling)
 
     filterset_class = VideoFilter
     list_selector = staticmethod(selectors.video_list)
-    get_selector = staticmethod(selectors.video_get)
 
     # A file upload is multipart only: a generated client must not offer JSON or form bodies.
     @extend_schema(request={"multipart/form-data": VideoCreateSerializer},
@@ -262,17 +259,14 @@ class VideoViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveMod
         services.video_delete(video=instance)
 
 
-class AnalysisViewSet(UserSelectorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class AnalysisViewSet(UserSelectorsMixin, viewsets.ReadOnlyModelViewSet):
     """Analyses of your videos: start one (or a re-run), follow it, cancel it, read results."""
 
     serializer_class = AnalysisSerializer
-    queryset = Analysis.objects.none()
     start_work_actions = ("create",)
 
     filterset_class = AnalysisFilter
     list_selector = staticmethod(selectors.analysis_list)
-    get_selector = staticmethod(selectors.analysis_get)
 
     def get_queryset(self) -> QuerySet[Analysis]:
         return super().get_queryset().prefetch_related("events")

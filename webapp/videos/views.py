@@ -17,7 +17,7 @@ from webapp.accounts.decorators import file_view, login_or_token_required
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import UploadTooLarge, object_or_404
 from webapp.core.filters import page_filter
-from webapp.core.forms import form_add_errors
+from webapp.core.forms import form_add_errors, redirect_with_success
 from webapp.core.uploads import too_large_message, upload_too_large
 from webapp.videos import selectors, services
 from webapp.videos.filters import VideoFilter
@@ -185,8 +185,8 @@ def analysis_create(request: HttpRequest, pk) -> HttpResponse:
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, "The analysis was queued.")
-            return redirect("videos:analysis_detail", pk=analysis.pk)
+            return redirect_with_success(request, "The analysis was queued.",
+                                         "videos:analysis_detail", pk=analysis.pk)
     return _results_page(request, video, selectors.analysis_latest(video=video), form=form,
                          status=status)
 
@@ -203,10 +203,8 @@ def analysis_cancel(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_POST
 def video_delete(request: HttpRequest, pk) -> HttpResponse:
-    video = _video_or_404(request, pk)
-    services.video_delete(video=video)
-    messages.success(request, "The video was deleted.")
-    return redirect("videos:list")
+    services.video_delete(video=_video_or_404(request, pk))
+    return redirect_with_success(request, "The video was deleted.", "videos:list")
 
 
 # --- Files (session or API token; another user's file is a 404) ---------------------------------
