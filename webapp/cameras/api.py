@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from webapp.accounts.selectors import request_user
 from webapp.cameras import selectors, services
-from webapp.cameras.models import Camera, CameraIncident, CameraProbe
+from webapp.cameras.models import Camera, CameraIncident, CameraProbe, CameraRuntime
 from webapp.core.serializers import LinkField
 from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.models import ModelVersion
@@ -29,27 +29,29 @@ class IsStaffOrReadOnly(permissions.BasePermission):
             request.method in permissions.SAFE_METHODS or request.user.is_staff))
 
 
-class RuntimeMetricsSerializer(serializers.Serializer):
+class RuntimeMetricsSerializer(serializers.ModelSerializer):
     """What the camera worker holding the lease last wrote (status and the ops view)."""
 
-    worker = serializers.CharField()
-    state = serializers.CharField()
-    state_reason = serializers.CharField()
-    fps_in = serializers.FloatField()
-    fps_scored = serializers.FloatField()
-    lag_sec = serializers.FloatField()
-    windows_scored = serializers.IntegerField()
-    windows_dropped = serializers.IntegerField()
-    reconnects = serializers.IntegerField()
-    last_seen_at = serializers.DateTimeField(allow_null=True)
+    # CameraRuntime's fields, their types the model's, read from the selectors' dicts
+    # (camera_status, camera_leases): DRF reads a Mapping's keys as it reads attributes.
+    class Meta:
+        model = CameraRuntime
+        fields: tuple[str, ...] = (
+            "worker", "state", "state_reason", "fps_in", "fps_scored", "lag_sec",
+            "windows_scored", "windows_dropped", "reconnects", "last_seen_at")
+        read_only_fields = fields
 
 
 class CameraStatusSerializer(RuntimeMetricsSerializer):
-    state_since = serializers.DateTimeField(allow_null=True)
-    preview_at = serializers.DateTimeField(allow_null=True)
-    threshold = serializers.FloatField()
-    scores = serializers.JSONField(help_text='{"labels": [...], "points": [[unix_sec, '
+    threshold = serializers.FloatField(read_only=True)
+    scores = serializers.JSONField(read_only=True,
+                                   help_text='{"labels": [...], "points": [[unix_sec, '
                                              '[score per label]], ...]}')
+
+    class Meta(RuntimeMetricsSerializer.Meta):
+        fields = (*RuntimeMetricsSerializer.Meta.fields, "state_since", "preview_at",
+                  "threshold", "scores")
+        read_only_fields = fields
 
 
 class CameraSerializer(serializers.ModelSerializer):
@@ -118,11 +120,15 @@ class ProbeRequestSerializer(serializers.Serializer):
 
 
 class CameraLeaseSerializer(RuntimeMetricsSerializer):
-    camera = serializers.IntegerField()
-    name = serializers.CharField()
-    enabled = serializers.BooleanField()
-    lease_expires_at = serializers.DateTimeField(allow_null=True)
-    lease_held = serializers.BooleanField()
+    camera = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    enabled = serializers.BooleanField(read_only=True)
+    lease_held = serializers.BooleanField(read_only=True)
+
+    class Meta(RuntimeMetricsSerializer.Meta):
+        fields = (*RuntimeMetricsSerializer.Meta.fields, "camera", "name", "enabled",
+                  "lease_expires_at", "lease_held")
+        read_only_fields = fields
 
 
 class CameraViewSet(UserSelectorsMixin, viewsets.ModelViewSet):

@@ -44,5 +44,6 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "AnalysisStatusEnum": "webapp.videos.models.AnalysisStatus",
+        "CameraStateEnum": "webapp.cameras.models.CameraState",
     },
 }

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import object_or_404
@@ -19,6 +20,7 @@ from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
 from webapp.training_runs import selectors, services
 from webapp.training_runs.models import Evaluation, TrainingRun
+from webapp.training_runs.selectors import SegmentChange
 from webapp.videos import selectors as video_selectors
 
 
@@ -134,15 +136,10 @@ class RescoreView(APIView):
         return Response({"analyses": [str(a.pk) for a in new]}, status=status.HTTP_201_CREATED)
 
 
-class SegmentChangeSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    start_sec = serializers.FloatField()
-    end_sec = serializers.FloatField()
-    label_a = serializers.CharField()
-    score_a = serializers.FloatField()
-    label_b = serializers.CharField()
-    score_b = serializers.FloatField()
-    changed = serializers.BooleanField()
+class SegmentChangeSerializer(DataclassSerializer[SegmentChange]):
+    # The fields and their types are SegmentChange's.
+    class Meta:
+        dataclass = SegmentChange
 
 
 class CompareView(APIView):

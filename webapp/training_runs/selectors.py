@@ -62,10 +62,7 @@ class SegmentChange:
     score_a: float
     label_b: str
     score_b: float
-
-    @property
-    def changed(self) -> bool:
-        return self.label_a != self.label_b
+    changed: bool  # whether the top label differs
 
 
 def analyses_compare(*, a: Analysis, b: Analysis) -> list[SegmentChange]:
@@ -81,7 +78,8 @@ def analyses_compare(*, a: Analysis, b: Analysis) -> list[SegmentChange]:
     left, right = windows(a), windows(b)
     return [SegmentChange(index=left[key].index, start_sec=key[0], end_sec=key[1],
                           label_a=left[key].top_label, score_a=left[key].top_score,
-                          label_b=right[key].top_label, score_b=right[key].top_score)
+                          label_b=right[key].top_label, score_b=right[key].top_score,
+                          changed=left[key].top_label != right[key].top_label)
             for key in sorted(left) if key in right]
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -142,13 +141,19 @@ class VideoCreateSerializer(AnalysisOptionsSerializer):
         return bool(attrs.get("analyze", True))
 
 
-class AnalysisSerializer(serializers.ModelSerializer):
+class AnalysisFileLinks(serializers.ModelSerializer):
+    # (No docstring: drf-spectacular would give it to the subclasses' schemas.) The links to
+    # an analysis's annotated video and thumbnail sheet, null until they are made: the API's
+    # analyses and the live page's progress.
+    annotated_url = LinkField("videos:analysis_annotated", present="annotated_file")
+    thumbs_url = LinkField("videos:analysis_thumbs", present="thumbs_file")
+
+
+class AnalysisSerializer(AnalysisFileLinks):
     model_version_name = serializers.CharField(source="model_version.name", read_only=True)
     events = EventSerializer(many=True, read_only=True)
     page_url = LinkField("videos:analysis_detail")
     results_url = LinkField("videos:analysis_results", present="results_file")
-    annotated_url = LinkField("videos:analysis_annotated", present="annotated_file")
-    thumbs_url = LinkField("videos:analysis_thumbs", present="thumbs_file")
     segments_csv_url = LinkField("videos:analysis_segments_csv")
 
     class Meta:
@@ -192,22 +197,40 @@ class VideoCreatedSerializer(serializers.Serializer):
     analysis = AnalysisSerializer(allow_null=True)
 
 
-class ProgressSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    status = serializers.CharField()
-    stage = serializers.CharField()
-    percent = serializers.FloatField()
-    error = serializers.CharField()
-    error_code = serializers.CharField()
-    cancel_requested = serializers.BooleanField()
-    finished = serializers.BooleanField()
-    watched_labels = serializers.ListField(child=serializers.CharField())
-    segments = SegmentSerializer(many=True)
-    events = EventSerializer(many=True)
-    annotated_url = serializers.CharField(allow_null=True)
-    thumbs_url = serializers.CharField(allow_null=True)
+class ProgressSerializer(AnalysisFileLinks):
+    """The live page's poll of an analysis: its state, the next segments (those after
+    ``after``, a bounded batch) and, once it has finished, its events."""
+
+    # context["after"]: the last segment index seen. Without a request in the context, the
+    # links are paths (as the live page has always had them).
+    finished = serializers.BooleanField(source="is_finished", read_only=True)
+    watched_labels = serializers.SerializerMethodField()
+    segments = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
     thumbs_index = serializers.JSONField(
+        read_only=True,
         help_text="Grid of the thumbnail sheet (vigil.thumbs/1); {} until there is one.")
+
+    class Meta:
+        model = Analysis
+        fields = ("id", "status", "stage", "percent", "error", "error_code", "cancel_requested",
+                  "finished", "watched_labels", "segments", "events", "annotated_url",
+                  "thumbs_url", "thumbs_index")
+        read_only_fields = fields
+
+    def get_watched_labels(self, obj: Analysis) -> list[str]:
+        return obj.watched_labels or obj.labels
+
+    @extend_schema_field(SegmentSerializer(many=True))
+    def get_segments(self, obj: Analysis) -> list[dict[str, Any]]:
+        segments = selectors.segment_list(analysis=obj, after_index=self.context["after"])
+        return list(SegmentSerializer(segments[:MAX_PROGRESS_SEGMENTS], many=True).data)
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, obj: Analysis) -> list[dict[str, Any]]:
+        if not obj.is_finished:
+            return []
+        return list(EventSerializer(selectors.event_list(analysis=obj), many=True).data)
 
 
 def video_upload_validated(serializer: VideoCreateSerializer, *, owner: User,
@@ -325,23 +348,6 @@ class AnalysisViewSet(UserSelectorsMixin, viewsets.ReadOnlyModelViewSet):
         analysis = self.get_object()
         query = ProgressQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        segments = selectors.segment_list(analysis=analysis,
-                                          after_index=query.validated_data["after"])
-        annotated_url = (reverse("videos:analysis_annotated", args=[analysis.pk])
-                         if analysis.annotated_file else None)
-        body = {
-            "id": analysis.pk, "status": analysis.status, "stage": analysis.stage,
-            "percent": analysis.percent, "error": analysis.error,
-            "error_code": analysis.error_code, "cancel_requested": analysis.cancel_requested,
-            "finished": analysis.is_finished,
-            "watched_labels": analysis.watched_labels or analysis.labels,
-            "segments": SegmentSerializer(segments[:MAX_PROGRESS_SEGMENTS], many=True).data,
-            "events": EventSerializer(selectors.event_list(analysis=analysis), many=True).data
-            if analysis.is_finished else [],
-            "annotated_url": annotated_url,
-            "thumbs_url": reverse("videos:analysis_thumbs", args=[analysis.pk])
-            if analysis.thumbs_file else None,
-            "thumbs_index": analysis.thumbs_index,
-        }
-        return Response(body)
+        return Response(ProgressSerializer(analysis, context={
+            "after": query.validated_data["after"]}).data)
 

@@ -23,6 +23,7 @@ from .camera_request import CameraRequest
 from .camera_request_label_thresholds import CameraRequestLabelThresholds
 from .camera_request_schedule_item import CameraRequestScheduleItem
 from .camera_schedule_item import CameraScheduleItem
+from .camera_state_enum import CameraStateEnum
 from .camera_status import CameraStatus
 from .channel_enum import ChannelEnum
 from .clip_create_request import ClipCreateRequest
@@ -127,6 +128,7 @@ __all__ = (
     "CameraRequestLabelThresholds",
     "CameraRequestScheduleItem",
     "CameraScheduleItem",
+    "CameraStateEnum",
     "CameraStatus",
     "ChannelEnum",
     "ClipCreateRequest",

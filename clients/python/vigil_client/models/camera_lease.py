@@ -7,6 +7,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.camera_state_enum import CameraStateEnum
+
 T = TypeVar("T", bound="CameraLease")
 
 
@@ -16,7 +18,11 @@ class CameraLease:
 
     Attributes:
         worker (str):
-        state (str):
+        state (CameraStateEnum): * `connecting` - Connecting
+            * `live` - Live
+            * `reconnecting` - Reconnecting
+            * `stopped` - Stopped
+            * `error` - Error
         state_reason (str):
         fps_in (float):
         fps_scored (float):
@@ -33,7 +39,7 @@ class CameraLease:
     """
 
     worker: str
-    state: str
+    state: CameraStateEnum
     state_reason: str
     fps_in: float
     fps_scored: float
@@ -52,7 +58,7 @@ class CameraLease:
     def to_dict(self) -> dict[str, Any]:
         worker = self.worker
 
-        state = self.state
+        state = self.state.value
 
         state_reason = self.state_reason
 
@@ -117,7 +123,7 @@ class CameraLease:
         d = dict(src_dict)
         worker = d.pop("worker")
 
-        state = d.pop("state")
+        state = CameraStateEnum(d.pop("state"))
 
         state_reason = d.pop("state_reason")
 

@@ -7,6 +7,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.camera_state_enum import CameraStateEnum
+
 T = TypeVar("T", bound="CameraStatus")
 
 
@@ -16,7 +18,11 @@ class CameraStatus:
 
     Attributes:
         worker (str):
-        state (str):
+        state (CameraStateEnum): * `connecting` - Connecting
+            * `live` - Live
+            * `reconnecting` - Reconnecting
+            * `stopped` - Stopped
+            * `error` - Error
         state_reason (str):
         fps_in (float):
         fps_scored (float):
@@ -32,7 +38,7 @@ class CameraStatus:
     """
 
     worker: str
-    state: str
+    state: CameraStateEnum
     state_reason: str
     fps_in: float
     fps_scored: float
@@ -50,7 +56,7 @@ class CameraStatus:
     def to_dict(self) -> dict[str, Any]:
         worker = self.worker
 
-        state = self.state
+        state = self.state.value
 
         state_reason = self.state_reason
 
@@ -116,7 +122,7 @@ class CameraStatus:
         d = dict(src_dict)
         worker = d.pop("worker")
 
-        state = d.pop("state")
+        state = CameraStateEnum(d.pop("state"))
 
         state_reason = d.pop("state_reason")
 

@@ -7,6 +7,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.analysis_status_enum import AnalysisStatusEnum
+
 if TYPE_CHECKING:
     from ..models.event import Event
     from ..models.segment import Segment
@@ -17,26 +19,32 @@ T = TypeVar("T", bound="Progress")
 
 @_attrs_define
 class Progress:
-    """
-    Attributes:
-        id (UUID):
-        status (str):
-        stage (str):
-        percent (float):
-        error (str):
-        error_code (str):
-        cancel_requested (bool):
-        finished (bool):
-        watched_labels (list[str]):
-        segments (list[Segment]):
-        events (list[Event]):
-        annotated_url (None | str):
-        thumbs_url (None | str):
-        thumbs_index (Any): Grid of the thumbnail sheet (vigil.thumbs/1); {} until there is one.
+    """The live page's poll of an analysis: its state, the next segments (those after
+    ``after``, a bounded batch) and, once it has finished, its events.
+
+        Attributes:
+            id (UUID):
+            status (AnalysisStatusEnum): * `queued` - Queued
+                * `running` - Running
+                * `succeeded` - Succeeded
+                * `failed` - Failed
+                * `cancelled` - Cancelled
+            stage (str):
+            percent (float):
+            error (str):
+            error_code (str):
+            cancel_requested (bool):
+            finished (bool):
+            watched_labels (list[str]):
+            segments (list[Segment]):
+            events (list[Event]):
+            annotated_url (None | str):
+            thumbs_url (None | str):
+            thumbs_index (Any): Grid of the thumbnail sheet (vigil.thumbs/1); {} until there is one.
     """
 
     id: UUID
-    status: str
+    status: AnalysisStatusEnum
     stage: str
     percent: float
     error: str
@@ -54,7 +62,7 @@ class Progress:
     def to_dict(self) -> dict[str, Any]:
         id = str(self.id)
 
-        status = self.status
+        status = self.status.value
 
         stage = self.stage
 
@@ -119,7 +127,7 @@ class Progress:
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
-        status = d.pop("status")
+        status = AnalysisStatusEnum(d.pop("status"))
 
         stage = d.pop("stage")
 
