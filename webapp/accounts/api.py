@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webapp.core.serializers import ReadOnlyModelSerializer
 
-class MeSerializer(serializers.ModelSerializer):
+
+class MeSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = get_user_model()
         fields = ("id", "username", "email", "is_staff")
-        read_only_fields = fields
 
 
 class MeView(APIView):

@@ -19,7 +19,7 @@ from webapp.alerts.filters import AlertFilter, DeliveryFilter
 from webapp.alerts.forms import BULK_ACTION_CHOICES, MAX_BULK_ALERTS
 from webapp.alerts.models import Alert, AlertRule, Delivery, WebhookEndpoint
 from webapp.core.filters import MAX_ID
-from webapp.core.serializers import LinkField
+from webapp.core.serializers import LinkField, ReadOnlyModelSerializer
 from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.models import ModelVersion
 
@@ -48,7 +48,7 @@ class AlertRuleSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "owner", "created_at", "updated_at")
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ReadOnlyModelSerializer):
     video = serializers.UUIDField(source="analysis.video_id", read_only=True)
     video_name = serializers.CharField(source="analysis.video.original_name", read_only=True)
     camera_name = serializers.CharField(source="camera.name", read_only=True,
@@ -69,7 +69,6 @@ class AlertSerializer(serializers.ModelSerializer):
                   "start_sec", "end_sec", "peak_score", "mean_score", "peak_sec", "created_at",
                   "acknowledged", "acknowledged_at", "acknowledged_by", "false_alarm",
                   "false_alarm_at", "false_alarm_by", "page_url", "clip_url", "thumbnail_url")
-        read_only_fields = fields
 
 
 class WebhookSerializer(serializers.ModelSerializer):
@@ -88,12 +87,11 @@ class WebhookSerializer(serializers.ModelSerializer):
         return obj.secret if request and request.user.pk == obj.owner_id else None
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Delivery
         fields = ("id", "channel", "webhook", "alert", "attempt", "status", "status_code",
                   "error", "target", "started_at", "finished_at")
-        read_only_fields = fields
 
 
 class AlertBulkSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from webapp.accounts.selectors import request_user
 from webapp.cameras import selectors, services
 from webapp.cameras.models import Camera, CameraIncident, CameraProbe, CameraRuntime
-from webapp.core.serializers import LinkField
+from webapp.core.serializers import LinkField, ReadOnlyModelSerializer
 from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.models import ModelVersion
 
@@ -29,7 +29,7 @@ class IsStaffOrReadOnly(permissions.BasePermission):
             request.method in permissions.SAFE_METHODS or request.user.is_staff))
 
 
-class RuntimeMetricsSerializer(serializers.ModelSerializer):
+class RuntimeMetricsSerializer(ReadOnlyModelSerializer):
     """What the camera worker holding the lease last wrote (status and the ops view)."""
 
     # CameraRuntime's fields, their types the model's, read from the selectors' dicts
@@ -39,7 +39,6 @@ class RuntimeMetricsSerializer(serializers.ModelSerializer):
         fields: tuple[str, ...] = (
             "worker", "state", "state_reason", "fps_in", "fps_scored", "lag_sec",
             "windows_scored", "windows_dropped", "reconnects", "last_seen_at")
-        read_only_fields = fields
 
 
 class CameraStatusSerializer(RuntimeMetricsSerializer):
@@ -51,7 +50,6 @@ class CameraStatusSerializer(RuntimeMetricsSerializer):
     class Meta(RuntimeMetricsSerializer.Meta):
         fields = (*RuntimeMetricsSerializer.Meta.fields, "state_since", "preview_at",
                   "threshold", "scores")
-        read_only_fields = fields
 
 
 class CameraSerializer(serializers.ModelSerializer):
@@ -93,7 +91,7 @@ class CameraSerializer(serializers.ModelSerializer):
         return CameraStatusSerializer(selectors.camera_status(obj)).data
 
 
-class CameraIncidentSerializer(serializers.ModelSerializer):
+class CameraIncidentSerializer(ReadOnlyModelSerializer):
     camera_name = serializers.CharField(source="camera.name", read_only=True)
     duration_sec = serializers.FloatField(read_only=True)
     clip_url = LinkField("cameras:incident_clip", present="clip")
@@ -104,15 +102,13 @@ class CameraIncidentSerializer(serializers.ModelSerializer):
         fields = ("id", "camera", "camera_name", "label", "onset_at", "end_at", "duration_sec",
                   "peak_score", "created_at", "clip_ready", "clip_error", "clip_url",
                   "peak_jpeg_url")
-        read_only_fields = fields
 
 
-class CameraProbeSerializer(serializers.ModelSerializer):
+class CameraProbeSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = CameraProbe
         fields = ("id", "camera", "url_masked", "ok", "codec", "width", "height", "fps",
                   "error_code", "error", "duration_sec", "created_at")
-        read_only_fields = fields
 
 
 class ProbeRequestSerializer(serializers.Serializer):
@@ -128,7 +124,6 @@ class CameraLeaseSerializer(RuntimeMetricsSerializer):
     class Meta(RuntimeMetricsSerializer.Meta):
         fields = (*RuntimeMetricsSerializer.Meta.fields, "camera", "name", "enabled",
                   "lease_expires_at", "lease_held")
-        read_only_fields = fields
 
 
 class CameraViewSet(UserSelectorsMixin, viewsets.ModelViewSet):

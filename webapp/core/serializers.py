@@ -1,5 +1,6 @@
-"""What API serializers share: links to an object's pages and files, and the validated input
-of an upload request (413 when the upload was stopped for its size)."""
+"""What API serializers share: read-only model representations, links to an object's pages and
+files, and the validated input of an upload request (413 when the upload was stopped for its
+size)."""
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -14,6 +15,18 @@ from webapp.core.errors import UploadTooLarge
 from webapp.core.uploads import upload_too_large
 
 SerializerT = TypeVar("SerializerT", bound=serializers.Serializer)
+
+
+class ReadOnlyModelSerializer(serializers.ModelSerializer):
+    # A model's representation that the API only reads: every field ``Meta.fields`` names is
+    # read-only, as ``read_only_fields = fields`` would make it (declared fields say so
+    # themselves). No docstring: drf-spectacular would give it to the subclasses' schemas.
+
+    def get_extra_kwargs(self) -> dict[str, Any]:
+        extra_kwargs: dict[str, Any] = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra_kwargs.setdefault(name, {})["read_only"] = True
+        return extra_kwargs
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from webapp.core.exception_handlers import ProblemSerializer
+from webapp.core.serializers import ReadOnlyModelSerializer
 from webapp.datasets import selectors, services
 from webapp.datasets.models import (
     Dataset,
@@ -80,7 +81,7 @@ class DatasetDetailSerializer(DatasetSerializer):
         return selectors.dataset_stats(dataset=obj).as_dict()
 
 
-class DatasetClipSerializer(serializers.ModelSerializer):
+class DatasetClipSerializer(ReadOnlyModelSerializer):
     file_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -88,7 +89,6 @@ class DatasetClipSerializer(serializers.ModelSerializer):
         fields = ("id", "dataset", "label", "split", "group", "origin", "original_name",
                   "source_video", "start_sec", "end_sec", "duration_sec", "sha256",
                   "created_at", "file_url")
-        read_only_fields = fields
 
     def get_file_url(self, obj: DatasetClip) -> str:
         return reverse("datasets:clip_file", args=[obj.dataset_id, obj.pk])
@@ -127,7 +127,7 @@ class ImportSerializer(serializers.Serializer):
         help_text="AVA rows: seconds taken either side of the timestamp.")
 
 
-class DatasetImportSerializer(serializers.ModelSerializer):
+class DatasetImportSerializer(ReadOnlyModelSerializer):
     problems = serializers.SerializerMethodField()
     finished = serializers.BooleanField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -137,7 +137,6 @@ class DatasetImportSerializer(serializers.ModelSerializer):
         fields = ("id", "dataset", "kind", "original_name", "status", "stage", "percent",
                   "imported", "error", "problems", "finished", "options", "created_at",
                   "finished_at", "url")
-        read_only_fields = fields
 
     @extend_schema_field(ProblemSerializer(many=True))
     def get_problems(self, obj: DatasetImport) -> list[dict]:
@@ -165,7 +164,7 @@ class AddedSerializer(serializers.Serializer):
     clips = DatasetClipSerializer(many=True)
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class FeedbackSerializer(ReadOnlyModelSerializer):
     user = serializers.CharField(source="user.get_username", read_only=True)
     start_sec = serializers.FloatField(source="target.start_sec", read_only=True)
     end_sec = serializers.FloatField(source="target.end_sec", read_only=True)
@@ -177,7 +176,6 @@ class FeedbackSerializer(serializers.ModelSerializer):
         fields = ("id", "analysis", "segment", "event", "user", "verdict", "label",
                   "model_label", "clip_label", "start_sec", "end_sec", "clip", "created_at",
                   "updated_at")
-        read_only_fields = fields
 
     def get_clip_label(self, obj: Feedback) -> str:
         return services.feedback_clip_label(obj)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webapp.core.filters import BooleanFilter
+from webapp.core.serializers import ReadOnlyModelSerializer
 from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry import services
 from webapp.models_registry.models import ModelVersion
@@ -37,7 +38,7 @@ class ModelVersionFilter(django_filters.FilterSet):
                 else queryset.exclude(pk__in=analysable))
 
 
-class ModelVersionSerializer(serializers.ModelSerializer):
+class ModelVersionSerializer(ReadOnlyModelSerializer):
     untrained = serializers.BooleanField(read_only=True)
     label_count = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField(
@@ -48,7 +49,6 @@ class ModelVersionSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "title", "arch", "weights", "untrained", "description",
                   "is_default", "is_active", "label_count", "labels", "input_spec", "metrics",
                   "weights_sha256", "training_run", "dataset", "promoted_at", "created_at")
-        read_only_fields = fields
 
     def get_label_count(self, obj: ModelVersion) -> int:
         return len(obj.labels)

@@ -15,6 +15,7 @@ from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import object_or_404
+from webapp.core.serializers import ReadOnlyModelSerializer
 from webapp.core.viewsets import StaffSelectorsMixin
 from webapp.datasets.models import Dataset
 from webapp.models_registry.models import ModelVersion
@@ -24,7 +25,7 @@ from webapp.training_runs.selectors import SegmentChange
 from webapp.videos import selectors as video_selectors
 
 
-class TrainingRunSerializer(serializers.ModelSerializer):
+class TrainingRunSerializer(ReadOnlyModelSerializer):
     created_by = serializers.CharField(source="created_by.get_username", read_only=True,
                                        allow_null=True, default=None)
 
@@ -34,7 +35,6 @@ class TrainingRunSerializer(serializers.ModelSerializer):
                   "epoch", "device", "queue", "history", "best", "labels", "error",
                   "cancel_requested", "attempts", "heartbeat_at", "result_version",
                   "created_by", "created_at", "started_at", "finished_at")
-        read_only_fields = fields
 
 
 class TrainingRunStartSerializer(serializers.Serializer):

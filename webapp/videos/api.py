@@ -18,7 +18,7 @@ from inference.types import FLOW_METHODS, MODALITIES
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import ServiceError
 from webapp.core.exception_handlers import ErrorSerializer
-from webapp.core.serializers import LinkField, upload_validated
+from webapp.core.serializers import LinkField, ReadOnlyModelSerializer, upload_validated
 from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.selectors import model_version_analysable
 from webapp.videos import selectors, services
@@ -48,14 +48,13 @@ def split_labels(values: list[str]) -> list[str]:
 
 # --- Serializers -------------------------------------------------------------------------------
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Event
         fields = ("label", "start_sec", "end_sec", "peak_score", "mean_score", "peak_sec")
-        read_only_fields = fields
 
 
-class SegmentSerializer(serializers.ModelSerializer):
+class SegmentSerializer(ReadOnlyModelSerializer):
     top = serializers.ListField(
         child=serializers.ListField(child=serializers.JSONField(), min_length=2, max_length=2),
         help_text="[[label, probability], ...], best first.")
@@ -65,7 +64,6 @@ class SegmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Segment
         fields = ("index", "start_sec", "end_sec", "top", "scores")
-        read_only_fields = fields
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -141,7 +139,7 @@ class VideoCreateSerializer(AnalysisOptionsSerializer):
         return bool(attrs.get("analyze", True))
 
 
-class AnalysisFileLinks(serializers.ModelSerializer):
+class AnalysisFileLinks(ReadOnlyModelSerializer):
     # (No docstring: drf-spectacular would give it to the subclasses' schemas.) The links to
     # an analysis's annotated video and thumbnail sheet, null until they are made: the API's
     # analyses and the live page's progress.
@@ -165,10 +163,9 @@ class AnalysisSerializer(AnalysisFileLinks):
                   "created_at", "started_at", "finished_at", "heartbeat_at", "untrained",
                   "model_weights", "watched_labels", "events", "page_url", "results_url",
                   "annotated_url", "thumbs_url", "thumbs_index", "segments_csv_url")
-        read_only_fields = fields
 
 
-class VideoSerializer(serializers.ModelSerializer):
+class VideoSerializer(ReadOnlyModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
     page_url = LinkField("videos:detail")
     thumbnail_url = LinkField("videos:thumbnail", present="thumbnail")
@@ -183,7 +180,6 @@ class VideoSerializer(serializers.ModelSerializer):
                   "width", "height", "rotation", "fps", "frame_count", "duration_sec",
                   "has_audio", "source_tag", "created_at", "page_url", "thumbnail_url",
                   "source_url", "duplicate_of")
-        read_only_fields = fields
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))  # null: not a re-upload
     def get_duplicate_of(self, obj: Video) -> str | None:
@@ -216,7 +212,6 @@ class ProgressSerializer(AnalysisFileLinks):
         fields = ("id", "status", "stage", "percent", "error", "error_code", "cancel_requested",
                   "finished", "watched_labels", "segments", "events", "annotated_url",
                   "thumbs_url", "thumbs_index")
-        read_only_fields = fields
 
     def get_watched_labels(self, obj: Analysis) -> list[str]:
         return obj.watched_labels or obj.labels

@@ -30,6 +30,7 @@ from rest_framework.response import Response
 
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import ServiceError, object_or_404
+from webapp.core.serializers import ReadOnlyModelSerializer
 from webapp.core.uploads import LocalUploadedFile
 from webapp.videos import selectors, services
 from webapp.videos.api import (
@@ -74,7 +75,7 @@ class UploadOptionsSerializer(VideoCreateSerializer):
     file = None  # type: ignore[assignment]
 
 
-class ResumableUploadSerializer(serializers.ModelSerializer):
+class ResumableUploadSerializer(ReadOnlyModelSerializer):
     video = VideoSerializer(read_only=True)
     analysis = AnalysisSerializer(read_only=True)
     complete = serializers.BooleanField(source="is_complete", read_only=True)
@@ -83,7 +84,6 @@ class ResumableUploadSerializer(serializers.ModelSerializer):
         model = ResumableUpload
         fields = ("id", "length", "offset", "complete", "created_at", "updated_at", "video",
                   "analysis")
-        read_only_fields = fields
 
 
 def metadata_parse(header: str) -> dict[str, str]:
