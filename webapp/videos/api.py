@@ -214,7 +214,7 @@ class ProgressSerializer(AnalysisFileLinks):
                   "thumbs_url", "thumbs_index")
 
     def get_watched_labels(self, obj: Analysis) -> list[str]:
-        return obj.watched_labels or obj.labels
+        return obj.watched_or_asked_labels
 
     @extend_schema_field(SegmentSerializer(many=True))
     def get_segments(self, obj: Analysis) -> list[dict[str, Any]]:

@@ -100,6 +100,12 @@ class Analysis(JobFields):
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
 
+    @property
+    def watched_or_asked_labels(self) -> list[str]:
+        """The labels the results say were watched, else (before there are results) those
+        asked for (empty when neither names any)."""
+        return list(self.watched_labels or self.labels)
+
 
 class Segment(models.Model):
     """Scores of one window: top-k labels and the watched labels' probabilities."""

@@ -158,7 +158,7 @@ def event_list(*, analysis: Analysis) -> QuerySet[Event]:
 
 def segments_csv_rows(*, analysis: Analysis) -> Iterator[str]:
     """CSV lines: index, times, top-1, each watched label's score, and the top-k list."""
-    watched = list(analysis.watched_labels or analysis.labels)
+    watched = analysis.watched_or_asked_labels
     buffer = io.StringIO()
     writer = csv_writer(buffer)  # neutralises formulas in names and labels
 

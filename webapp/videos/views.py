@@ -132,7 +132,7 @@ def _results_page(request: HttpRequest, video: Video, analysis: Analysis | None,
                   *, form: AnalysisOptionsForm | None = None, status: int = 200,
                   ) -> HttpResponse:
     events = list(selectors.event_list(analysis=analysis)) if analysis else []
-    watched = (analysis.watched_labels or analysis.labels) if analysis else []
+    watched = analysis.watched_or_asked_labels if analysis else []
     if form is None:
         initial = {}
         if analysis is not None:

@@ -90,7 +90,7 @@ def alerts_evaluate(*, analysis_id) -> list[Alert]:
     segments = _stored_segments(analysis)
     created: list[Alert] = []
     for rule in rules:
-        labels = list(rule.labels) or list(analysis.watched_labels or analysis.labels)
+        labels = list(rule.labels) or analysis.watched_or_asked_labels
         events = detect_events(segments, labels=labels, rules=EventRules(
             enter_threshold=rule.enter_threshold, exit_threshold=rule.exit_threshold,
             min_duration_sec=rule.min_duration_sec, merge_gap_sec=rule.merge_gap_sec))
