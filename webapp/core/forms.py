@@ -33,12 +33,17 @@ class StyledForm(forms.Form):
                 field.widget.attrs.setdefault("class", "input")
 
 
+def comma_separated(text: str) -> list[str]:
+    """The items of comma-separated text (labels, say): each stripped, the blank ones dropped."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 class CommaSeparatedField(forms.CharField):
-    """Comma-separated text (labels, say), cleaned to the list of its items: each stripped,
-    the blank ones dropped. ``required`` and ``max_length`` apply to the text."""
+    """Comma-separated text, cleaned to the list of its items (:func:`comma_separated`).
+    ``required`` and ``max_length`` apply to the text."""
 
     def clean(self, value: Any) -> list[str]:
-        return [item.strip() for item in super().clean(value).split(",") if item.strip()]
+        return comma_separated(super().clean(value))
 
 
 def form_add_errors(form: forms.BaseForm, exc: ValidationError) -> None:

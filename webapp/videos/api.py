@@ -18,6 +18,7 @@ from inference.types import FLOW_METHODS, MODALITIES
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import ServiceError
 from webapp.core.exception_handlers import ErrorSerializer
+from webapp.core.forms import comma_separated
 from webapp.core.serializers import LinkField, ReadOnlyModelSerializer, upload_validated
 from webapp.core.viewsets import UserSelectorsMixin
 from webapp.models_registry.selectors import model_version_analysable
@@ -43,7 +44,7 @@ class AnalysisNotReady(ServiceError):
 
 def split_labels(values: list[str]) -> list[str]:
     """Labels from repeated fields and/or comma-separated values."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return [label for value in values for label in comma_separated(value)]
 
 
 # --- Serializers -------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from rest_framework.response import Response
 
 from webapp.accounts.selectors import request_user
 from webapp.core.errors import ServiceError, object_or_404
+from webapp.core.forms import comma_separated
 from webapp.core.serializers import ReadOnlyModelSerializer
 from webapp.core.uploads import LocalUploadedFile
 from webapp.videos import selectors, services
@@ -105,7 +106,7 @@ def metadata_form(metadata: dict[str, str]) -> MultiValueDict[str, Any]:
     form: MultiValueDict[str, Any] = MultiValueDict()
     for key, value in metadata.items():
         if key in LIST_KEYS:
-            form.setlist(key, [part.strip() for part in value.split(",") if part.strip()])
+            form.setlist(key, comma_separated(value))
         elif key != "file":
             form[key] = value
     return form
